@@ -1,0 +1,59 @@
+"""Shared by the benchmark scripts: time things fairly and record results in RESULTS.md.
+
+Each script owns one section of RESULTS.md, delimited by HTML comments, and rewrites only that
+section, so scripts can be run alone (`nox -s bench -- benchmarks/value_engine.py`) or together.
+
+Example:
+    >>> median_seconds([lambda: None], repeats=3)[0] >= 0
+    True
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+HEADER = (
+    "# Benchmark results\n\n"
+    "Written by `nox -s bench`. Every ratio compares workloads measured in the same process, "
+    "interleaved, on the same machine; the machine is shared and noisy, so the medians matter, "
+    "not single runs.\n"
+)
+
+
+def median_seconds(workloads: Sequence[Callable[[], object]], repeats: int) -> list[float]:
+    """Median wall time of each workload, running them interleaved (A B A B ...)."""
+    times: list[list[float]] = [[] for _ in workloads]
+    for _ in range(repeats):
+        for i, work in enumerate(workloads):
+            start = time.perf_counter()
+            work()
+            times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
+def machine_line() -> str:
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"_{when}; Python {platform.python_version()}; {platform.machine()}; "
+        f"{os.cpu_count()} cores_"
+    )
+
+
+def write_section(name: str, markdown: str) -> None:
+    """Replace (or append) the section called ``name`` in RESULTS.md."""
+    text = RESULTS.read_text() if RESULTS.exists() else HEADER
+    block = f"<!-- begin {name} -->\n{markdown.strip()}\n\n{machine_line()}\n<!-- end {name} -->"
+    pattern = re.compile(
+        rf"<!-- begin {re.escape(name)} -->.*?<!-- end {re.escape(name)} -->", re.S
+    )
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text}\n{block}\n"
+    RESULTS.write_text(text)
+    print(markdown)

@@ -1,0 +1,86 @@
+"""Every job the project runs, as nox sessions: `nox -l` lists them.
+
+Plain `nox` runs every test session and lint (sessions marked default=False are run by name).
+Each package has one test session, `tests-<package>`, that installs it from the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.3.2"  # `default=False` on sessions
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+CORE = "packages/neurogebra-core"
+RUFF = "ruff==0.17.5"  # pinned so that lint means the same thing on every machine
+TORCH = "torch==2.13.0"  # comparison only; never a dependency of our packages
+
+
+def local_torch_wheel() -> Path | None:
+    """A CPU wheel of torch 2.13.0 in one of pip's find-links folders, if the machine has one.
+
+    PyTorch is only a yardstick for tests and benchmarks. Where no local wheel lies, installing
+    it would download gigabytes, so the comparisons are left out (the tests say so when run).
+    """
+    if os.environ.get("NEUROGEBRA_TORCH", "auto") == "0":
+        return None
+    folders = os.environ.get("PIP_FIND_LINKS", "").split()
+    config = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True
+    ).stdout
+    for line in config.splitlines():
+        if "find-links" in line:
+            folders += line.split("=", 1)[1].strip("'\" ").split()
+    for folder in folders:
+        wheels = sorted(Path(folder.removeprefix("file://")).glob("torch-2.13.0*.whl"))
+        if wheels:
+            return wheels[0]
+    return None
+
+
+def install_torch_if_local(session: nox.Session) -> None:
+    if local_torch_wheel() is not None:
+        session.install(TORCH)
+    else:
+        session.log("no local torch 2.13.0 wheel: PyTorch comparisons will be skipped")
+
+
+@nox.session(name="tests-core")
+def tests_core(session: nox.Session) -> None:
+    """neurogebra-core's tests (gradients against central differences and PyTorch)."""
+    session.install("-e", f"{CORE}[test]")
+    install_torch_if_local(session)
+    session.run("pytest", f"{CORE}/tests", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """The main job: train the course's spiral network of Value neurons and print its accuracy."""
+    session.install("-e", CORE)
+    session.run("python", "-m", "neurogebra.examples.spiral", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against their named baselines; results go to benchmarks/RESULTS.md."""
+    session.install("-e", CORE, "micrograd==0.1.0")
+    install_torch_if_local(session)
+    scripts = session.posargs or sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "benchmarks").glob("[!_]*.py")
+    )
+    for script in scripts:
+        session.run("python", script)

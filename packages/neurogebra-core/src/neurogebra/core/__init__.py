@@ -1,0 +1,1 @@
+"""The core layers of Neurogebra: autograd engines, symbolic expressions and training."""

@@ -1,0 +1,52 @@
+"""Walking a computation graph without recursion.
+
+Nodes are hashed by identity (neither Value nor Tensor defines ``__eq__``), so sets of nodes are
+cheap and exact.
+
+Example:
+    >>> from neurogebra.core.autograd import Value
+    >>> a = Value(1.0, label="a")
+    >>> b = a * 2
+    >>> [v.label or v.op for v in topological_order(b + a)]
+    ['a', '*', '+']
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+
+class Node(Protocol):
+    """Anything with the inputs it was computed from in ``_prev``."""
+
+    _prev: tuple[Node, ...]
+
+
+N = TypeVar("N", bound=Node)
+
+
+def topological_order(root: N) -> list[N]:
+    """Every node ``root`` depends on, inputs before the nodes computed from them.
+
+    Iterative depth-first search, so a chain of any length works (a recursive walk stops
+    near Python's recursion limit of about 1,000 frames). Each node is expanded once; a
+    ``None`` on the stack marks "the node below me has had all its inputs ordered".
+    """
+    order: list[N] = []
+    expanded: set[N] = set()
+    stack: list[N | None] = [root]
+    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())  # type: ignore[arg-type]
+            continue
+        if node in expanded:
+            continue
+        expand(node)
+        push(node)
+        push(None)
+        for child in node._prev:
+            if child not in expanded:
+                push(child)
+    return order

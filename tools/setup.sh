@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian/Ubuntu machine that has only python3 and pip:
+# the system packages below (with apt-get, when run as root or with sudo) and nox.
+# Everything else is installed by the nox sessions themselves, into their own virtualenvs.
+set -euo pipefail
+
+# graphviz: the `dot` program that renders draw_graph() pictures.
+SYSTEM_PACKAGES=(graphviz)
+
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+
+if ((${#need[@]})); then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "tools/setup.sh: please install these system packages yourself: ${need[*]}" >&2
+  fi
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check "nox>=2024.3.2"
+echo "tools/setup.sh: ready (system packages: ${SYSTEM_PACKAGES[*]}; nox $(python3 -m nox --version 2>&1))"
