@@ -14,8 +14,14 @@ if ((${#need[@]})); then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+    log=$(mktemp)
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "tools/setup.sh: apt-get could not install: ${need[*]}" >&2
+      exit 1
+    fi
+    echo "tools/setup.sh: installed ${need[*]}"
   else
     echo "tools/setup.sh: please install these system packages yourself: ${need[*]}" >&2
   fi

@@ -31,7 +31,7 @@ INSTALL_DOT_HINT = (
     "(macOS) or `conda install graphviz`; the graph's source is still available as `.source`."
 )
 
-OP_SYMBOLS = {"neg": "−x", "sum": "Σ"}
+OP_SYMBOLS = {"neg": "−x"}
 
 
 @functools.cache

@@ -6,7 +6,9 @@ rule in :meth:`Value.backward` then needs nothing else: ``input.grad += local * 
 
 Storing local derivatives as plain numbers (instead of a closure per node, as micrograd does)
 keeps the graph free of reference cycles, so a finished graph is freed by reference counting
-alone, and keeps each node small (``__slots__``).
+alone. Every op has at most two inputs, so the two local derivatives live in float slots
+(``_local0``, ``_local1``) rather than in a tuple: one tracked object fewer per node is one
+allocation and one garbage-collector visit fewer, a measurable share of a training step.
 
 Example:
     >>> a, b = Value(2.0), Value(3.0)
@@ -60,21 +62,23 @@ class Value:
         (Value(data=10.0, grad=1.0), 6.0)
     """
 
-    __slots__ = ("__weakref__", "_local_grads", "_op", "_prev", "data", "grad", "label")
+    __slots__ = ("__weakref__", "_local0", "_local1", "_op", "_prev", "data", "grad", "label")
 
     def __init__(
         self,
         data: float,
         _children: tuple[Value, ...] = (),
         _op: str = "",
-        _local_grads: tuple[float, ...] = (),
+        _local0: float = 0.0,
+        _local1: float = 0.0,
         *,
         label: str = "",
     ) -> None:
         self.data = data if type(data) is float else _to_float(data, "Value")
         self.grad = 0.0
         self._prev = _children
-        self._local_grads = _local_grads
+        self._local0 = _local0  # d(self)/d(_children[0])
+        self._local1 = _local1  # d(self)/d(_children[1]), for two-input ops
         self._op = _op
         self.label = label
 
@@ -82,48 +86,48 @@ class Value:
 
     def __add__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            return Value(self.data + other.data, (self, other), "+", (1.0, 1.0))
-        return Value(self.data + _to_float(other, "Value.__add__"), (self,), "+", (1.0,))
+            return Value(self.data + other.data, (self, other), "+", 1.0, 1.0)
+        return Value(self.data + _to_float(other, "Value.__add__"), (self,), "+", 1.0)
 
     __radd__ = __add__
 
     def __sub__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            return Value(self.data - other.data, (self, other), "-", (1.0, -1.0))
-        return Value(self.data - _to_float(other, "Value.__sub__"), (self,), "-", (1.0,))
+            return Value(self.data - other.data, (self, other), "-", 1.0, -1.0)
+        return Value(self.data - _to_float(other, "Value.__sub__"), (self,), "-", 1.0)
 
     def __rsub__(self, other: float) -> Value:
-        return Value(_to_float(other, "Value.__rsub__") - self.data, (self,), "-", (-1.0,))
+        return Value(_to_float(other, "Value.__rsub__") - self.data, (self,), "-", -1.0)
 
     def __mul__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
-            return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
+            return Value(self.data * other.data, (self, other), "*", other.data, self.data)
         c = _to_float(other, "Value.__mul__")
-        return Value(self.data * c, (self,), "*", (c,))
+        return Value(self.data * c, (self,), "*", c)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
             b = _nonzero_divisor(self.data, other.data)
-            return Value(self.data / b, (self, other), "/", (1.0 / b, -self.data / (b * b)))
+            return Value(self.data / b, (self, other), "/", 1.0 / b, -self.data / (b * b))
         b = _nonzero_divisor(self.data, _to_float(other, "Value.__truediv__"))
-        return Value(self.data / b, (self,), "/", (1.0 / b,))
+        return Value(self.data / b, (self,), "/", 1.0 / b)
 
     def __rtruediv__(self, other: float) -> Value:
         a = _to_float(other, "Value.__rtruediv__")
         b = _nonzero_divisor(a, self.data)
-        return Value(a / b, (self,), "/", (-a / (b * b),))
+        return Value(a / b, (self,), "/", -a / (b * b))
 
     def __neg__(self) -> Value:
-        return Value(-self.data, (self,), "neg", (-1.0,))
+        return Value(-self.data, (self,), "neg", -1.0)
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
             return _power_of_values(self, other)
         k = _to_float(other, "Value.__pow__")
         out = _checked_power(self.data, k)
-        return Value(out, (self,), "**", (_power_slope(self.data, k),))
+        return Value(out, (self,), "**", _power_slope(self.data, k))
 
     def __rpow__(self, other: float) -> Value:
         return _power_of_values(Value(_to_float(other, "Value.__rpow__")), self)
@@ -133,7 +137,7 @@ class Value:
     def relu(self) -> Value:
         """max(0, x); its slope at 0 is taken as 0, as in PyTorch."""
         positive = self.data > 0.0
-        return Value(self.data if positive else 0.0, (self,), "relu", (1.0 if positive else 0.0,))
+        return Value(self.data if positive else 0.0, (self,), "relu", 1.0 if positive else 0.0)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed so that no finite input overflows."""
@@ -143,12 +147,12 @@ class Value:
         else:
             z = math.exp(x)
             s = z / (1.0 + z)
-        return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
+        return Value(s, (self,), "sigmoid", s * (1.0 - s))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent (math.tanh saturates instead of overflowing)."""
         t = math.tanh(self.data)
-        return Value(t, (self,), "tanh", (1.0 - t * t,))
+        return Value(t, (self,), "tanh", 1.0 - t * t)
 
     def exp(self) -> Value:
         """e^x; raises OverflowError when the result is beyond the float range."""
@@ -160,7 +164,7 @@ class Value:
                 "before exp as a stable softmax does"
             )
         e = math.exp(x)
-        return Value(e, (self,), "exp", (e,))
+        return Value(e, (self,), "exp", e)
 
     def log(self) -> Value:
         """Natural logarithm; defined for inputs > 0 only."""
@@ -170,7 +174,7 @@ class Value:
                 f"Value.log: input must be > 0, got {x!r}; "
                 "clip probabilities away from 0 (e.g. max(p, 1e-12)) before taking the log"
             )
-        return Value(math.log(x), (self,), "log", (1.0 / x,))
+        return Value(math.log(x), (self,), "log", 1.0 / x)
 
     # ---- gradients ----
 
@@ -191,17 +195,12 @@ class Value:
             if not g:
                 continue
             prev = node._prev
-            # Unpacking the common one- and two-input cases is 2-3x faster than zip().
             if len(prev) == 2:
                 a, b = prev
-                local_a, local_b = node._local_grads
-                a.grad += local_a * g
-                b.grad += local_b * g
-            elif len(prev) == 1:
-                prev[0].grad += node._local_grads[0] * g
-            else:  # a leaf (nothing to do) or an n-ary node such as Value.sum
-                for child, local in zip(prev, node._local_grads, strict=True):
-                    child.grad += local * g
+                a.grad += node._local0 * g
+                b.grad += node._local1 * g
+            elif prev:
+                prev[0].grad += node._local0 * g
 
     def zero_grad(self) -> None:
         """Reset this Value's gradient to 0 (do it for every parameter before each backward)."""
@@ -240,12 +239,19 @@ class Value:
 
     @staticmethod
     def sum(values: Iterable[Value | float]) -> Value:
-        """Add many Values as one node (builtin ``sum`` works too, one node per ``+``)."""
-        items = list(values)
-        nodes = tuple(v for v in items if isinstance(v, Value))
-        constant = sum(_to_float(v, "Value.sum") for v in items if not isinstance(v, Value))
-        total = math.fsum([v.data for v in nodes]) + constant
-        return Value(total, nodes, "sum", (1.0,) * len(nodes))
+        """Add many Values in a balanced tree of ``+`` (depth log2(n), not n as with ``sum``).
+
+        Example:
+            >>> Value.sum([Value(1.0), 2, Value(3.0)]).data
+            6.0
+        """
+        level = [v if isinstance(v, Value) else Value(_to_float(v, "Value.sum")) for v in values]
+        if not level:
+            return Value(0.0)
+        while len(level) > 1:
+            pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+            level = pairs + level[len(level) - len(level) % 2 :]
+        return level[0]
 
 
 # ---- helpers shared by the ops above ----
@@ -301,4 +307,4 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         slope_b = 0.0
     else:  # log of a negative base is not real; PyTorch reports nan here too
         slope_b = math.nan
-    return Value(out, (base, exponent), "**", (_power_slope(a, b), slope_b))
+    return Value(out, (base, exponent), "**", _power_slope(a, b), slope_b)
