@@ -63,6 +63,11 @@ class _FastNumPyPrinter(SciPyPrinter):
         at_zero = expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2)
         return f"heaviside({self._print(expr.args[0])}, {self._print(at_zero)})"
 
+    def _print_DiracDelta(self, expr: sp.DiracDelta) -> str:
+        # The derivative of a step: zero everywhere except at the jump, where no number is
+        # right; zero keeps gradients of gradients (e.g. relu's second derivative) usable.
+        return f"0*({self._print(expr.args[0])})"
+
     def _nested(self, function: str, args: Sequence[sp.Basic]) -> str:
         code = self._print(args[-1])
         for arg in reversed(args[:-1]):
@@ -80,6 +85,9 @@ class _ValuePrinter(PythonCodePrinter):
                 f"{name} is not available on autograd Values; evaluate with numbers instead"
             )
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_DiracDelta(self, expr: sp.DiracDelta) -> str:
+        return "0.0"  # zero away from the jump, as in the NumPy version
 
     _print_Abs = _print_sign = _print_Heaviside = _print_Max = _print_Min = _print_Function
     _print_exp = _print_log = _print_floor = _print_ceiling = _print_Function
