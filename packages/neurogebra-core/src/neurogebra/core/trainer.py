@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from neurogebra.core.compiling import compile_numpy
+from neurogebra.core.differentiation import differentiate
 from neurogebra.core.expression import Expression
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.optimizers import make_optimizer
@@ -185,7 +186,7 @@ class Trainer:
             }
         ).xreplace({real_symbol("y_pred"): model.symbolic_expr})
         trainable = model.trainable_params
-        grads = [sp.diff(per_sample, real_symbol(p)) for p in trainable]
+        grads = [differentiate(per_sample, real_symbol(p)) for p in trainable]
         names = [*model.variables, _TARGET, *model.params]
         return compile_numpy([per_sample, *grads], names)
 
