@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from neurogebra.core.compiling import compile_numpy
 from neurogebra.core.differentiation import differentiate

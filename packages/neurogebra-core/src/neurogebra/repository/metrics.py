@@ -57,7 +57,8 @@ ENTRIES = [
         "A weighted harmonic mean of precision and recall in which recall counts beta times as "
         "much.",
         "Choosing the balance: F2 when misses hurt more, F0.5 when false alarms do.",
-        COUNT_DOMAIN + "; beta > 0", sample={**counts("tp", "fp", "fn"), "beta": (0.5, 2.0)}, params={"beta": 1.0},
+        COUNT_DOMAIN + "; beta > 0",
+        sample={**counts("tp", "fp", "fn"), "beta": (0.5, 2.0)}, params={"beta": 1.0},
     ),
     entry(
         "balanced_accuracy", "(tp/(tp + fn) + tn/(tn + fp))/2",
