@@ -1,9 +1,10 @@
 """`Trainer`: fit an Expression's trainable parameters to data by gradient descent.
 
-The per-sample loss is built symbolically (the model's formula substituted for ``y_pred`` in
-the loss's formula) and differentiated exactly with SymPy; the loss and its gradients are then
-compiled together into one NumPy function (sharing common subexpressions), so each step is a
-handful of vectorized array operations: no finite differences, no Python loop over samples.
+The loss's derivative with respect to the prediction and the model's derivatives with respect
+to its parameters are worked out exactly by SymPy and compiled to NumPy (each stage sharing
+common subexpressions); the chain rule joins them with one dot product per parameter. Each
+step is a handful of vectorized array operations: no finite differences, no Python loop over
+samples.
 
 Example:
     >>> import numpy as np
@@ -175,19 +176,34 @@ class Trainer:
 
     # ---- the compiled loss ----
 
-    def _compile(self, loss: Expression) -> Callable:
-        """One NumPy function: (columns..., targets, params...) -> [loss, d/dparam...]."""
+    def _compile(self, loss: Expression) -> tuple[Callable, Callable]:
+        """Two NumPy functions, all derivatives worked out by SymPy:
+
+        - model stage: (columns..., params...) -> [prediction, d prediction / d param...];
+        - loss stage: (prediction, targets) -> [per-sample loss, d loss / d prediction].
+
+        The chain rule then gives each parameter's gradient as one dot product, which is
+        cheaper than materializing a per-sample gradient array for every parameter, and the
+        prediction is computed once and shared by the loss and its slope.
+        """
         model = self.expr
-        per_sample = loss.symbolic_expr.xreplace(
+        y_pred = real_symbol("y_pred")
+        loss_of_pred = loss.symbolic_expr.xreplace(
             {
                 real_symbol("y_true"): real_symbol(_TARGET),
                 **{real_symbol(k): v for k, v in loss.params.items()},
             }
-        ).xreplace({real_symbol("y_pred"): model.symbolic_expr})
-        trainable = model.trainable_params
-        grads = [differentiate(per_sample, real_symbol(p)) for p in trainable]
-        names = [*model.variables, _TARGET, *model.params]
-        return compile_numpy([per_sample, *grads], names)
+        )
+        sensitivities = [
+            differentiate(model.symbolic_expr, real_symbol(p)) for p in model.trainable_params
+        ]
+        model_stage = compile_numpy(
+            [model.symbolic_expr, *sensitivities], [*model.variables, *model.params]
+        )
+        loss_stage = compile_numpy(
+            [loss_of_pred, differentiate(loss_of_pred, y_pred)], ["y_pred", _TARGET]
+        )
+        return model_stage, loss_stage
 
     # ---- training ----
 
@@ -229,7 +245,7 @@ class Trainer:
         targets = self._targets(y, n)
         if n == 0:
             raise ValueError("X and y are empty; there is nothing to fit")
-        function = self._compile(loss_expr)
+        model_stage, loss_stage = self._compile(loss_expr)
         optimizer = make_optimizer(self.optimizer_name, self.learning_rate, **self.settings)
         model = self.expr
         trainable = model.trainable_params
@@ -252,10 +268,12 @@ class Trainer:
                     param_values = [
                         theta[position[k]] if k in position else fixed[k] for k in model.params
                     ]
-                    values, *grads = function(*batch, target, *param_values)
-                    batch_loss = float(np.mean(values))
-                    gradient = np.array([np.mean(g) for g in grads], dtype=float)
-                    if not (math.isfinite(batch_loss) and np.all(np.isfinite(gradient))):
+                    prediction, *sensitivities = model_stage(*batch, *param_values)
+                    size = len(target)
+                    values, slope = loss_stage(_full(prediction, size), target)
+                    batch_loss = float(_full(values, size).sum()) / size
+                    gradient = _mean_gradient(_full(slope, size), sensitivities)
+                    if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
                         raise FloatingPointError(
                             f"training diverged: the loss became {batch_loss} at epoch "
                             f"{epoch + 1}; lower the learning_rate (now {self.learning_rate}) or "
@@ -287,6 +305,28 @@ class Trainer:
             f"Trainer({self.expr.name!r}, learning_rate={self.learning_rate}, "
             f"optimizer={self.optimizer_name!r})"
         )
+
+
+def _full(values: Any, size: int) -> np.ndarray:
+    """``values`` as an array of ``size`` elements (a formula may give a constant)."""
+    if isinstance(values, np.ndarray) and values.shape == (size,):
+        return values
+    return np.broadcast_to(np.asarray(values, dtype=float), (size,))
+
+
+def _mean_gradient(slope: np.ndarray, sensitivities: list[Any]) -> np.ndarray:
+    """Chain rule averaged over a batch: mean(dloss/dpred * dpred/dparam) for each param."""
+    size = slope.shape[0]
+    total_slope = None
+    gradient = np.empty(len(sensitivities))
+    for i, sensitivity in enumerate(sensitivities):
+        if np.ndim(sensitivity) == 0:  # e.g. an intercept: dpred/db = 1
+            if total_slope is None:
+                total_slope = float(slope.sum())
+            gradient[i] = float(sensitivity) * total_slope / size
+        else:
+            gradient[i] = float(np.dot(_full(sensitivity, size), slope)) / size
+    return gradient
 
 
 def _progress(epochs: int, name: str):
