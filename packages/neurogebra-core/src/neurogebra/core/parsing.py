@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -134,7 +135,7 @@ def parse_formula(text: str) -> sp.Expr:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
         hint = ""
-        if "lambda" in text.split():
+        if re.search(r"\blambda\b", text):
             hint = " ('lambda' is reserved in Python: name the symbol lambda_)"
         raise FormulaError(f"can't read the formula {text!r}: {error.msg}{hint}") from None
     return _Translator(text).visit(tree.body)
