@@ -257,43 +257,45 @@ class Trainer:
         inputs = [columns[v] for v in model.variables]
         self.history = []
         progress = _progress(epochs, model.name) if verbose else None
-        try:
-            for epoch in range(epochs):
-                order = rng.permutation(n) if step < n else None
-                total = 0.0
-                for start in range(0, n, step):
-                    index = None if order is None else order[start : start + step]
-                    batch = inputs if index is None else [c[index] for c in inputs]
-                    target = targets if index is None else targets[index]
-                    param_values = [
-                        theta[position[k]] if k in position else fixed[k] for k in model.params
-                    ]
-                    prediction, *sensitivities = model_stage(*batch, *param_values)
-                    size = len(target)
-                    values, slope = loss_stage(_full(prediction, size), target)
-                    batch_loss = float(_full(values, size).sum()) / size
-                    gradient = _mean_gradient(_full(slope, size), sensitivities)
-                    if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
-                        raise FloatingPointError(
-                            f"training diverged: the loss became {batch_loss} at epoch "
-                            f"{epoch + 1}; lower the learning_rate (now {self.learning_rate}) or "
-                            "scale the data (e.g. standardize X)"
-                        )
-                    optimizer.step(theta, gradient)
-                    total += batch_loss * len(target)
-                epoch_loss = total / n
-                self.history.append(epoch_loss)
-                for name, value in zip(trainable, theta, strict=True):
-                    model.params[name] = float(value)
+        # Overflow shows up as a non-finite loss, reported below with what to do about it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                for epoch in range(epochs):
+                    order = rng.permutation(n) if step < n else None
+                    total = 0.0
+                    for start in range(0, n, step):
+                        index = None if order is None else order[start : start + step]
+                        batch = inputs if index is None else [c[index] for c in inputs]
+                        target = targets if index is None else targets[index]
+                        param_values = [
+                            theta[position[k]] if k in position else fixed[k] for k in model.params
+                        ]
+                        prediction, *sensitivities = model_stage(*batch, *param_values)
+                        size = len(target)
+                        values, slope = loss_stage(_full(prediction, size), target)
+                        batch_loss = float(_full(values, size).sum()) / size
+                        gradient = _mean_gradient(_full(slope, size), sensitivities)
+                        if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
+                            raise FloatingPointError(
+                                f"training diverged: the loss became {batch_loss} at epoch "
+                                f"{epoch + 1}; lower the learning_rate (now {self.learning_rate}) or "
+                                "scale the data (e.g. standardize X)"
+                            )
+                        optimizer.step(theta, gradient)
+                        total += batch_loss * len(target)
+                    epoch_loss = total / n
+                    self.history.append(epoch_loss)
+                    for name, value in zip(trainable, theta, strict=True):
+                        model.params[name] = float(value)
+                    if progress is not None:
+                        progress.update(1)
+                        if epoch % max(1, epochs // 100) == 0 or epoch == epochs - 1:
+                            progress.set_postfix(loss=f"{epoch_loss:.6g}")
+                    if callback is not None and callback(epoch, epoch_loss, dict(model.params)):
+                        break
+            finally:
                 if progress is not None:
-                    progress.update(1)
-                    if epoch % max(1, epochs // 100) == 0 or epoch == epochs - 1:
-                        progress.set_postfix(loss=f"{epoch_loss:.6g}")
-                if callback is not None and callback(epoch, epoch_loss, dict(model.params)):
-                    break
-        finally:
-            if progress is not None:
-                progress.close()
+                    progress.close()
         return self.history
 
     def predict(self, X: Any) -> np.ndarray:
