@@ -245,58 +245,66 @@ class Trainer:
         targets = self._targets(y, n)
         if n == 0:
             raise ValueError("X and y are empty; there is nothing to fit")
-        model_stage, loss_stage = self._compile(loss_expr)
+        stages = self._compile(loss_expr)
         optimizer = make_optimizer(self.optimizer_name, self.learning_rate, **self.settings)
         model = self.expr
-        trainable = model.trainable_params
-        theta = np.array([model.params[p] for p in trainable], dtype=float)
-        fixed = {k: v for k, v in model.params.items() if k not in trainable}
-        position = {p: i for i, p in enumerate(trainable)}
+        theta = np.array([model.params[p] for p in model.trainable_params], dtype=float)
         rng = np.random.default_rng(self.seed)
         step = n if batch_size is None else min(batch_size, n)
         inputs = [columns[v] for v in model.variables]
         self.history = []
         progress = _progress(epochs, model.name) if verbose else None
+        try:
+            for epoch in range(epochs):
+                order = rng.permutation(n) if step < n else None
+                epoch_loss = 0.0
+                for start in range(0, n, step):
+                    index = None if order is None else order[start : start + step]
+                    batch = inputs if index is None else [c[index] for c in inputs]
+                    target = targets if index is None else targets[index]
+                    batch_loss = self._step(stages, batch, target, theta, optimizer, epoch)
+                    epoch_loss += batch_loss * len(target) / n
+                self.history.append(epoch_loss)
+                model.params.update(zip(model.trainable_params, theta.tolist(), strict=True))
+                if progress is not None:
+                    progress.update(1)
+                    if epoch % max(1, epochs // 100) == 0 or epoch == epochs - 1:
+                        progress.set_postfix(loss=f"{epoch_loss:.6g}")
+                if callback is not None and callback(epoch, epoch_loss, dict(model.params)):
+                    break
+        finally:
+            if progress is not None:
+                progress.close()
+        return self.history
+
+    def _step(
+        self,
+        stages: tuple[Callable, Callable],
+        batch: list[np.ndarray],
+        target: np.ndarray,
+        theta: np.ndarray,
+        optimizer: Any,
+        epoch: int,
+    ) -> float:
+        """One optimizer step on one batch; returns the batch's mean loss before the step."""
+        model_stage, loss_stage = stages
+        values = dict(zip(self.expr.trainable_params, theta.tolist(), strict=True))
+        params = [values.get(k, v) for k, v in self.expr.params.items()]
+        size = len(target)
         # Overflow shows up as a non-finite loss, reported below with what to do about it.
         with np.errstate(over="ignore", invalid="ignore"):
-            try:
-                for epoch in range(epochs):
-                    order = rng.permutation(n) if step < n else None
-                    total = 0.0
-                    for start in range(0, n, step):
-                        index = None if order is None else order[start : start + step]
-                        batch = inputs if index is None else [c[index] for c in inputs]
-                        target = targets if index is None else targets[index]
-                        param_values = [
-                            theta[position[k]] if k in position else fixed[k] for k in model.params
-                        ]
-                        prediction, *sensitivities = model_stage(*batch, *param_values)
-                        size = len(target)
-                        values, slope = loss_stage(_full(prediction, size), target)
-                        batch_loss = float(_full(values, size).sum()) / size
-                        gradient = _mean_gradient(_full(slope, size), sensitivities)
-                        if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
-                            raise FloatingPointError(
-                                f"training diverged: the loss became {batch_loss} at epoch "
-                                f"{epoch + 1}; lower the learning_rate (now {self.learning_rate}) or "
-                                "scale the data (e.g. standardize X)"
-                            )
-                        optimizer.step(theta, gradient)
-                        total += batch_loss * len(target)
-                    epoch_loss = total / n
-                    self.history.append(epoch_loss)
-                    for name, value in zip(trainable, theta, strict=True):
-                        model.params[name] = float(value)
-                    if progress is not None:
-                        progress.update(1)
-                        if epoch % max(1, epochs // 100) == 0 or epoch == epochs - 1:
-                            progress.set_postfix(loss=f"{epoch_loss:.6g}")
-                    if callback is not None and callback(epoch, epoch_loss, dict(model.params)):
-                        break
-            finally:
-                if progress is not None:
-                    progress.close()
-        return self.history
+            prediction, *sensitivities = model_stage(*batch, *params)
+            losses, slope = loss_stage(_full(prediction, size), target)
+            batch_loss = float(_full(losses, size).sum()) / size
+            gradient = _mean_gradient(_full(slope, size), sensitivities)
+        if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
+            raise FloatingPointError(
+                f"training diverged: the loss became {batch_loss} at epoch {epoch + 1}; lower "
+                f"the learning_rate (now {self.learning_rate}) or scale the data (e.g. "
+                "standardize X)"
+            )
+        optimizer.step(theta, gradient)
+        return batch_loss
 
     def predict(self, X: Any) -> np.ndarray:
         """The model's outputs on ``X`` (same layouts as :meth:`fit`) with the current params."""
