@@ -286,3 +286,11 @@ def test_matches_pytorch_gradients() -> None:
         function(t).sum().backward()
         ours = Expression("f", formula).gradient("x").eval(x=x)
         np.testing.assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=formula)
+
+
+def test_value_parameters_get_gradients_too() -> None:
+    e = Expression("line", "m*x + b", params={"m": 2.0, "b": 1.0})
+    m = Value(2.0)
+    out = e.eval(x=3.0, m=m)
+    out.backward()
+    assert out.data == 7.0 and m.grad == e.gradient("m").eval(x=3.0) == 3.0

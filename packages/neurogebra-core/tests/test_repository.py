@@ -156,3 +156,12 @@ def test_the_duplicate_detector_finds_a_renamed_copy() -> None:
     assert _same(_values(mse, points), _values(copy, points[::-1]))
     difference = compile_numpy(parse_formula("a - b"), ["a", "b"])
     assert not _same(_values(mse, points), _values(difference, points))
+
+
+def test_every_entry_explains_itself() -> None:
+    forge = MathForge()
+    for name in forge.list_all():
+        text = forge.explain(name, level="advanced")
+        entry_description = forge.get(name).metadata["description"]
+        assert entry_description in text and "For example" in text and "Gradient:" in text
+        assert "Valid inputs" in text and "Where it is used" in text
