@@ -404,6 +404,12 @@ class Expression:
             self.metadata,
         )
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy without the compiled functions; they are rebuilt on first use."""
+        state = self.__dict__.copy()
+        state.update(_numpy_fn=None, _value_fn=None)
+        return state
+
     # ---- words and display ----
 
     def explain(self, level: str = "beginner"):
