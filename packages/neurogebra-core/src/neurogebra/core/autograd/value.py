@@ -106,14 +106,17 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
             b = _nonzero_divisor(self.data, other.data)
-            return Value(self.data / b, (self, other), "/", (1.0 / b, -self.data / (b * b)))
+            out = self.data / b
+            # -out / b rather than -a / b**2: b**2 underflows to 0 for |b| < 1e-162.
+            return Value(out, (self, other), "/", (1.0 / b, -out / b))
         b = _nonzero_divisor(self.data, _to_float(other, "Value.__truediv__"))
         return Value(self.data / b, (self,), "/", (1.0 / b,))
 
     def __rtruediv__(self, other: float) -> Value:
         a = _to_float(other, "Value.__rtruediv__")
         b = _nonzero_divisor(a, self.data)
-        return Value(a / b, (self,), "/", (-a / (b * b),))
+        out = a / b
+        return Value(out, (self,), "/", (-out / b,))
 
     def __neg__(self) -> Value:
         return Value(-self.data, (self,), "neg", (-1.0,))
@@ -123,7 +126,7 @@ class Value:
             return _power_of_values(self, other)
         k = _to_float(other, "Value.__pow__")
         out = _checked_power(self.data, k)
-        return Value(out, (self,), "**", (_power_slope(self.data, k),))
+        return Value(out, (self,), "**", (_power_slope(self.data, k, out),))
 
     def __rpow__(self, other: float) -> Value:
         return _power_of_values(Value(_to_float(other, "Value.__rpow__")), self)
@@ -243,8 +246,8 @@ class Value:
         """Add many Values as one node (builtin ``sum`` works too, one node per ``+``)."""
         items = list(values)
         nodes = tuple(v for v in items if isinstance(v, Value))
-        constant = sum(_to_float(v, "Value.sum") for v in items if not isinstance(v, Value))
-        total = math.fsum([v.data for v in nodes]) + constant
+        constants = [_to_float(v, "Value.sum") for v in items if not isinstance(v, Value)]
+        total = math.fsum([*(v.data for v in nodes), *constants])  # one rounding for all terms
         return Value(total, nodes, "sum", (1.0,) * len(nodes))
 
 
@@ -283,13 +286,16 @@ def _checked_power(base: float, exponent: float) -> float:
     return out
 
 
-def _power_slope(base: float, exponent: float) -> float:
-    """d/dbase of base**exponent, with PyTorch's conventions at base 0."""
+def _power_slope(base: float, exponent: float, out: float) -> float:
+    """d/dbase of base**exponent (= out), with PyTorch's conventions at base 0."""
     if exponent == 0.0:
         return 0.0
     if base == 0.0 and exponent < 1.0:
         return math.inf
-    return exponent * base ** (exponent - 1.0)
+    try:
+        return exponent * base ** (exponent - 1.0)
+    except OverflowError:  # a tiny base whose power is still a float, e.g. 1e-200 ** -1
+        return exponent * (out / base)  # out / base overflows to a signed inf instead
 
 
 def _power_of_values(base: Value, exponent: Value) -> Value:
@@ -301,4 +307,4 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         slope_b = 0.0
     else:  # log of a negative base is not real; PyTorch reports nan here too
         slope_b = math.nan
-    return Value(out, (base, exponent), "**", (_power_slope(a, b), slope_b))
+    return Value(out, (base, exponent), "**", (_power_slope(a, b, out), slope_b))
