@@ -1,0 +1,29 @@
+"""Shared test set-up for neurogebra-core.
+
+Hypothesis runs under a named profile so that every machine explores the same amount: modest
+example counts keep the whole suite fast enough for CI, and no deadline because timings on a
+shared machine are noisy. Pick another profile with ``HYPOTHESIS_PROFILE=thorough pytest``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Plotting cells of the course pages run headless in the tests.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+settings.register_profile(
+    "neurogebra",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "neurogebra"))
