@@ -22,7 +22,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "thorough",
-    max_examples=2000,
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "2000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
