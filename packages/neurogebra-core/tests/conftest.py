@@ -2,7 +2,8 @@
 
 Hypothesis runs under a named profile so that every machine explores the same amount: modest
 example counts keep the whole suite fast enough for CI, and no deadline because timings on a
-shared machine are noisy. Pick another profile with ``HYPOTHESIS_PROFILE=thorough pytest``.
+shared machine are noisy. For a long hunt run ``HYPOTHESIS_PROFILE=thorough pytest`` (2000
+examples per test, or ``HYPOTHESIS_MAX_EXAMPLES``).
 """
 
 from __future__ import annotations
