@@ -31,7 +31,16 @@ INSTALL_DOT_HINT = (
     "(macOS) or `conda install graphviz`; the graph's source is still available as `.source`."
 )
 
-OP_SYMBOLS = {"neg": "−x"}
+OP_SYMBOLS = {"neg": "−x", "sum": "Σ"}
+RECORD_SPECIALS = frozenset("{}|<>\\")
+
+
+def _record_text(text: str) -> str:
+    """``text`` escaped for a record label, where ``{ } | < >`` would start new fields.
+
+    A backslash escapes them (and itself); graphviz's own quoting already handles ``"``.
+    """
+    return "".join("\\" + ch if ch in RECORD_SPECIALS else ch for ch in text)
 
 
 @functools.cache
@@ -82,7 +91,7 @@ def draw_graph(root: Value, *, rankdir: str = "LR", max_nodes: int = 500) -> gra
     graph = _graph_class()(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
     for node in nodes:
         name = str(id(node))
-        title = f"{node.label} | " if node.label else ""
+        title = f"{_record_text(node.label)} | " if node.label else ""
         graph.node(
             name, f"{{ {title}data {node.data:.4f} | grad {node.grad:.4f} }}", shape="record"
         )

@@ -6,7 +6,8 @@ rule in :meth:`Value.backward` then needs nothing else: ``input.grad += local * 
 
 Storing local derivatives as plain numbers (instead of a closure per node, as micrograd does)
 keeps the graph free of reference cycles, so a finished graph is freed by reference counting
-alone. Every op has at most two inputs, so the two local derivatives live in float slots
+alone. Every op but ``Value.sum`` has at most two inputs, so the two local derivatives live in
+float slots
 (``_local0``, ``_local1``) rather than in a tuple: one tracked object fewer per node is one
 allocation and one garbage-collector visit fewer, a measurable share of a training step.
 
@@ -110,14 +111,17 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
             b = _nonzero_divisor(self.data, other.data)
-            return Value(self.data / b, (self, other), "/", 1.0 / b, -self.data / (b * b))
+            out = self.data / b
+            # -out / b rather than -a / b**2: b**2 underflows to 0 for |b| < 1e-162.
+            return Value(out, (self, other), "/", 1.0 / b, -out / b)
         b = _nonzero_divisor(self.data, _to_float(other, "Value.__truediv__"))
         return Value(self.data / b, (self,), "/", 1.0 / b)
 
     def __rtruediv__(self, other: float) -> Value:
         a = _to_float(other, "Value.__rtruediv__")
         b = _nonzero_divisor(a, self.data)
-        return Value(a / b, (self,), "/", -a / (b * b))
+        out = a / b
+        return Value(out, (self,), "/", -out / b)
 
     def __neg__(self) -> Value:
         return Value(-self.data, (self,), "neg", -1.0)
@@ -127,7 +131,7 @@ class Value:
             return _power_of_values(self, other)
         k = _to_float(other, "Value.__pow__")
         out = _checked_power(self.data, k)
-        return Value(out, (self,), "**", _power_slope(self.data, k))
+        return Value(out, (self,), "**", _power_slope(self.data, k, out))
 
     def __rpow__(self, other: float) -> Value:
         return _power_of_values(Value(_to_float(other, "Value.__rpow__")), self)
@@ -199,8 +203,11 @@ class Value:
                 a, b = prev
                 a.grad += node._local0 * g
                 b.grad += node._local1 * g
-            elif prev:
+            elif len(prev) == 1:
                 prev[0].grad += node._local0 * g
+            else:  # a leaf (nothing to do), or a Value.sum node: every local derivative is 1
+                for child in prev:
+                    child.grad += g
 
     def zero_grad(self) -> None:
         """Reset this Value's gradient to 0 (do it for every parameter before each backward)."""
@@ -239,19 +246,17 @@ class Value:
 
     @staticmethod
     def sum(values: Iterable[Value | float]) -> Value:
-        """Add many Values in a balanced tree of ``+`` (depth log2(n), not n as with ``sum``).
+        """Add many Values as one node, rounding once (builtin ``sum`` makes one node per ``+``).
 
         Example:
             >>> Value.sum([Value(1.0), 2, Value(3.0)]).data
             6.0
         """
-        level = [v if isinstance(v, Value) else Value(_to_float(v, "Value.sum")) for v in values]
-        if not level:
-            return Value(0.0)
-        while len(level) > 1:
-            pairs = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
-            level = pairs + level[len(level) - len(level) % 2 :]
-        return level[0]
+        items = list(values)
+        nodes = tuple(v for v in items if isinstance(v, Value))
+        constants = [_to_float(v, "Value.sum") for v in items if not isinstance(v, Value)]
+        total = math.fsum([*(v.data for v in nodes), *constants])  # one rounding for all terms
+        return Value(total, nodes, "sum", 1.0, 1.0)
 
 
 # ---- helpers shared by the ops above ----
@@ -289,13 +294,16 @@ def _checked_power(base: float, exponent: float) -> float:
     return out
 
 
-def _power_slope(base: float, exponent: float) -> float:
-    """d/dbase of base**exponent, with PyTorch's conventions at base 0."""
+def _power_slope(base: float, exponent: float, out: float) -> float:
+    """d/dbase of base**exponent (= out), with PyTorch's conventions at base 0."""
     if exponent == 0.0:
         return 0.0
     if base == 0.0 and exponent < 1.0:
         return math.inf
-    return exponent * base ** (exponent - 1.0)
+    try:
+        return exponent * base ** (exponent - 1.0)
+    except OverflowError:  # a tiny base whose power is still a float, e.g. 1e-200 ** -1
+        return exponent * (out / base)  # out / base overflows to a signed inf instead
 
 
 def _power_of_values(base: Value, exponent: Value) -> Value:
@@ -307,4 +315,4 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
         slope_b = 0.0
     else:  # log of a negative base is not real; PyTorch reports nan here too
         slope_b = math.nan
-    return Value(out, (base, exponent), "**", _power_slope(a, b), slope_b)
+    return Value(out, (base, exponent), "**", _power_slope(a, b, out), slope_b)
