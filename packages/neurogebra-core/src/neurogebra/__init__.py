@@ -30,6 +30,9 @@ _CORE_EXPORTS: dict[str, str] = {
     "draw_graph": "neurogebra.core.autograd",
     "Tensor": "neurogebra.core.tensor",
     "no_grad": "neurogebra.core.tensor",
+    "Expression": "neurogebra.core.expression",
+    "MathForge": "neurogebra.core.forge",
+    "Trainer": "neurogebra.core.trainer",
 }
 
 # Names that sibling distributions provide; used only to say what to install.
