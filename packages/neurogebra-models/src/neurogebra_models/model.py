@@ -30,6 +30,7 @@ from neurogebra_models.text import PrintedText
 from neurogebra_models.training.callbacks import Callback
 from neurogebra_models.training.history import History
 from neurogebra_models.training.loop import run_training
+from neurogebra_models.training.narration import Narrator
 
 __all__ = ["Model"]
 
@@ -65,7 +66,7 @@ class Model:
         self.metric_functions: dict[str, Any] = {}
         self.stop_training = False
         self.history: History | None = None
-        self.narrator: Callback | None = None  # set by NeuroCraft's educational mode
+        self.narrator: Narrator | None = None  # set by NeuroCraft's educational mode
         first = layers[0]
         if isinstance(first, Dense) and first.declared_input_dim is not None:
             self.build(first.declared_input_dim)
@@ -275,6 +276,7 @@ class Model:
             validation = (X_val, self._targets(validation_data[1], len(X_val), "y_val"))
         callbacks = list(callbacks)
         if self.narrator is not None:
+            self.narrator.on_fit_start(self, len(X), batch_size, epochs)
             callbacks.append(self.narrator)
         self.history = run_training(
             self,
