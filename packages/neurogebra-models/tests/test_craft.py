@@ -55,7 +55,7 @@ def test_educational_mode_narrates_building_compiling_and_training():
     craft = NeuroCraft(seed=0, print_fn=said.append)
     X, y = craft.dataset("moons", n_samples=80, seed=0)
     model = craft.build([2, 8, 2])
-    assert any("Total parameters: 50" in line for line in said)  # 2·8+8 + 8·2+2
+    assert any("Total parameters: 42" in line for line in said)  # 2·8+8 + 8·2+2
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     assert "Compiled. Loss = categorical_crossentropy" in said[-1]
     history = craft.train(model, X, y, epochs=10, batch_size=16, validation_split=0.25)

@@ -40,7 +40,7 @@ def test_make_spirals_is_the_course_generator_and_split():
     split = int(0.8 * len(X_page))
     np.random.seed(42)
     X, y = make_spirals(n_points=100, n_classes=3, noise=0.15)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    X_train, X_test, _, y_test = train_test_split(X, y, test_size=0.2)
     np.testing.assert_array_equal(X, X_page)
     np.testing.assert_array_equal(y, y_page)
     np.testing.assert_array_equal(X_train, X_page[indices[:split]])

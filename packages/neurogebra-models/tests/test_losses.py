@@ -130,7 +130,7 @@ def test_labels_that_do_not_fit_the_output_layer_are_explained():
     with pytest.raises(ValueError, match=r"shape \(n, 3\)"):
         ce.prepare_targets(np.zeros((2, 4)), 3)
     bce = BinaryCrossEntropy()
-    with pytest.raises(ValueError, match="labels 0 or 1.*categorical_crossentropy"):
+    with pytest.raises(ValueError, match=r"labels 0 or 1.*categorical_crossentropy"):
         bce.prepare_targets(np.array([0, 1, 2]), 1)
     with pytest.raises(ValueError, match=r"1 unit\(s\), so each target must have 1 number"):
         MeanSquaredError().prepare_targets(np.zeros((4, 2)), 1)

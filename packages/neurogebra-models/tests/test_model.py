@@ -86,7 +86,7 @@ def test_binary_classifier_and_regressor_learn():
     reg.fit(X, y, epochs=60, batch_size=20, verbose=0)
     np.testing.assert_allclose(reg.parameters()[0].numpy().ravel(), [1.0, -2.0, 0.5], atol=0.02)
     assert reg.evaluate(X, y)["loss"] < 1e-3
-    with pytest.raises(ValueError, match="regression.*use predict"):
+    with pytest.raises(ValueError, match=r"regression.*use predict"):
         reg.predict_classes(X)
 
 
@@ -150,7 +150,7 @@ def test_early_stopping_on_a_missing_quantity_says_what_is_measured():
     X, y = make_moons(40, seed=7)
     model = classifier(units=2)
     model.compile(loss="categorical_crossentropy", optimizer="adam")
-    with pytest.raises(ValueError, match="does not measure 'val_loss'.*validation_split"):
+    with pytest.raises(ValueError, match=r"does not measure 'val_loss'.*validation_split"):
         model.fit(X, y, epochs=2, verbose=0, callbacks=[EarlyStopping()])
 
 
@@ -175,13 +175,13 @@ def test_errors_name_the_problem_and_the_fix():
     with pytest.raises(RuntimeError, match="before evaluate"):
         model.evaluate(X, y)
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    with pytest.raises(ValueError, match="expects 2 features per sample.*3 columns"):
+    with pytest.raises(ValueError, match=r"expects 2 features per sample.*3 columns"):
         model.fit(np.zeros((4, 3)), y, verbose=0)
     with pytest.raises(ValueError, match="expects 2 features"):
         model.predict(np.zeros((1, 5)))
     with pytest.raises(ValueError, match=r"2-D array.*reshape\(-1, 1\)"):
         model.predict(np.zeros(2))
-    with pytest.raises(ValueError, match="labels run from 0 to 7.*3 units"):
+    with pytest.raises(ValueError, match=r"labels run from 0 to 7.*3 units"):
         model.fit(X, np.array([0, 1, 7, 0]), verbose=0)
     with pytest.raises(ValueError, match="X has 4 samples, y has 3"):
         model.fit(X, y[:3], verbose=0)
@@ -196,7 +196,7 @@ def test_errors_name_the_problem_and_the_fix():
     with pytest.raises(ValueError, match="needs an output layer with activation 'sigmoid'"):
         model.compile(loss="binary_crossentropy")
     regression = b.Sequential([b.Dense(1, input_dim=2)])
-    with pytest.raises(ValueError, match="compare classes.*regression"):
+    with pytest.raises(ValueError, match=r"compare classes.*regression"):
         regression.compile(loss="mse", metrics=["accuracy"])
     with pytest.raises(ValueError, match="end it with a Dense output layer"):
         b.Sequential([b.Dense(3, input_dim=2), b.Dropout(0.1)]).compile()
@@ -211,7 +211,7 @@ def test_diverging_training_is_reported():
     X, y = make_regression(50, n_features=2, seed=9)
     model = ModelBuilder(seed=0).Sequential([b.Dense(1, input_dim=2)])
     model.compile(loss="mse", optimizer=b.SGD(1e6))
-    with pytest.raises(FloatingPointError, match="learning rate .* too high"):
+    with pytest.raises(FloatingPointError, match=r"learning rate .* too high"):
         model.fit(X * 1e3, y, epochs=50, verbose=0)
 
 
