@@ -95,3 +95,26 @@ def test_bad_settings_and_unknown_names_are_explained():
     with pytest.raises(ValueError, match="not both"):
         get_optimizer(Adam(), learning_rate=0.1)
     assert get_optimizer("rmsprop", learning_rate=0.5).learning_rate == 0.5
+
+
+def test_state_survives_steps_where_some_parameters_have_no_gradient():
+    # momentum SGD by hand: a parameter without a gradient keeps its value and its velocity
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    b = Tensor(np.array([[3.0]]), requires_grad=True)
+    sgd = SGD(0.1, momentum=0.5)
+    steps = [
+        (np.array([1.0, -1.0]), np.array([[2.0]])),
+        (np.array([0.5, 0.5]), None),
+        (np.array([-1.0, 1.0]), np.array([[1.0]])),
+    ]
+    va, vb, wa, wb = np.zeros(2), np.zeros((1, 1)), a.numpy().copy(), b.numpy().copy()
+    for ga, gb in steps:
+        a.grad, b.grad = ga, gb
+        sgd.step([a, b])
+        va = 0.5 * va + ga
+        wa = wa - 0.1 * va
+        if gb is not None:
+            vb = 0.5 * vb + gb
+            wb = wb - 0.1 * vb
+    np.testing.assert_allclose(a.numpy(), wa)
+    np.testing.assert_allclose(b.numpy(), wb)
