@@ -254,3 +254,17 @@ def test_save_and_load_keep_weights_predictions_and_compile_settings(tmp_path):
     with pytest.raises(ValueError, match="not a saved neurogebra model"):
         np.savez(tmp_path / "other.npz", a=np.zeros(2))
         type(model).load(tmp_path / "other.npz")
+
+
+def test_early_stopping_that_never_fires_still_ends_on_the_best_epoch():
+    X, y = make_moons(60, noise=0.3, seed=11)
+    model = classifier(units=2, hidden=16)
+    model.compile(loss="categorical_crossentropy", optimizer=b.Adam(0.2))
+    stop = EarlyStopping(monitor="loss", patience=100)
+    snapshots = []
+    keep = LambdaCallback(on_epoch_end=lambda e, logs: snapshots.append(model.get_weights()))
+    history = model.fit(X, y, epochs=12, batch_size=6, verbose=0, callbacks=[keep, stop])
+    assert stop.stopped_epoch is None and len(history.epoch) == 12
+    assert history["loss"][stop.best_epoch] == min(history["loss"])
+    for ours, best in zip(model.get_weights(), snapshots[stop.best_epoch], strict=True):
+        np.testing.assert_array_equal(ours, best)
