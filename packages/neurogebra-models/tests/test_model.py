@@ -266,5 +266,6 @@ def test_early_stopping_that_never_fires_still_ends_on_the_best_epoch():
     history = model.fit(X, y, epochs=12, batch_size=6, verbose=0, callbacks=[keep, stop])
     assert stop.stopped_epoch is None and len(history.epoch) == 12
     assert history["loss"][stop.best_epoch] == min(history["loss"])
+    assert stop.best_epoch < 11  # so the restored weights differ from the last epoch's
     for ours, best in zip(model.get_weights(), snapshots[stop.best_epoch], strict=True):
         np.testing.assert_array_equal(ours, best)
