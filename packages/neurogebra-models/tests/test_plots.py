@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -35,10 +39,21 @@ def trained():
     return model, history, X, y
 
 
-def test_headless_backend_is_agg():
-    import matplotlib
-
-    assert matplotlib.get_backend().lower() == "agg"
+def test_without_a_display_plots_use_agg_and_save(tmp_path):
+    script = (
+        "import numpy as np, matplotlib\n"
+        "from neurogebra_models.plots import plot_history\n"
+        "fig = plot_history({'loss': [1.0, 0.5]})\n"
+        f"fig.savefig({str(tmp_path / 'h.png')!r})\n"
+        "print(matplotlib.get_backend())\n"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")
+    }
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().lower() == "agg"
+    assert (tmp_path / "h.png").stat().st_size > 1_000
 
 
 def test_decision_boundary_of_a_model(trained, tmp_path):
