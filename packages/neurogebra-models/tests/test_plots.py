@@ -70,6 +70,12 @@ def test_decision_boundary_of_functions_batched_or_point_by_point(tmp_path):
     assert_real_picture(batched, tmp_path / "batched.png")
     single = plot_decision_boundary(lambda p: int(p[1] > 0.25), X, y, resolution=30)  # one point
     assert_real_picture(single, tmp_path / "single.png")
+    # the course page's call: predict_fn takes one point; title and ax given positionally
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2)
+    same = plot_decision_boundary(lambda p: int(p[0] > 0), X, y, "page style", axes[1])
+    assert same is fig and axes[1].get_title() == "page style"
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         plot_decision_boundary(lambda P: P, np.zeros((3, 3)), np.zeros(3))
 

@@ -84,11 +84,16 @@ def plot_decision_boundary(
     X: object,
     y: object,
     title: str = "Decision boundary",
+    ax: Any = None,
     resolution: int = 200,
     margin: float = 0.5,
-    ax: Any = None,
 ) -> Figure:
-    """Colour the plane by the predicted class and scatter the points ``X`` coloured by ``y``."""
+    """Colour the plane by the predicted class and scatter the points ``X`` coloured by ``y``.
+
+    ``model_or_fn`` is a Model, or a function of the points (all at once, or one point at a
+    time like the course page's ``predict_fn``). The arguments ``(predict_fn, X, y, title,
+    ax)`` are in the course page's order, so its calls work unchanged.
+    """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
