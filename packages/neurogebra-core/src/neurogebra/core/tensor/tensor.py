@@ -35,6 +35,8 @@ import numpy as np
 from neurogebra.core.autograd.graph import topological_order
 from neurogebra.core.tensor import gradients as grads
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
+from neurogebra.core.tensor.gradients import add_backward as _add_backward
+from neurogebra.core.tensor.gradients import matmul_backward as _matmul_backward
 from neurogebra.core.tensor.gradients import unbroadcast
 
 __all__ = ["Tensor", "unbroadcast"]
@@ -218,9 +220,15 @@ class Tensor:
 
     def __add__(self, other: Tensor | ArrayLike) -> Tensor:
         x = self.data
-        if type(other) is Tensor:
+        if type(other) is Tensor:  # written out (not _binary): the hottest op of all
             y = other.data
-            return _binary(self, other, "+", np.add, grads.add_backward, (x, y))
+            try:
+                data = x + y
+            except ValueError:
+                raise _shape_error("+", x, y) from None
+            if (self.requires_grad or other.requires_grad) and GRAD_MODE.enabled:
+                return _node(data, (self, other), "+", _add_backward, (x, y))
+            return _constant_tensor(data)
         data = _apply(np.add, x, other, "+")
         if self.requires_grad and GRAD_MODE.enabled:
             return _node(data, (self,), "+", grads.plus_constant_backward, (x,))
@@ -306,10 +314,18 @@ class Tensor:
     def __matmul__(self, other: Tensor | ArrayLike) -> Tensor:
         if type(other) is not Tensor:
             other = _constant_tensor(_as_constant(other, "@"))
-        return _matmul(self, other)
+        x, y = self.data, other.data
+        try:
+            data = x @ y
+        except ValueError:
+            raise grads.matmul_error(x, y) from None
+        need_x, need_y = self.requires_grad, other.requires_grad
+        if (need_x or need_y) and GRAD_MODE.enabled:
+            return _node(data, (self, other), "@", _matmul_backward, (x, y, need_x, need_y))
+        return _constant_tensor(data)
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return _matmul(_constant_tensor(_as_constant(other, "@")), self)
+        return _constant_tensor(_as_constant(other, "@")) @ self
 
     # ---- elementwise functions ----
 
@@ -566,21 +582,6 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Any, source: Any) -> None:
         old += grad  # in place; NumPy casts to the leaf's dtype
     else:  # the user replaced .grad (e.g. by 0.0)
         leaf.grad = np.array(old + grad, dtype=data.dtype)
-
-
-# ---- matrix product ----
-
-
-def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    x, y = a.data, b.data
-    try:
-        data = x @ y
-    except ValueError:
-        raise grads.matmul_error(x, y) from None
-    need_x, need_y = a.requires_grad, b.requires_grad
-    if (need_x or need_y) and GRAD_MODE.enabled:
-        return _node(data, (a, b), "@", grads.matmul_backward, (x, y, need_x, need_y))
-    return _constant_tensor(data)
 
 
 # Late imports: these modules build on Tensor and _node, defined above.
