@@ -18,6 +18,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 CORE = "packages/neurogebra-core"
+MODELS = "packages/neurogebra-models"
 RUFF = "ruff==0.17.5"  # pinned so that lint means the same thing on every machine
 TORCH = "torch==2.13.0"  # comparison only; never a dependency of our packages
 
@@ -59,6 +60,14 @@ def tests_core(session: nox.Session) -> None:
     session.run("pytest", f"{CORE}/tests", *session.posargs)
 
 
+@nox.session(name="tests-models")
+def tests_models(session: nox.Session) -> None:
+    """neurogebra-models' tests (real training on Tensor, plots rendered headless)."""
+    session.install("-e", f"{CORE}[test]", "-e", f"{MODELS}[test]")
+    install_torch_if_local(session)
+    session.run("pytest", f"{MODELS}/tests", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole repository."""
@@ -77,7 +86,7 @@ def demo(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks against their named baselines; results go to benchmarks/RESULTS.md."""
-    session.install("-e", CORE, "micrograd==0.1.0")
+    session.install("-e", CORE, "-e", MODELS, "micrograd==0.1.0")
     install_torch_if_local(session)
     scripts = session.posargs or sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "benchmarks").glob("[!_]*.py")

@@ -28,6 +28,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _CORE_EXPORTS: dict[str, str] = {
     "Value": "neurogebra.core.autograd",
     "draw_graph": "neurogebra.core.autograd",
+    "Tensor": "neurogebra.core.tensor",
+    "no_grad": "neurogebra.core.tensor",
     "Expression": "neurogebra.core.expression",
     "MathForge": "neurogebra.core.forge",
     "Trainer": "neurogebra.core.trainer",

@@ -1,0 +1,168 @@
+"""Moving elements around: ``reshape``, ``transpose``, indexing, ``concatenate`` and ``stack``.
+
+None of these changes a value, so backward only moves the gradient back to where each element
+came from: reshape it back, transpose it back, scatter it into the indexed positions (adding up
+when an index repeats), or cut it into the pieces that were joined.
+
+Example:
+    >>> from neurogebra.core.tensor import Tensor
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> x[[0, 0, 2]].sum().backward()
+    >>> x.grad
+    array([2., 0., 1.])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from neurogebra.core.tensor.grad_mode import GRAD_MODE
+from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+
+__all__ = ["concatenate", "stack"]
+
+
+def _flatten_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``f(2, 3)`` and ``f((2, 3))`` mean the same, as in NumPy's methods."""
+    if len(args) == 1 and isinstance(args[0], Sequence | np.ndarray):
+        return tuple(args[0])
+    return args
+
+
+def reshape(x: Tensor, *shape: Any) -> Tensor:
+    new_shape = _flatten_args(shape)
+    try:
+        data = x.data.reshape(new_shape)
+    except ValueError:
+        raise ValueError(
+            f"Tensor.reshape: cannot reshape shape {x.shape} ({x.data.size} elements) into "
+            f"{tuple(new_shape)}; the number of elements must stay the same (-1 infers one size)"
+        ) from None
+    if x.requires_grad and GRAD_MODE.enabled:
+        return _node(data, (x,), "reshape", _reshape_backward, (x.data.shape,))
+    return _constant_tensor(data)
+
+
+def _reshape_backward(g: Any, shape: tuple[int, ...]) -> tuple[Any]:
+    return (g.reshape(shape),)
+
+
+def transpose(x: Tensor, *axes: Any) -> Tensor:
+    order = _flatten_args(axes) or tuple(reversed(range(x.data.ndim)))
+    try:
+        data = x.data.transpose(order)
+    except ValueError:
+        raise ValueError(
+            f"Tensor.transpose: axes {tuple(order)} are not a permutation of the "
+            f"{x.data.ndim} axes of a tensor of shape {x.shape}"
+        ) from None
+    if x.requires_grad and GRAD_MODE.enabled:
+        return _node(data, (x,), "transpose", _transpose_backward, (np.argsort(order),))
+    return _constant_tensor(data)
+
+
+def _transpose_backward(g: Any, inverse_order: Any) -> tuple[Any]:
+    return (g.transpose(inverse_order),)
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True for ints, slices, None and ... (no element can be selected twice)."""
+    parts = index if type(index) is tuple else (index,)
+    return all(
+        part is None or part is Ellipsis or isinstance(part, int | slice | np.integer)
+        for part in parts
+    )
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    if isinstance(index, Tensor) or (
+        type(index) is tuple and any(isinstance(i, Tensor) for i in index)
+    ):
+        raise TypeError(
+            "Tensor indexing: index with ints, slices, lists or NumPy integer/boolean arrays, "
+            "not with a Tensor (Tensors hold floats); use t.numpy().astype(int) for an index"
+        )
+    try:
+        data = x.data[index]
+    except IndexError as error:
+        raise IndexError(f"Tensor indexing (shape {x.shape}): {error}") from None
+    if x.requires_grad and GRAD_MODE.enabled:
+        saved = (x.data.shape, x.data.dtype, index, _is_basic_index(index))
+        return _node(data, (x,), "[]", _getitem_backward, saved)
+    return _constant_tensor(data)
+
+
+def _getitem_backward(
+    g: Any, shape: tuple[int, ...], dtype: Any, index: Any, basic: bool
+) -> tuple[Any]:
+    grad = np.zeros(shape, dtype=dtype)
+    if basic:
+        grad[index] = g
+    else:  # np.add.at adds once per occurrence, so repeated indices accumulate
+        np.add.at(grad, index, g)
+    return (grad,)
+
+
+def _as_tensors(items: Sequence[Any], op: str) -> tuple[Tensor, ...]:
+    if isinstance(items, Tensor | np.ndarray) or not isinstance(items, Sequence):
+        raise TypeError(f"{op}: pass a list or tuple of Tensors, e.g. {op}([a, b])")
+    if not items:
+        raise ValueError(f"{op}: needs at least one Tensor")
+    return tuple(t if isinstance(t, Tensor) else Tensor(t) for t in items)
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis (all other axes must match).
+
+    Example:
+        >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])]).numpy()
+        array([1., 2., 3.])
+    """
+    parts = _as_tensors(tensors, "concatenate")
+    arrays = [t.data for t in parts]
+    try:
+        data = np.concatenate(arrays, axis=axis)
+    except (ValueError, np.exceptions.AxisError) as error:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(
+            f"concatenate: cannot join shapes {shapes} along axis {axis}: every axis except "
+            f"that one must match ({error})"
+        ) from None
+    if any(t.requires_grad for t in parts) and GRAD_MODE.enabled:
+        ends = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+        return _node(data, parts, "concatenate", _concatenate_backward, (ends, axis))
+    return _constant_tensor(data)
+
+
+def _concatenate_backward(g: Any, ends: Any, axis: int) -> tuple[Any, ...]:
+    return tuple(np.split(g, ends, axis=axis))
+
+
+def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis.
+
+    Example:
+        >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
+        (2, 2)
+    """
+    parts = _as_tensors(tensors, "stack")
+    arrays = [t.data for t in parts]
+    try:
+        data = np.stack(arrays, axis=axis)
+    except (ValueError, np.exceptions.AxisError) as error:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(
+            f"stack: cannot stack shapes {shapes} along axis {axis}: all tensors need the "
+            f"same shape ({error})"
+        ) from None
+    if any(t.requires_grad for t in parts) and GRAD_MODE.enabled:
+        new_axis = axis % data.ndim
+        return _node(data, parts, "stack", _stack_backward, (new_axis,))
+    return _constant_tensor(data)
+
+
+def _stack_backward(g: Any, axis: int) -> tuple[Any, ...]:
+    return tuple(np.moveaxis(g, axis, 0))

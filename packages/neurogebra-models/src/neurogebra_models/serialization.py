@@ -1,0 +1,92 @@
+"""Saving a model to one NumPy archive (``.npz``) and reading it back.
+
+The archive holds one array per parameter (``param_0``, ``param_1``, ...) and, under
+``config``, a JSON text describing the layers, the input width and the compile settings. It is
+read with ``allow_pickle=False``, so loading a file never runs code from it.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from neurogebra_models.layers import Dense
+    >>> from neurogebra_models.model import Model
+    >>> model = Model([Dense(2, input_dim=3)], seed=0)
+    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "net.npz")
+    >>> bool((load_model(path).get_weights()[0] == model.get_weights()[0]).all())
+    True
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurogebra_models.layers import LAYER_TYPES
+from neurogebra_models.losses import LOSSES, Loss
+from neurogebra_models.model import Model
+from neurogebra_models.optimizers import OPTIMIZERS
+
+__all__ = ["load_model", "save_model"]
+
+FORMAT = "neurogebra-model"
+FORMAT_VERSION = 1
+
+
+def _config(model: Model) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "name": model.name,
+        "seed": model.seed,
+        "input_dim": model.input_dim,
+        "layers": [{"type": layer.kind, **layer.config()} for layer in model.layers],
+        "compile": None,
+    }
+    if model.loss is not None:
+        config["compile"] = {
+            "loss": model.loss.name,
+            "loss_config": model.loss.config(),
+            "optimizer": model.optimizer.name,
+            "optimizer_config": model.optimizer.config(),
+            "metrics": list(model.metric_functions),
+        }
+    return config
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    """Write ``model`` to ``path`` (``.npz`` is added when missing); returns the path written."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    arrays = {f"param_{i}": w for i, w in enumerate(model.get_weights())}
+    np.savez(path, config=np.array(json.dumps(_config(model))), **arrays)
+    return path
+
+
+def load_model(path: str | Path) -> Model:
+    """The model saved at ``path``, with its weights and compile settings."""
+    path = Path(path)
+    if not path.exists() and path.with_name(path.name + ".npz").exists():
+        path = path.with_name(path.name + ".npz")
+    with np.load(path, allow_pickle=False) as archive:
+        if "config" not in archive.files:
+            raise ValueError(f"{path} is not a saved neurogebra model (no 'config' entry)")
+        config = json.loads(str(archive["config"]))
+        weights = [archive[f"param_{i}"] for i in range(len(archive.files) - 1)]
+    if config.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a saved neurogebra model")
+    layers = []
+    for spec in config["layers"]:
+        spec = dict(spec)
+        layers.append(LAYER_TYPES[spec.pop("type")](**spec))
+    model = Model(layers, name=config["name"], seed=config["seed"])
+    if config["input_dim"] is not None:
+        model.build(config["input_dim"])
+        model.set_weights(weights)
+    compiled = config["compile"]
+    if compiled:
+        loss: Loss = LOSSES[compiled["loss"]](**compiled["loss_config"])
+        optimizer = OPTIMIZERS[compiled["optimizer"]](**compiled["optimizer_config"])
+        model.compile(loss=loss, optimizer=optimizer, metrics=compiled["metrics"])
+    return model

@@ -1,0 +1,72 @@
+"""The text of Model.summary(): one row per layer, with nothing invented.
+
+Before the input width is known, the output widths that do not depend on it are still shown,
+and the parameters that do are written as a formula of the unknown width ``d``.
+
+Example:
+    >>> from neurogebra_models.layers import Dense
+    >>> from neurogebra_models.model import Model
+    >>> print(summary_text(Model([Dense(4, activation="relu", input_dim=3), Dense(2)])))
+    Model: Sequential
+    Input: 3 features per sample
+    ─────────────────────────────────────────────────────
+     #  Layer               Output shape      Parameters
+    ─────────────────────────────────────────────────────
+     1  Dense(4, relu)      (batch, 4)                16
+     2  Dense(2, linear)    (batch, 2)                10
+    ─────────────────────────────────────────────────────
+    Total parameters: 26 (all trainable)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from neurogebra_models.model import Model
+
+__all__ = ["summary_text"]
+
+RULE = "─" * 53
+
+
+def summary_text(model: Model) -> str:
+    width = model.input_dim
+    if model.built:
+        lines = [f"Model: {model.name}", f"Input: {width} features per sample"]
+    else:
+        lines = [
+            f"Model: {model.name}",
+            "Input: not known yet (the input width d is set by the first layer's input_dim, by "
+            "model.build(d), or by the first fit()/predict())",
+        ]
+    lines += [RULE, f" #  {'Layer':<18}  {'Output shape':<14}  {'Parameters':>12}", RULE]
+    total, per_d = 0, 0
+    for i, layer in enumerate(model.layers, start=1):
+        out = layer.output_width(width)
+        shape = f"(batch, {out})" if out is not None else "(batch, d)"
+        count = layer.param_count(width)
+        if count is None:
+            a, b = layer.param_formula()
+            cell = f"{a}·d + {b}"
+            per_d, total = per_d + a, total + b
+        else:
+            cell = f"{count:,}"
+            total += count
+        lines.append(f"{i:>2}  {layer.describe():<18}  {shape:<14}  {cell:>12}")
+        width = out
+    lines.append(RULE)
+    if per_d:
+        lines.append(
+            f"Total parameters: {per_d:,}·d + {total:,}, where d is the input width (not known "
+            "yet): no count can be given until it is"
+        )
+    else:
+        lines.append(f"Total parameters: {total:,} (all trainable)")
+    if model.loss is not None:
+        metrics = ", ".join(model.metric_functions) or "none"
+        lines.append(
+            f"Compiled: loss {model.loss.name}, optimizer {model.optimizer.describe()}, "
+            f"metrics {metrics}"
+        )
+    return "\n".join(lines)

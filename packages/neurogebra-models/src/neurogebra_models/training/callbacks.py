@@ -1,0 +1,140 @@
+"""Callbacks: code that fit() calls at the start and end of training and of every epoch.
+
+Example:
+    >>> stop = EarlyStopping(monitor="val_loss", patience=2)
+    >>> stop
+    EarlyStopping(monitor='val_loss', patience=2, min_delta=0, restore_best_weights=True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from neurogebra_models.model import Model
+
+__all__ = ["Callback", "EarlyStopping", "LambdaCallback"]
+
+Logs = Mapping[str, float]
+
+
+class Callback:
+    """Base class: override the hooks you need; ``self.model`` is the model being trained.
+
+    Setting ``self.model.stop_training = True`` ends training after the current epoch.
+    """
+
+    model: Model
+
+    def set_model(self, model: Model) -> None:
+        self.model = model
+
+    def on_train_begin(self, logs: Logs | None = None) -> None: ...
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None: ...
+
+    def on_epoch_end(self, epoch: int, logs: Logs) -> None: ...
+
+    def on_train_end(self, logs: Logs | None = None) -> None: ...
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions, e.g. ``LambdaCallback(on_epoch_end=print)``."""
+
+    def __init__(
+        self,
+        on_epoch_end: Callable[[int, Logs], Any] | None = None,
+        on_train_begin: Callable[[], Any] | None = None,
+        on_train_end: Callable[[], Any] | None = None,
+    ) -> None:
+        self._epoch_end, self._begin, self._end = on_epoch_end, on_train_begin, on_train_end
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        if self._begin:
+            self._begin()
+
+    def on_epoch_end(self, epoch: int, logs: Logs) -> None:
+        if self._epoch_end:
+            self._epoch_end(epoch, logs)
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if self._end:
+            self._end()
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    Losses improve by going down, accuracy-like metrics by going up (``mode="auto"`` decides
+    from the name; "min" and "max" force it). With ``restore_best_weights`` the model ends with
+    the weights of its best epoch (also when it ran all its epochs). ``stopped_epoch`` (None
+    when it never stopped) and ``best_epoch`` say what happened.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        mode: str = "auto",
+        restore_best_weights: bool = True,
+    ) -> None:
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError(
+                f"EarlyStopping: patience must be a whole number ≥ 0, got {patience!r}"
+            )
+        self.monitor, self.patience, self.min_delta = monitor, patience, abs(float(min_delta))
+        if mode == "auto":
+            mode = "min" if "loss" in monitor else "max"
+        self.mode = mode
+        self.restore_best_weights = restore_best_weights
+        self.stopped_epoch: int | None = None
+        self.best_epoch: int | None = None
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.best = np.inf if self.mode == "min" else -np.inf
+        self.wait = 0
+        self.best_weights: list[np.ndarray] | None = None
+        self.stopped_epoch = self.best_epoch = None
+
+    def _improved(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch: int, logs: Logs) -> None:
+        if self.monitor not in logs:
+            hint = (
+                "; pass validation_split=... or validation_data=... to fit(), or monitor 'loss'"
+                if self.monitor.startswith("val_")
+                else ""
+            )
+            raise ValueError(
+                f"EarlyStopping: fit() does not measure {self.monitor!r}; it measures "
+                f"{', '.join(logs)}{hint}"
+            )
+        value = float(logs[self.monitor])
+        if self._improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if self.best_weights is not None:  # stopped early or not, end on the best epoch
+            self.model.set_weights(self.best_weights)
+
+    def __repr__(self) -> str:
+        return (
+            f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
+            f"min_delta={self.min_delta:g}, restore_best_weights={self.restore_best_weights})"
+        )
