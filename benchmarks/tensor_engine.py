@@ -231,6 +231,7 @@ def main() -> None:
         else "PyTorch not installed: its column is empty."
     )
     notes = "\n".join(f"- {n}" for n in spiral_notes + mlp_notes)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     write_section(
         "tensor_engine",
         f"""## Array autograd: `Tensor` vs NumPy by hand and PyTorch (`benchmarks/tensor_engine.py`)
@@ -245,6 +246,9 @@ script first checks that all three reach the same loss and weights); median CPU 
 {mlp_row}
 
 {notes}
+
+Load average at the end of the run (1, 5, 15 min): {load} on {os.cpu_count()} cores; other
+jobs share the machine, so expect a few percent of noise even in CPU time.
 """,
     )
 
