@@ -11,10 +11,9 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from neurogebra_grader.pipeline.job import Job, execute_job
@@ -38,14 +37,14 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler: str 
         yield from _run_dask(jobs, scheduler)
         return
     workers = max(1, min(workers or default_workers(), len(jobs)))
-    # spawn, not fork: the coordinator may hold threads (progress bar, database) at this point
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Threads are enough: each job spends its time waiting on its own sandboxed kernel process,
+    # and Dask workers run jobs in threads too, so the job code is thread-safe either way.
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grading") as pool:
         futures = {pool.submit(execute_job, job): job for job in jobs}
         for future in as_completed(futures):
             try:
                 yield future.result()
-            except Exception as error:  # a worker process died: this job alone fails
+            except Exception as error:  # the job itself broke: it alone fails
                 yield _crashed(futures[future], error)
 
 

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from neurogebra_grader.sandbox.limits import Limits
@@ -168,12 +169,12 @@ def _prlimit(limits: Limits) -> list[str]:
 
 
 def sandbox_uid() -> int:
-    """An unprivileged user id for this process's sandbox, unused by any real account.
+    """An unprivileged user id for one sandbox, unused by any real account.
 
-    Derived from the grading process id, so kernels graded at the same time on one machine
-    never share a user (RLIMIT_NPROC counts per user).
+    Derived from the grading thread's id, unique on the machine while it runs, so kernels
+    graded at the same time never share a user (RLIMIT_NPROC counts per user).
     """
-    return 200_000 + os.getpid()
+    return 200_000 + threading.get_native_id()
 
 
 def prepare_workdir(workdir: Path, uid: int) -> None:

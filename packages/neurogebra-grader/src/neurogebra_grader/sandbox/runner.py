@@ -112,7 +112,7 @@ def _split_observations(outputs: list[dict[str, Any]]) -> tuple[list[dict[str, A
     for out in outputs:
         data = out.get("data") or {}
         if out.get("output_type") == "display_data" and OBSERVATION_MIME in data:
-            observed.append(data[OBSERVATION_MIME])
+            observed.append(json.loads(json.dumps(data[OBSERVATION_MIME])))  # plain dicts
         else:
             kept.append(out)
     return kept, observed
