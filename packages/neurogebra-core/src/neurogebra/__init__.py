@@ -28,6 +28,9 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _CORE_EXPORTS: dict[str, str] = {
     "Value": "neurogebra.core.autograd",
     "draw_graph": "neurogebra.core.autograd",
+    "Expression": "neurogebra.core.expression",
+    "MathForge": "neurogebra.core.forge",
+    "Trainer": "neurogebra.core.trainer",
 }
 
 # Names that sibling distributions provide; used only to say what to install.

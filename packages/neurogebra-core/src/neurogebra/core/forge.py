@@ -1,0 +1,179 @@
+"""`MathForge`: the toolbox that hands out the repository's formulas as Expressions.
+
+Example:
+    >>> forge = MathForge()
+    >>> forge.get("relu").eval(x=-3.0)
+    0.0
+    >>> "mse" in forge.list_all("losses")
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from neurogebra.core.compose_grammar import compose_text
+from neurogebra.core.expression import Expression
+from neurogebra.core.naming import did_you_mean
+from neurogebra.repository import CATEGORIES, all_entries
+
+__all__ = ["MathForge"]
+
+
+class MathForge:
+    """Access, search, combine and compare the pre-built formulas.
+
+    Each ``MathForge`` starts with the whole repository; :meth:`register` adds formulas to that
+    instance only. :meth:`get` returns a fresh copy every time, so changing its parameters (or
+    training it) never changes the forge.
+
+    Example:
+        >>> forge = MathForge()
+        >>> forge.get("leaky_relu", params={"alpha": 0.2}).eval(x=-1.0)
+        -0.2
+    """
+
+    def __init__(self) -> None:
+        self._expressions: dict[str, Expression] = {}
+        self._categories: dict[str, str] = {}
+        for entry in all_entries():
+            self._add(entry.to_expression(), entry.category)
+
+    def _add(self, expression: Expression, category: str) -> None:
+        self._expressions[expression.name] = expression
+        self._categories[expression.name] = category
+
+    # ---- finding formulas ----
+
+    def get(
+        self, name: str, params: Mapping[str, float] | None = None, trainable: bool = False
+    ) -> Expression:
+        """A copy of the formula called ``name``; ``params`` override its defaults and
+        ``trainable=True`` marks every parameter trainable."""
+        if name not in self._expressions:
+            raise KeyError(
+                f"no formula called {name!r}{did_you_mean(name, self._expressions)}; "
+                "see MathForge().list_all() or .search('words')"
+            )
+        expression = self._expressions[name].copy()
+        for key, value in (params or {}).items():
+            if key not in expression.params:
+                known = ", ".join(expression.params) or "none"
+                raise ValueError(
+                    f"{name} has no parameter {key!r}; its parameters are {known}"
+                    f"{did_you_mean(key, expression.params)}"
+                )
+            expression.params[key] = float(value)
+        if trainable:
+            expression.trainable_params = list(expression.params)
+        return expression
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._expressions
+
+    def __len__(self) -> int:
+        return len(self._expressions)
+
+    def list_all(self, category: str | None = None) -> list[str]:
+        """Every formula name, or those of one category, in repository order."""
+        if category is not None:
+            self._check_category(category)
+        return [n for n, c in self._categories.items() if category is None or c == category]
+
+    def categories(self) -> list[str]:
+        """The category names (the ten of the repository, then any added by register)."""
+        extra = [c for c in dict.fromkeys(self._categories.values()) if c not in CATEGORIES]
+        return [*CATEGORIES, *extra]
+
+    def category_of(self, name: str) -> str:
+        """The category a formula is filed under."""
+        self.get(name)  # the KeyError with suggestions
+        return self._categories[name]
+
+    def search(self, query: str) -> list[str]:
+        """Names whose name, description or usage contains every word of ``query``.
+
+        Example:
+            >>> MathForge().search("robust regression")
+            ['huber', 'log_cosh']
+        """
+        words = query.lower().split()
+        found = []
+        for name, expression in self._expressions.items():
+            meta = expression.metadata
+            haystack = " ".join(
+                [name.replace("_", " "), name, meta.get("description", ""), meta.get("usage", "")]
+            ).lower()
+            if all(word in haystack for word in words):
+                found.append(name)
+        return found
+
+    def _check_category(self, category: str) -> None:
+        if category not in self.categories():
+            raise KeyError(
+                f"no category {category!r}{did_you_mean(category, self.categories())}; the "
+                f"categories are {', '.join(self.categories())}"
+            )
+
+    # ---- building and adding ----
+
+    def compose(self, text: str) -> Expression:
+        """Combine formulas by name, e.g. ``forge.compose("mse + 0.1*mae")``.
+
+        Only names, numbers, ``+ - * /`` and parentheses are allowed; the text is never
+        executed as Python.
+        """
+        return compose_text(text, self.get)
+
+    def register(self, expression: Expression, category: str, overwrite: bool = False) -> None:
+        """Add your own Expression under ``category`` (new categories are allowed)."""
+        if not isinstance(expression, Expression):
+            raise TypeError(f"register() needs an Expression, got {type(expression).__name__}")
+        if not isinstance(category, str) or not category:
+            raise ValueError("category must be a non-empty string, e.g. 'activations'")
+        if expression.name in self._expressions and not overwrite:
+            raise ValueError(
+                f"a formula called {expression.name!r} already exists; pick another name or "
+                "pass overwrite=True"
+            )
+        copy = expression.copy()
+        copy.metadata.setdefault("category", category)
+        self._add(copy, category)
+
+    # ---- words ----
+
+    def explain(self, name: str, level: str = "beginner"):
+        """The explanation of a formula (see :meth:`Expression.explain`)."""
+        return self.get(name).explain(level)
+
+    def compare(self, names: Iterable[str]):
+        """A side-by-side table of formulas: category, formula, gradient, parameters, domain.
+
+        Returns a :class:`~neurogebra.core.explain.Explanation` (Markdown in Jupyter).
+        """
+        from neurogebra.core.explain import Explanation
+
+        names = list(names)
+        if not names:
+            raise ValueError("compare() needs at least one name, e.g. ['relu', 'sigmoid']")
+        rows = [
+            "| name | category | formula | gradient | parameters | valid inputs |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name in names:
+            e = self.get(name)
+            grads = "; ".join(f"d/d{v}: {g.formula}" for v, g in e.gradients().items())
+            params = ", ".join(f"{k}={v:g}" for k, v in e.params.items()) or "-"
+            cells = [
+                name,
+                self._categories[name],
+                e.formula,
+                grads or "-",
+                params,
+                e.metadata.get("domain", "-"),
+            ]
+            rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return Explanation("\n".join(rows))
+
+    def __repr__(self) -> str:
+        return f"MathForge({len(self)} formulas in {len(self.categories())} categories)"
