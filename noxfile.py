@@ -19,6 +19,7 @@ nox.options.error_on_missing_interpreters = True
 ROOT = Path(__file__).parent
 CORE = "packages/neurogebra-core"
 MODELS = "packages/neurogebra-models"
+GRADER = "packages/neurogebra-grader"
 RUFF = "ruff==0.17.5"  # pinned so that lint means the same thing on every machine
 TORCH = "torch==2.13.0"  # comparison only; never a dependency of our packages
 
@@ -66,6 +67,20 @@ def tests_models(session: nox.Session) -> None:
     session.install("-e", f"{CORE}[test]", "-e", f"{MODELS}[test]")
     install_torch_if_local(session)
     session.run("pytest", f"{MODELS}/tests", *session.posargs)
+
+
+@nox.session(name="tests-grader")
+def tests_grader(session: nox.Session) -> None:
+    """neurogebra-grader's tests: the checks, their doctests, and what a student sees in Jupyter."""
+    session.install("-e", CORE, "-e", f"{GRADER}[test]")
+    session.run("pytest", "--doctest-modules", f"{GRADER}/src", f"{GRADER}/tests", *session.posargs)
+
+
+@nox.session
+def assignments(session: nox.Session) -> None:
+    """The course: release, then autograde solution, untouched release and partial submission."""
+    session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
+    session.run("pytest", "tests", *session.posargs)
 
 
 @nox.session

@@ -1,0 +1,22 @@
+"""nbgrader settings for the Neurogebra course (run nbgrader commands from this folder)."""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
+
+c.CourseDirectory.course_id = "neurogebra"
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = f"sqlite:///{Path(__file__).resolve().parent / 'gradebook.db'}"
+
+# Every cell must finish within this many seconds (the slowest, spiral training, takes ~10 s).
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# What a released solution cell holds.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
