@@ -24,6 +24,7 @@ import sympy as sp
 
 from neurogebra.core.autograd import Value
 from neurogebra.core.compiling import compile_numpy, compile_values
+from neurogebra.core.differentiation import differentiate
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.parsing import as_real_symbols, number, parse_formula, real_symbol
 from neurogebra.core.value_functions import as_value
@@ -256,7 +257,7 @@ class Expression:
             >>> Expression("relu", "Max(0, x)").gradient("x").symbolic_expr
             Heaviside(x)
         """
-        derivative = sp.diff(self.symbolic_expr, self._symbol(var, "differentiate"))
+        derivative = differentiate(self.symbolic_expr, self._symbol(var, "differentiate"))
         return self._like(f"d({self.name})/d{var}", derivative)
 
     def gradients(self, include_params: bool = False) -> dict[str, Expression]:
