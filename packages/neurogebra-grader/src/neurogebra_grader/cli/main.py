@@ -96,17 +96,18 @@ def cmd_release(args: argparse.Namespace) -> None:
         console.print(f"[green]released[/] {assignment} (solution checked against every test)")
 
 
-def grade_with_progress(course: Course, assignment: str, **kwargs: object) -> list:
+def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: object) -> list:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as bar:  # fmt: skip
-        task = bar.add_task(f"grading {assignment}", total=None)
+        names = assignment if isinstance(assignment, str) else ", ".join(assignment)
+        task = bar.add_task(f"grading {names}", total=None)
 
         def progress(kind: str, data: object) -> None:
             if kind == "start":
                 bar.update(task, total=data)
             elif kind == "graded":
                 bar.advance(task)
-                bar.console.print(f"  {data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
+                bar.console.print(f"  {data.assignment}/{data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
                                   + (" [yellow]flagged[/]" if data.flags else "")  # type: ignore[attr-defined]
                                   + (" [red]errors[/]" if data.errors else ""))  # type: ignore[attr-defined]
             elif kind == "skipped":

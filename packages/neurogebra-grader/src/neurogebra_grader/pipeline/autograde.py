@@ -95,6 +95,20 @@ def _job_files(course: Course, assignment: str, folder: Path, errors: list[str])
     return files
 
 
+RESOURCE_ERRORS = ("MemoryError", "RecursionError", "BlockingIOError", "PermissionError")
+
+
+def resource_errors(run: NotebookRun, plan: Plan) -> list[str]:
+    """Errors in the student's own cells that mean a limit or the sandbox stopped them."""
+    graded = {g.index for g in plan.graded}
+    return [
+        f"cell {cell.index + 1}: {cell.error} (stopped by the sandbox's limits)"
+        for cell in run.cells
+        if cell.index not in graded and cell.status == "error"
+        and cell.error.split(":")[0] in RESOURCE_ERRORS
+    ]  # fmt: skip
+
+
 def write_autograded(course: Course, student: str, assignment: str, notebook: str, plan: Plan,
                      run: NotebookRun | None, verdicts: list[CellVerdict]) -> None:  # fmt: skip
     """The graded notebook for formgrader and feedback: outputs, verdicts, no hidden tests."""
@@ -121,67 +135,86 @@ def write_autograded(course: Course, student: str, assignment: str, notebook: st
             shutil.copy(kept, folder / name)
 
 
-def autograde(course: Course, assignment: str, *, students: list[str] | None = None,
+def autograde(course: Course, assignment: str | list[str], *, students: list[str] | None = None,
               workers: int | None = None, scheduler: str | None = None, sandbox: bool = True,
               limits: Limits | None = None, force: bool = False,
               progress: Progress | None = None) -> list[ledger.SubmissionResult]:  # fmt: skip
-    """Grade every (or the named) student's submission of ``assignment``; see module docs."""
+    """Grade every (or the named) student's submission of one or more assignments.
+
+    Several assignments share one pool of workers, so a long notebook of one assignment
+    overlaps with the short ones of another.
+    """
+    assignments = [assignment] if isinstance(assignment, str) else list(assignment)
     limits = limits or Limits()
     notify = progress or (lambda kind, data: None)
     if sandbox:
         find_bwrap()
-    notebooks = course.notebooks(assignment)
-    sources = {nb: load_notebooks(course, assignment, nb) for nb in notebooks}
-    references = {nb: reference_for(course, assignment, nb, limits, sandbox=sandbox) for nb in notebooks}
+    notebooks = {a: course.notebooks(a) for a in assignments}
+    sources = {(a, nb): load_notebooks(course, a, nb) for a in assignments for nb in notebooks[a]}
+    references = {(a, nb): reference_for(course, a, nb, limits, sandbox=sandbox)
+                  for a in assignments for nb in notebooks[a]}  # fmt: skip
     late_plugin = LateSubmissionPlugin(config=course.config)
     results: list[ledger.SubmissionResult] = []
     with Gradebook(course.db_url, course.course_id) as gb:
         ledger.ensure_table(gb)
-        try:
-            gb.find_assignment(assignment)
-        except MissingEntry:
-            raise CourseError(f"{assignment} is not in the gradebook: run `neurogebra-grader "
-                              f"release {assignment}` first") from None  # fmt: skip
-        pending: dict[str, _Pending] = {}
+        pending: dict[tuple[str, str], _Pending] = {}
         jobs: list[Job] = []
-        for student in students or course.students_with_submissions(assignment):
-            folder = course.path("submitted", student, assignment)
-            if not folder.is_dir():
-                raise CourseError(f"{student} has no submission of {assignment} in {folder.parent}")
-            digest = submission_hash(folder)
-            if not force and ledger.graded_hash(gb, assignment, student) == digest:
-                notify("skipped", student)
-                continue
-            stamp = course.coursedir.get_existing_timestamp(str(folder))
-            item = _Pending(ledger.SubmissionResult(assignment, student, digest, stamp))
-            files = _job_files(course, assignment, folder, item.result.errors)
-            for nb in notebooks:
-                source, release = sources[nb]
-                try:
-                    submitted = _read_submission(folder / f"{nb}.ipynb")
-                    plan = assemble(submitted, source, release, role="student")
-                except ValueError as error:
-                    item.result.errors.append(f"{nb}: {error}")
-                    item.result.notebooks[nb] = _zero_verdicts(source, str(error))
-                    continue
-                item.plans[nb] = plan
-                item.result.flags += [f.as_dict() | {"notebook": nb} for f in plan.flags]
-                jobs.append(Job(f"{student}\0{nb}", plan.notebook, files, limits, sandbox))
-            pending[student] = item
+        for name in assignments:
+            try:
+                gb.find_assignment(name)
+            except MissingEntry:
+                raise CourseError(f"{name} is not in the gradebook: run `neurogebra-grader "
+                                  f"release {name}` first") from None  # fmt: skip
+            for student in students or course.students_with_submissions(name):
+                item = _plan_submission(course, gb, name, student, notebooks[name], sources,
+                                        limits, sandbox, force, jobs)  # fmt: skip
+                if item is None:
+                    notify("skipped", student)
+                else:
+                    pending[(name, student)] = item
         notify("start", len(pending))
-        for student in [s for s, p in pending.items() if p.done()]:
-            results.append(_finish(course, gb, pending.pop(student), references, late_plugin, notify))
+        for key in [k for k, p in pending.items() if p.done()]:
+            results.append(_finish(course, gb, pending.pop(key), references, late_plugin, notify))
         for outcome in run_jobs(jobs, workers=workers, scheduler=scheduler):
-            student, nb = outcome["key"].split("\0")
-            item = pending[student]
+            name, student, nb = outcome["key"].split("\0")
+            item = pending[(name, student)]
             if outcome.get("run") is None:
                 item.result.errors.append(f"{nb}: {outcome.get('error', 'the run failed')}")
                 item.runs[nb] = None
             else:
                 item.runs[nb] = NotebookRun.from_dict(outcome["run"])
             if item.done():
-                results.append(_finish(course, gb, pending.pop(student), references, late_plugin, notify))
+                results.append(_finish(course, gb, pending.pop((name, student)), references,
+                                       late_plugin, notify))  # fmt: skip
     return results
+
+
+def _plan_submission(course: Course, gb: Gradebook, assignment: str, student: str,
+                     notebooks: list[str], sources: dict[tuple[str, str], Any], limits: Limits,
+                     sandbox: bool, force: bool, jobs: list[Job]) -> _Pending | None:  # fmt: skip
+    """Plans and jobs for one submission (None when it is already graded as it stands)."""
+    folder = course.path("submitted", student, assignment)
+    if not folder.is_dir():
+        raise CourseError(f"{student} has no submission of {assignment} in {folder.parent}")
+    digest = submission_hash(folder)
+    if not force and ledger.graded_hash(gb, assignment, student) == digest:
+        return None
+    stamp = course.coursedir.get_existing_timestamp(str(folder))
+    item = _Pending(ledger.SubmissionResult(assignment, student, digest, stamp))
+    files = _job_files(course, assignment, folder, item.result.errors)
+    for nb in notebooks:
+        source, release = sources[(assignment, nb)]
+        try:
+            submitted = _read_submission(folder / f"{nb}.ipynb")
+            plan = assemble(submitted, source, release, role="student")
+        except ValueError as error:
+            item.result.errors.append(f"{nb}: {error}")
+            item.result.notebooks[nb] = _zero_verdicts(source, str(error))
+            continue
+        item.plans[nb] = plan
+        item.result.flags += [f.as_dict() | {"notebook": nb} for f in plan.flags]
+        jobs.append(Job(f"{assignment}\0{student}\0{nb}", plan.notebook, files, limits, sandbox))
+    return item
 
 
 def _finish(course: Course, gb: Gradebook, item: _Pending, references: dict[str, Any],
@@ -193,9 +226,10 @@ def _finish(course: Course, gb: Gradebook, item: _Pending, references: dict[str,
             verdicts = [CellVerdict(g.grade_id, g.points, 0.0, "the notebook could not be run")
                         for g in plan.graded]  # fmt: skip
         else:
-            verdicts = judge_plan(plan, run, references[nb])
+            verdicts = judge_plan(plan, run, references[(result.assignment, nb)])
             if run.error:
                 result.errors.append(f"{nb}: {run.error}")
+            result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, item.plans[nb])]
         result.notebooks[nb] = [v.as_dict() for v in verdicts]
         write_autograded(course, result.student, result.assignment, nb, plan, run, verdicts)
     ledger.record(gb, result, late_plugin)

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from typing import Any
@@ -28,7 +29,10 @@ def _api(course: Course) -> Any:
     bin_dir = os.path.dirname(sys.executable)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    return NbGraderAPI(coursedir=course.coursedir, config=course.config)
+    config = copy.deepcopy(course.config)
+    config.ExchangeReleaseAssignment.force = True  # re-releasing replaces the earlier release
+    config.NbGraderAPI.log_level = "WARN"
+    return NbGraderAPI(coursedir=course.coursedir, config=config)
 
 
 def _check(step: str, outcome: dict[str, Any]) -> str:
@@ -43,13 +47,7 @@ def release(course: Course, assignment: str) -> None:
     """generate_assignment (solutions and hidden tests out), then release_assignment."""
     api = _api(course)
     _check(f"generate_assignment {assignment}", api.generate_assignment(assignment, force=True))
-    from nbgrader.apps import ReleaseAssignmentApp
-    from nbgrader.utils import capture_log, temp_attrs
-
-    with temp_attrs(api.coursedir, assignment_id=assignment):
-        app = ReleaseAssignmentApp(coursedir=api.coursedir, parent=api)
-        app.force = True  # re-releasing replaces the earlier release
-        _check(f"release_assignment {assignment}", capture_log(app))
+    _check(f"release_assignment {assignment}", api.release_assignment(assignment))
 
 
 def collect(course: Course, assignment: str) -> str:

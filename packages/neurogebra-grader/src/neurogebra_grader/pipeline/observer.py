@@ -79,7 +79,10 @@ def observe(site: int, check: str, args: dict[str, Any], kinds: dict[str, str]) 
     """Publish the plain data of one check call (``site`` numbers the call in its cell)."""
     from IPython.display import publish_display_data
 
-    data = {name: probe(kinds[name], value, args, check) for name, value in args.items()}
-    data = {name: value for name, value in data.items() if kinds[name] != "none"}
+    data = {
+        name: probe(kinds[name], value, args, check)
+        for name, value in args.items()
+        if kinds[name] != "none"
+    }
     payload = {"site": site, "check": check, "data": data}
     publish_display_data({OBSERVATION_MIME: payload, "text/plain": f"[{check} observed]"})

@@ -5,7 +5,7 @@ them with :func:`decode`, which accepts only JSON scalars, lists and dicts (no o
 student's), so nothing it compares can carry a custom ``__eq__``.
 
 Example:
-    >>> decode(encode([1.0, float("nan")])).tolist()
+    >>> decode(encode(np.array([1.0, float("nan")]))).tolist()
     [1.0, nan]
     >>> decode({"text": "hello"})
     {'text': 'hello'}

@@ -42,7 +42,11 @@ _PATTERNS = [
     ("patches-builtins", r"\bbuiltins\b|__builtins__", "touches Python's builtins"),
     ("patches-modules", r"sys\.modules|sys\.meta_path|sys\.path_hooks|importlib\.reload",
      "changes the module system"),
-    ("grader-internals", r"neurogebra_grader|_ng_observe|nbgrader", "refers to the grader"),
+    ("grader-internals", r"neurogebra_grader|_ng_observe|nbgrader|gradebook|sqlite3",
+     "refers to the grader or its gradebook"),
+    ("network", r"\bsocket\b|urllib|\brequests\b|http\.client|aiohttp|smtplib|ftplib",
+     "opens network connections"),
+    ("reads-environment", r"os\.environ|getenv|environ\b|/proc/", "reads environment variables"),
     ("process-control", r"os\._exit|os\.fork|os\.kill|signal\.signal|\bfork\(|multiprocessing"
      r"|subprocess|ctypes", "kills, forks or signals processes"),
 ]  # fmt: skip
@@ -88,6 +92,14 @@ def scan_code(source: str, cell: str) -> list[Flag]:
             if constant:
                 flags.append(Flag("constant-comparison", cell,
                                   f"defines {node.name} that returns a constant"))  # fmt: skip
+    outside = sorted({
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and (node.value.startswith("/") or "../" in node.value) and "\n" not in node.value
+    })  # fmt: skip
+    if outside:
+        shown = ", ".join(outside[:3]) + (" ..." if len(outside) > 3 else "")
+        flags.append(Flag("paths-outside", cell, f"names paths outside its folder: {shown}"))
     unique: dict[tuple[str, str, str], Flag] = {}
     for flag in flags:
         unique.setdefault((flag.code, flag.cell, flag.detail), flag)

@@ -6,7 +6,8 @@ puts bubblewrap in front of ``python -m ipykernel_launcher``. The kernel talks t
 inside the sandbox is not ours.
 
 Example:
-    >>> km = sandboxed_kernel_manager(Path("/tmp/job"), Limits(), sandbox=False)
+    >>> import tempfile
+    >>> km = sandboxed_kernel_manager(Path(tempfile.mkdtemp()), Limits(), sandbox=False)
     >>> km.transport
     'ipc'
 """
