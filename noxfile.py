@@ -80,7 +80,9 @@ def tests_grader(session: nox.Session) -> None:
 def assignments(session: nox.Session) -> None:
     """The course: release, then autograde solution, untouched release and partial submission."""
     session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
-    session.run("pytest", "tests", "--ignore=tests/pipeline", "--ignore=tests/docs", *session.posargs)
+    session.run(
+        "pytest", "tests", "--ignore=tests/pipeline", "--ignore=tests/docs", *session.posargs
+    )
 
 
 # scipy: SymPy's lambdify (neurogebra's symbolic layer) imports it in the graded notebooks
@@ -95,6 +97,34 @@ def tests_pipeline(session: nox.Session) -> None:
     """
     session.install(*PIPELINE_DEPS, "pytest>=8")
     session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
+
+
+# The course site's build and test tools, pinned so that the site builds the same everywhere.
+DOCS_DEPS = (
+    "mkdocs==1.6.1",  # the site generator (1.6: link and anchor validation)
+    "mkdocs-material==9.8.1",  # the theme: search, content tabs, admonitions, offline-friendly
+    "mkdocs-gen-files==0.6.1",  # writes the formula catalogue and student notebooks at build time
+    "mkdocs-jupyter==0.26.3",  # renders the student notebooks as pages
+    "mkdocstrings[python]==1.0.8",  # the API reference, from the docstrings
+    "mkdocstrings-python==2.0.11",
+    "pymdown-extensions==13.1",  # arithmatex (math for KaTeX), tabbed, superfences, details
+    "playwright==1.65.2",  # drives Debian's chromium in the browser test (no browser download)
+    "pytest>=8",
+    RUFF,  # mkdocstrings formats signatures with it
+)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The course site: KaTeX from npm, `mkdocs build --strict` (links and anchors checked),
+    then every code block, the instructor guide's practice run and headless Chromium."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.install("-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]", *DOCS_DEPS)
+    install_torch_if_local(session)
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # silence a banner that a plugin prints
+    session.env["DISABLE_MKDOCS_2_WARNING"] = "true"
+    session.run("mkdocs", "build", "--strict")
+    session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
 
 
 @nox.session

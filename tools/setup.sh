@@ -5,10 +5,15 @@
 set -euo pipefail
 
 # graphviz: the `dot` program that renders draw_graph() pictures.
-SYSTEM_PACKAGES=(graphviz)
+# chromium: the headless browser the course site's test opens pages in (nox -s docs).
+# bubblewrap: the sandbox autograde runs student notebooks in (the site's instructor guide is
+# run as written by nox -s docs, and the grader's own tests use it).
+SYSTEM_PACKAGES=(graphviz chromium bubblewrap)
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 
 if ((${#need[@]})); then
   if command -v apt-get >/dev/null 2>&1; then
