@@ -97,7 +97,10 @@ def test_page_renders_offline(name: str, browser_context, site_url: str) -> None
     page.on("request", on_request)
     response = page.goto(site_url + KEY_PAGES[name], wait_until="networkidle")
     assert response is not None and response.ok, f"{name}: {response and response.status}"
-    page.wait_for_timeout(300)  # let the KaTeX init script finish on slow machines
+    if name in MATH_PAGES:  # KaTeX renders after the page's scripts start; give a busy CI time
+        page.wait_for_selector(".katex", state="attached", timeout=20_000)
+        page.locator(".katex").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
 
     katex_count = page.locator(".katex").count()
     visible_text = page.inner_text("article")
