@@ -22,7 +22,10 @@ from codeblocks import fenced_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 # The practice run starts in the guide and continues on the grading page (the Dask cluster).
-GUIDE_PAGES = [ROOT / "docs" / "instructor" / "index.md", ROOT / "docs" / "instructor" / "grading.md"]
+GUIDE_PAGES = [
+    ROOT / "docs" / "instructor" / "index.md",
+    ROOT / "docs" / "instructor" / "grading.md",
+]
 
 
 def practice_blocks() -> list[str]:

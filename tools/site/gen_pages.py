@@ -39,10 +39,6 @@ TITLES = {
 }
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def entry_markdown(entry) -> str:
     """One catalogue entry: heading, formula, gradients and the entry's words."""
     expression = entry.to_expression()
@@ -63,21 +59,13 @@ def entry_markdown(entry) -> str:
         for variable, gradient in gradients.items():
             lines.append(f"- with respect to `{variable}`: ${gradient.latex()}$")
         lines.append("")
-    lines += [
-        "| | |",
-        "|---|---|",
-        f"| **Used for** | {_cell(entry.usage)} |",
-        f"| **Valid inputs** | {_cell(entry.domain)} |",
-    ]
+    lines += [f"**Used for:** {entry.usage}", "", f"**Valid inputs:** {entry.domain}", ""]
     if entry.params:
         defaults = ", ".join(f"`{k} = {v:g}`" for k, v in entry.params.items())
-        lines.append(f"| **Parameters (defaults)** | {defaults} |")
+        lines += [f"**Parameters (defaults):** {defaults}", ""]
     if entry.pitfalls:
-        lines.append(f"| **Watch out** | {_cell(entry.pitfalls)} |")
-    lines += [
-        f"| **In code** | `MathForge().get(\"{entry.name}\")` |",
-        "",
-    ]
+        lines += [f"**Watch out:** {entry.pitfalls}", ""]
+    lines += [f'In code: `MathForge().get("{entry.name}")`', "", "---", ""]
     return "\n".join(lines)
 
 
