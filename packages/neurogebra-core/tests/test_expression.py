@@ -286,3 +286,21 @@ def test_matches_pytorch_gradients() -> None:
         function(t).sum().backward()
         ours = Expression("f", formula).gradient("x").eval(x=x)
         np.testing.assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=formula)
+
+
+def test_value_parameters_get_gradients_too() -> None:
+    e = Expression("line", "m*x + b", params={"m": 2.0, "b": 1.0})
+    m = Value(2.0)
+    out = e.eval(x=3.0, m=m)
+    out.backward()
+    assert out.data == 7.0 and m.grad == e.gradient("m").eval(x=3.0) == 3.0
+
+
+def test_pickle_and_deepcopy_keep_everything_but_the_compiled_code() -> None:
+    import copy
+    import pickle
+
+    e = Expression("line", "m*x + b", params={"m": 2.0, "b": 1.0}, trainable_params=["m"])
+    e.eval(x=1.0)
+    for clone in (pickle.loads(pickle.dumps(e)), copy.deepcopy(e)):
+        assert repr(clone) == repr(e) and clone.eval(x=3.0) == 7.0

@@ -7,10 +7,14 @@ its sample ranges, and no two entries are the same formula under different names
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neurogebra import MathForge
 from neurogebra.core.compiling import compile_numpy
@@ -19,6 +23,7 @@ from neurogebra.core.parsing import parse_formula, real_symbol
 from neurogebra.repository import CATEGORIES, FormulaEntry, all_entries
 
 ENTRIES = all_entries()
+BY_NAME = {entry.name: entry for entry in ENTRIES}
 IDS = [entry.name for entry in ENTRIES]
 POINTS = 6  # random points per entry
 
@@ -77,13 +82,19 @@ def random_points(entry: FormulaEntry, names: list[str], seed: int) -> dict[str,
     return {n: rng.uniform(*entry.sample_range(n), size=POINTS) for n in names}
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
-def test_symbolic_gradient_matches_central_differences(entry: FormulaEntry) -> None:
+@functools.cache
+def compiled(name: str) -> tuple[list[str], Callable, Callable]:
+    """The entry's symbols, its NumPy function and its gradients' NumPy function (built once)."""
+    entry = BY_NAME[name]
     expr = parse_formula(entry.formula)
     names = symbols_of(entry)
-    f = compile_numpy(expr, names)
     grads = compile_numpy([differentiate(expr, real_symbol(n)) for n in names], names)
-    point = random_points(entry, names, seed=sum(map(ord, entry.name)))
+    return names, compile_numpy(expr, names), grads
+
+
+def check_gradient(entry: FormulaEntry, seed: int) -> None:
+    names, f, grads = compiled(entry.name)
+    point = random_points(entry, names, seed)
     args = [point[n] for n in names]
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         symbolic = [np.broadcast_to(g, (POINTS,)) for g in grads(*args)]
@@ -95,6 +106,62 @@ def test_symbolic_gradient_matches_central_differences(entry: FormulaEntry) -> N
         np.testing.assert_allclose(
             symbolic[i], numeric, rtol=1e-4, atol=1e-6, err_msg=f"{entry.name}: d/d{name}"
         )
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_symbolic_gradient_matches_central_differences(entry: FormulaEntry) -> None:
+    check_gradient(entry, seed=sum(map(ord, entry.name)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(entry=st.sampled_from(ENTRIES), seed=st.integers(0, 2**32 - 1))
+def test_gradients_hold_at_points_hypothesis_picks(entry: FormulaEntry, seed: int) -> None:
+    check_gradient(entry, seed)
+
+
+# Repository entries next to PyTorch's own implementation: (entry, params, torch function of
+# the entry's variables in the entry's order).
+def _torch_cases(torch):
+    F = torch.nn.functional
+    return {
+        "relu6": ({}, F.relu6),
+        "hard_sigmoid": ({}, F.hardsigmoid),
+        "hard_swish": ({}, F.hardswish),
+        "selu": ({}, F.selu),
+        "celu": ({}, F.celu),
+        "softsign": ({}, F.softsign),
+        "tanhshrink": ({}, F.tanhshrink),
+        "log_sigmoid": ({}, F.logsigmoid),
+        "gelu_tanh": ({}, lambda x: F.gelu(x, approximate="tanh")),
+        "leaky_relu": ({"alpha": 0.01}, lambda x: F.leaky_relu(x, 0.01)),
+        "mse": ({}, lambda p, t: F.mse_loss(p, t, reduction="none")),
+        "huber": ({"delta": 1.0}, lambda p, t: F.huber_loss(p, t, reduction="none")),
+        "smooth_l1": ({"beta": 1.0}, lambda p, t: F.smooth_l1_loss(p, t, reduction="none")),
+        "binary_cross_entropy": (
+            {}, lambda p, t: F.binary_cross_entropy(p, t, reduction="none")
+        ),
+    }  # fmt: skip
+
+
+def test_values_and_gradients_match_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    forge = MathForge()
+    for name, (params, function) in _torch_cases(torch).items():
+        expression = forge.get(name, params=params)
+        entry = BY_NAME[name]
+        point = random_points(entry, expression.variables, seed=11)
+        tensors = [torch.tensor(point[v], requires_grad=True) for v in expression.variables]
+        out = function(*tensors)
+        out.sum().backward()
+        np.testing.assert_allclose(
+            expression.eval(**point), out.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=name
+        )
+        # rtol 1e-7: PyTorch uses a float32 constant in some slopes (hardsigmoid's 1/6).
+        for variable, tensor in zip(expression.variables, tensors, strict=True):
+            ours = expression.gradient(variable).eval(**point)
+            np.testing.assert_allclose(
+                ours, tensor.grad.numpy(), rtol=1e-7, atol=1e-12, err_msg=f"{name} d/d{variable}"
+            )
 
 
 # ---- no duplicates ----
@@ -156,3 +223,12 @@ def test_the_duplicate_detector_finds_a_renamed_copy() -> None:
     assert _same(_values(mse, points), _values(copy, points[::-1]))
     difference = compile_numpy(parse_formula("a - b"), ["a", "b"])
     assert not _same(_values(mse, points), _values(difference, points))
+
+
+def test_every_entry_explains_itself() -> None:
+    forge = MathForge()
+    for name in forge.list_all():
+        text = forge.explain(name, level="advanced")
+        entry_description = forge.get(name).metadata["description"]
+        assert entry_description in text and "For example" in text and "Gradient:" in text
+        assert "Valid inputs" in text and "Where it is used" in text

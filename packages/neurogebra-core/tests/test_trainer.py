@@ -156,3 +156,18 @@ def test_clear_errors() -> None:
 def test_divergence_is_reported() -> None:
     with pytest.raises(FloatingPointError, match="lower the learning_rate"):
         Trainer(line(), learning_rate=10.0, optimizer="sgd").fit(XQ * 100, XQ, epochs=200)
+
+
+def test_logistic_regression_with_binary_cross_entropy() -> None:
+    model = Expression(
+        "logistic",
+        "1/(1 + exp(-(w*x + b)))",
+        params={"w": 0.0, "b": 0.0},
+        trainable_params=["w", "b"],
+    )
+    x = np.linspace(-3, 3, 200)
+    soft_labels = 1 / (1 + np.exp(-(2 * x - 1)))  # the best fit is exactly w=2, b=-1
+    Trainer(model, learning_rate=0.1, optimizer="adam").fit(
+        x, soft_labels, epochs=1500, loss="binary_cross_entropy"
+    )
+    assert model.params == pytest.approx({"w": 2.0, "b": -1.0}, abs=1e-2)

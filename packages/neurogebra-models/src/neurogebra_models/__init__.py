@@ -1,7 +1,9 @@
 """neurogebra-models: build, train, explain and look at neural networks, on Tensor's autograd.
 
 Normally used through the ``neurogebra`` package (``from neurogebra import ModelBuilder,
-NeuroCraft``), which finds these names through this distribution's entry points.
+NeuroCraft``), which finds these names through this distribution's entry points. The data sets
+are here too; the plots live in ``neurogebra_models.plots`` (imported on demand, as matplotlib
+takes a moment to load).
 
 Example:
     >>> from neurogebra_models import ModelBuilder
@@ -15,6 +17,14 @@ from importlib.metadata import PackageNotFoundError, version
 
 from neurogebra_models.builder import ModelBuilder
 from neurogebra_models.craft import NeuroCraft
+from neurogebra_models.datasets import (
+    make_circles,
+    make_moons,
+    make_regression,
+    make_spirals,
+    make_xor,
+    train_test_split,
+)
 from neurogebra_models.layers import Dense, Dropout, Layer
 from neurogebra_models.model import Model
 from neurogebra_models.optimizers import SGD, Adam, RMSprop
@@ -40,4 +50,10 @@ __all__ = [
     "ModelBuilder",
     "NeuroCraft",
     "RMSprop",
+    "make_circles",
+    "make_moons",
+    "make_regression",
+    "make_spirals",
+    "make_xor",
+    "train_test_split",
 ]

@@ -179,8 +179,9 @@ class NeuroCraft:
         )
 
     def compile(self, model: Model, **settings: Any) -> Model:
-        """``model.compile(**settings)``, narrated in educational mode."""
-        return model.compile(**settings)
+        """``model.compile(**settings)``, narrated in educational mode; returns the model."""
+        model.compile(**settings)
+        return model
 
     def train(
         self,

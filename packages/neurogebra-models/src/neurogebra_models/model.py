@@ -182,7 +182,7 @@ class Model:
         optimizer: str | Optimizer = "adam",
         metrics: Sequence[str] | None = None,
         learning_rate: float | None = None,
-    ) -> Model:
+    ) -> None:
         """Choose what to minimise (``loss``), how (``optimizer``) and what to report."""
         loss_obj = get_loss(loss)
         layer = self.output_layer
@@ -199,7 +199,6 @@ class Model:
         self.loss, self.metric_functions = loss_obj, functions
         if self.narrator is not None:
             self.narrator.on_compile(self)
-        return self
 
     def _require_compiled(self, action: str) -> None:
         if self.loss is None or self.optimizer is None:

@@ -84,11 +84,16 @@ def plot_decision_boundary(
     X: object,
     y: object,
     title: str = "Decision boundary",
+    ax: Any = None,
     resolution: int = 200,
     margin: float = 0.5,
-    ax: Any = None,
 ) -> Figure:
-    """Colour the plane by the predicted class and scatter the points ``X`` coloured by ``y``."""
+    """Colour the plane by the predicted class and scatter the points ``X`` coloured by ``y``.
+
+    ``model_or_fn`` is a Model, or a function of the points (all at once, or one point at a
+    time like the course page's ``predict_fn``). The arguments ``(predict_fn, X, y, title,
+    ax)`` are in the course page's order, so its calls work unchanged.
+    """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(
@@ -192,14 +197,28 @@ def plot_neuron_activations(
     columns = min(count, 4)
     rows = -(-count // columns)
     plt = _pyplot()
-    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(3.2 * columns, 3.2 * rows + 0.6),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+    )
     for k, ax in enumerate(axes.flat):
         if k >= count:
             ax.set_axis_off()
             continue
-        image = ax.contourf(xx, yy, out[:, k].reshape(xx.shape), levels=20, cmap="viridis")
-        fig.colorbar(image, ax=ax)
-        ax.set(title=f"Neuron {k + 1}", xlabel="x₁", ylabel="x₂")
-    fig.suptitle(f"What each neuron of {layer.describe()} responds to", fontweight="bold")
-    fig.tight_layout()
+        values = out[:, k].reshape(xx.shape)
+        ax.imshow(
+            values,
+            origin="lower",
+            extent=(extent[0], extent[1], extent[0], extent[1]),
+            cmap="viridis",
+            aspect="auto",
+        )
+        ax.set_title(f"Neuron {k + 1}: {values.min():.2g} to {values.max():.2g}", fontsize=9)
+    fig.suptitle(f"What each neuron of {layer.describe()} responds to (brighter = stronger)")
+    # fixed spacing: tight_layout would cost seconds on a grid of panels
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.88, wspace=0.1, hspace=0.25)
     return fig

@@ -10,7 +10,7 @@ Example:
     >>> from neurogebra_models.model import Model
     >>> model = Model([Dense(2, input_dim=3)], seed=0)
     >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "net.npz")
-    >>> (load_model(path).get_weights()[0] == model.get_weights()[0]).all()
+    >>> bool((load_model(path).get_weights()[0] == model.get_weights()[0]).all())
     True
 """
 

@@ -9,12 +9,12 @@ Example:
     >>> print(summary_text(Model([Dense(4, activation="relu", input_dim=3), Dense(2)])))
     Model: Sequential
     Input: 3 features per sample
-    ───────────────────────────────────────────────────
-     #  Layer               Output shape    Parameters
-    ───────────────────────────────────────────────────
-     1  Dense(4, relu)      (batch, 4)              16
-     2  Dense(2, linear)    (batch, 2)              10
-    ───────────────────────────────────────────────────
+    ─────────────────────────────────────────────────────
+     #  Layer               Output shape      Parameters
+    ─────────────────────────────────────────────────────
+     1  Dense(4, relu)      (batch, 4)                16
+     2  Dense(2, linear)    (batch, 2)                10
+    ─────────────────────────────────────────────────────
     Total parameters: 26 (all trainable)
 """
 

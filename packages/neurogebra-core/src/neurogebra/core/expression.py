@@ -31,8 +31,6 @@ from neurogebra.core.value_functions import as_value
 
 __all__ = ["Expression"]
 
-Operand = "Expression | float | int"
-
 
 def _to_sympy(formula: object) -> sp.Expr:
     if isinstance(formula, str):
@@ -120,7 +118,7 @@ class Expression:
         self.name = name
         self.symbolic_expr = expr
         self.params: dict[str, float] = {k: _param_value(k, v) for k, v in params.items()}
-        self.trainable_params: list[str] = list(trainable_params or [])
+        self.trainable_params: list[str] = list(dict.fromkeys(trainable_params or []))
         self.metadata: dict[str, Any] = dict(metadata or {})
         for key in self.trainable_params:
             if key not in self.params:
@@ -405,6 +403,12 @@ class Expression:
             self._variables,
             self.metadata,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy without the compiled functions; they are rebuilt on first use."""
+        state = self.__dict__.copy()
+        state.update(_numpy_fn=None, _value_fn=None)
+        return state
 
     # ---- words and display ----
 

@@ -30,12 +30,20 @@ from neurogebra.core.differentiation import differentiate
 from neurogebra.core.expression import Expression
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.optimizers import make_optimizer
-from neurogebra.core.parsing import real_symbol
+from neurogebra.core.parsing import parse_formula, real_symbol
+from neurogebra.repository import all_entries, entries_by_name
 
 __all__ = ["LOSSES", "Trainer"]
 
-# Losses the Trainer accepts by name: repository formulas of y_pred and y_true.
-LOSSES = ("mse", "mae", "huber", "log_cosh", "smooth_l1", "quantile", "epsilon_insensitive")
+# Losses the Trainer accepts by name: the repository's losses that are formulas of y_pred and
+# y_true alone (besides their parameters): mse, mae, huber, binary_cross_entropy, hinge, ...
+LOSSES = tuple(
+    entry.name
+    for entry in all_entries()
+    if entry.category == "losses"
+    and {s.name for s in parse_formula(entry.formula).free_symbols} - set(entry.params)
+    == {"y_pred", "y_true"}
+)
 
 # The symbol standing for the targets inside the compiled loss; chosen so that it can't clash
 # with a model's own variable names.
@@ -48,8 +56,6 @@ def _loss_expression(loss: str | Expression) -> Expression:
     if isinstance(loss, Expression):
         expression = loss
     elif isinstance(loss, str) and loss in LOSSES:
-        from neurogebra.repository import entries_by_name
-
         expression = entries_by_name()[loss].to_expression()
     else:
         raise ValueError(

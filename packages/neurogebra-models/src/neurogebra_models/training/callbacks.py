@@ -70,7 +70,8 @@ class EarlyStopping(Callback):
 
     Losses improve by going down, accuracy-like metrics by going up (``mode="auto"`` decides
     from the name; "min" and "max" force it). With ``restore_best_weights`` the model ends with
-    the weights of its best epoch. ``stopped_epoch`` and ``best_epoch`` say what happened.
+    the weights of its best epoch (also when it ran all its epochs). ``stopped_epoch`` (None
+    when it never stopped) and ``best_epoch`` say what happened.
     """
 
     def __init__(
@@ -129,7 +130,7 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        if self.stopped_epoch is not None and self.best_weights is not None:
+        if self.best_weights is not None:  # stopped early or not, end on the best epoch
             self.model.set_weights(self.best_weights)
 
     def __repr__(self) -> str:

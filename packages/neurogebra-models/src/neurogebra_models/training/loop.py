@@ -5,14 +5,21 @@ Everything here runs on Tensor's autograd: each batch's loss is a real Tensor gr
 
 Example:
     >>> import numpy as np
-    >>> list(batches(5, 2, np.random.default_rng(0), shuffle=False))
-    [array([0, 1]), array([2, 3]), array([4])]
+    >>> from neurogebra_models.layers import Dense
+    >>> from neurogebra_models.model import Model
+    >>> model = Model([Dense(1, input_dim=1)], seed=0)
+    >>> model.compile(loss="mse", optimizer="sgd", learning_rate=0.1)
+    >>> X = np.array([[0.0], [1.0], [2.0]]); y = 2 * X.ravel() + 1
+    >>> first = train_epoch(model, X, y.reshape(-1, 1), batch_size=3, shuffle=False, epoch=0)
+    >>> later = [train_epoch(model, X, y.reshape(-1, 1), 3, False, e) for e in range(1, 200)]
+    >>> later[-1]["loss"] < 1e-4 < first["loss"]
+    True
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,16 +32,7 @@ from neurogebra_models.training.progress import Progress
 if TYPE_CHECKING:
     from neurogebra_models.model import Model
 
-__all__ = ["batches", "run_training"]
-
-
-def batches(
-    n: int, batch_size: int, rng: np.random.Generator, shuffle: bool
-) -> Iterator[np.ndarray]:
-    """Index arrays of at most ``batch_size`` samples covering ``0..n-1`` once."""
-    order = rng.permutation(n) if shuffle else np.arange(n)
-    for start in range(0, n, batch_size):
-        yield order[start : start + batch_size]
+__all__ = ["run_training", "train_epoch"]
 
 
 def train_epoch(
@@ -43,11 +41,14 @@ def train_epoch(
     """One pass over the training data; returns the epoch's mean loss and metrics."""
     params = model.parameters()
     optimizer, loss_fn = model.optimizer, model.loss
-    total, seen = 0.0, 0
-    outputs, labels = [], []
-    for index in batches(len(X), batch_size, model.rng, shuffle):
-        y_batch = targets[index]
-        scores = model.loss_outputs(Tensor(X[index]), training=True)
+    if shuffle:  # reorder once per epoch; the batches are then cheap contiguous slices
+        order = model.rng.permutation(len(X))
+        X, targets = X[order], targets[order]
+    total = 0.0
+    outputs = []
+    for start in range(0, len(X), batch_size):
+        y_batch = targets[start : start + batch_size]
+        scores = model.loss_outputs(Tensor(X[start : start + batch_size]), training=True)
         loss = loss_fn(scores, y_batch)
         for p in params:
             p.grad = None
@@ -60,14 +61,12 @@ def train_epoch(
                 "scale the inputs (e.g. to mean 0, standard deviation 1)"
             )
         optimizer.step(params)
-        total += value * len(index)
-        seen += len(index)
+        total += value * len(y_batch)
         if model.metric_functions:
             outputs.append(scores.data)
-            labels.append(y_batch)
-    logs = {"loss": total / seen}
+    logs = {"loss": total / len(X)}
     if model.metric_functions:
-        logs.update(model.score(np.concatenate(outputs), np.concatenate(labels)))
+        logs.update(model.score(np.concatenate(outputs), targets))
     return logs
 
 

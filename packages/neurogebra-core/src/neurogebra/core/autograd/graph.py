@@ -30,7 +30,8 @@ def topological_order(root: N) -> list[N]:
 
     Iterative depth-first search, so a chain of any length works (a recursive walk stops
     near Python's recursion limit of about 1,000 frames). Each node is expanded once; a
-    ``None`` on the stack marks "the node below me has had all its inputs ordered".
+    ``None`` on the stack marks "the node below me has had all its inputs ordered". Leaves
+    (nodes without inputs) are placed as soon as they are met: nothing has to precede them.
     """
     order: list[N] = []
     expanded: set[N] = set()
@@ -48,5 +49,9 @@ def topological_order(root: N) -> list[N]:
         push(None)
         for child in node._prev:
             if child not in expanded:
-                push(child)
+                if child._prev:
+                    push(child)
+                else:
+                    expand(child)
+                    emit(child)
     return order

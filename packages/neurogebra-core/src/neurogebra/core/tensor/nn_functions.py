@@ -31,6 +31,8 @@ from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
 __all__ = ["cross_entropy", "log_softmax", "mse", "softmax"]
 
 REDUCTIONS = ("mean", "sum")
+# The ufuncs' own reductions: ndarray.sum/max/min add a Python-level wrapper on every call.
+_sum, _max, _min = np.add.reduce, np.maximum.reduce, np.minimum.reduce
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -46,8 +48,8 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """
     x = _as_tensor(x)
     z = x.data
-    exp = np.exp(z - z.max(axis=axis, keepdims=True))
-    probs = exp / exp.sum(axis=axis, keepdims=True)
+    exp = np.exp(z - _max(z, axis=axis, keepdims=True))
+    probs = exp / _sum(exp, axis=axis, keepdims=True)
     if x.requires_grad and GRAD_MODE.enabled:
         return _node(probs, (x,), "softmax", _softmax_backward, (probs, axis))
     return _constant_tensor(probs)
@@ -55,7 +57,7 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
 
 def _softmax_backward(g: Any, probs: Any, axis: int) -> tuple[Any]:
     # d softmax_i / d x_j = s_i (δij - s_j), so the gradient is s * (g - Σ g s).
-    return ((g - (g * probs).sum(axis=axis, keepdims=True)) * probs,)
+    return ((g - _sum(g * probs, axis=axis, keepdims=True)) * probs,)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
@@ -67,8 +69,8 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """
     x = _as_tensor(x)
     z = x.data
-    shifted = z - z.max(axis=axis, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = z - _max(z, axis=axis, keepdims=True)
+    log_probs = shifted - np.log(_sum(np.exp(shifted), axis=axis, keepdims=True))
     if x.requires_grad and GRAD_MODE.enabled:
         return _node(log_probs, (x,), "log_softmax", _log_softmax_backward, (log_probs, axis))
     return _constant_tensor(log_probs)
@@ -76,7 +78,7 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
 
 def _log_softmax_backward(g: Any, log_probs: Any, axis: int) -> tuple[Any]:
     # d log_softmax_i / d x_j = δij - s_j, so the gradient is g - s * Σ g.
-    return (g - np.exp(log_probs) * g.sum(axis=axis, keepdims=True),)
+    return (g - np.exp(log_probs) * _sum(g, axis=axis, keepdims=True),)
 
 
 def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -126,7 +128,11 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
 
 
 def _class_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """Check that ``labels`` are whole numbers in [0, n_classes) and return them as ints."""
+    """Check that ``labels`` are whole numbers >= 0 and return them as ints.
+
+    Labels >= n_classes make the indexing in cross_entropy raise an IndexError, which is
+    turned into the same message (one check fewer on the hot path).
+    """
     if labels.dtype.kind not in "iu":
         as_int = labels.astype(np.intp) if labels.dtype.kind in "fb" else None
         if as_int is None or not np.array_equal(as_int, labels):
@@ -135,26 +141,35 @@ def _class_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
                 f" (e.g. {labels.reshape(-1)[:3]}); pass integer labels such as y.astype(int)"
             )
         labels = as_int
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"cross_entropy: class labels must lie in 0..{n_classes - 1} for {n_classes} "
-            f"classes, got values from {labels.min()} to {labels.max()}"
-        )
+    if labels.size and _min(labels) < 0:
+        raise _label_range_error(labels, n_classes)
     return labels
+
+
+def _label_range_error(labels: np.ndarray, n_classes: int) -> ValueError:
+    return ValueError(
+        f"cross_entropy: class labels must lie in 0..{n_classes - 1} for {n_classes} "
+        f"classes, got values from {labels.min()} to {labels.max()}"
+    )
 
 
 def _cross_entropy_labels(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
     z = logits.data
     n = z.shape[0]
     labels = _class_labels(labels, z.shape[1])
-    shifted = z - z.max(axis=1, keepdims=True)
+    shifted = z - _max(z, axis=1, keepdims=True)
     exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
+    total = _sum(exp, axis=1, keepdims=True)
     rows = np.arange(n)
+    try:
+        picked = shifted[rows, labels]
+    except IndexError:
+        raise _label_range_error(labels, z.shape[1]) from None
     # -log softmax(z)[label] = log(Σ exp(shifted)) - shifted[label]
-    losses = np.log(total.ravel()) - shifted[rows, labels]
-    scale = 1.0 / n if reduction == "mean" else 1.0
-    data = losses.sum() * np.asarray(scale, z.dtype)
+    data = _sum(np.log(total.ravel()) - picked)
+    scale = 1.0
+    if reduction == "mean":
+        data, scale = data / n, 1.0 / n
     if logits.requires_grad and GRAD_MODE.enabled:
         saved = (exp, total, rows, labels, scale)
         return _node(data, (logits,), "cross_entropy", _cross_entropy_labels_backward, saved)
@@ -173,12 +188,14 @@ def _cross_entropy_labels_backward(
 def _cross_entropy_probabilities(logits: Tensor, target: np.ndarray, reduction: str) -> Tensor:
     z = logits.data
     target = target.astype(z.dtype, copy=False)
-    shifted = z - z.max(axis=1, keepdims=True)
+    shifted = z - _max(z, axis=1, keepdims=True)
     exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
+    total = _sum(exp, axis=1, keepdims=True)
     log_probs = shifted - np.log(total)
-    scale = 1.0 / z.shape[0] if reduction == "mean" else 1.0
-    data = -(target * log_probs).sum() * np.asarray(scale, z.dtype)
+    data = -_sum(target * log_probs, axis=None)
+    scale = 1.0
+    if reduction == "mean":
+        data, scale = data / z.shape[0], 1.0 / z.shape[0]
     if logits.requires_grad and GRAD_MODE.enabled:
         saved = (exp, total, target, scale)
         return _node(data, (logits,), "cross_entropy", _cross_entropy_probs_backward, saved)

@@ -3,20 +3,16 @@
 ``Tensor`` is :class:`~neurogebra.core.autograd.Value` for whole arrays. Every operation has the
 same shape: compute the result with NumPy, and, if an input wants a gradient, record
 
-- the inputs (``_prev``), the operation's name (``_op``),
-- a *backward function*: a plain module-level function that turns the gradient of the result
-  into one gradient per input (``None`` where an input needs none), and
+- the inputs (``_prev``) and the operation's name (``_op``),
+- a *backward function* (in :mod:`.gradients`): a plain function that turns the gradient of the
+  result into one gradient per input (``None`` where an input needs none), and
 - the arrays that function needs (``_saved``), e.g. both factors of a product.
 
-:meth:`Tensor.backward` walks the graph from the output to the inputs (in the order given by
+:meth:`Tensor.backward` walks the graph from the output back to the inputs (in the order given by
 the shared, iterative :func:`~neurogebra.core.autograd.graph.topological_order`) and calls
-``backward_function(grad_of_result, *saved)`` at every node. Because the backward functions are
-not closures over the result, a node never refers to itself, and a finished graph is freed by
-reference counting alone, like a graph of Values.
-
-Broadcasting: when ``a + b`` stretched ``b`` (say a bias of shape ``(16,)`` added to a batch of
-shape ``(32, 16)``), each element of ``b`` was used 32 times, so its gradient is the sum over the
-stretched axes. The engine does that summing (:func:`unbroadcast`) for every op, in one place.
+``backward_function(grad_of_result, *saved)`` at every node, adding what it returns into the
+inputs' ``.grad``. The backward functions are not closures over the result, so a node never
+refers to itself, and a finished graph is freed by reference counting alone, like Values.
 
 Example:
     >>> w = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
@@ -37,7 +33,11 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from neurogebra.core.autograd.graph import topological_order
+from neurogebra.core.tensor import gradients as grads
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
+from neurogebra.core.tensor.gradients import add_backward as _add_backward
+from neurogebra.core.tensor.gradients import matmul_backward as _matmul_backward
+from neurogebra.core.tensor.gradients import unbroadcast
 
 __all__ = ["Tensor", "unbroadcast"]
 
@@ -137,6 +137,8 @@ class Tensor:
 
     def item(self) -> float:
         """The single number in a one-element Tensor, as a Python float."""
+        if self.data.ndim == 0:
+            return float(self.data)
         if self.data.size != 1:
             raise ValueError(
                 f"Tensor.item: only a one-element Tensor converts to a number; this one has "
@@ -197,94 +199,114 @@ class Tensor:
         for node in order:
             if node._prev:
                 node.grad = None
-        _accumulate(self, seed)
+        if self._prev:
+            self.grad = seed
+        else:
+            _accumulate_into_leaf(self, seed, seed)
         for node in reversed(order):
             prev = node._prev
-            if not prev:
-                continue
-            g = node.grad
-            if g is None:
-                continue
-            grads = node._backward(g, *node._saved)
-            for parent, parent_grad in zip(prev, grads, strict=True):
-                if parent_grad is not None and parent.requires_grad:
-                    _accumulate(parent, parent_grad, g)
+            if prev and node.grad is not None:
+                g = node.grad
+                for parent, grad in zip(prev, node._backward(g, *node._saved)):  # noqa: B905
+                    if grad is None or not parent.requires_grad:
+                        continue
+                    if parent._prev:  # an intermediate result: never changed in place
+                        old = parent.grad
+                        parent.grad = grad if old is None else old + grad
+                    else:
+                        _accumulate_into_leaf(parent, grad, g)
 
     # ---- elementwise arithmetic (numbers and arrays on either side are constants) ----
 
     def __add__(self, other: Tensor | ArrayLike) -> Tensor:
-        if type(other) is Tensor:
-            return _binary(self, other, "+", np.add, _add_backward, ())
-        data = _apply(np.add, self.data, other, "+")
+        x = self.data
+        if type(other) is Tensor:  # written out (not _binary): the hottest op of all
+            y = other.data
+            try:
+                data = x + y
+            except ValueError:
+                raise _shape_error("+", x, y) from None
+            if (self.requires_grad or other.requires_grad) and GRAD_MODE.enabled:
+                return _node(data, (self, other), "+", _add_backward, (x, y))
+            return _constant_tensor(data)
+        data = _apply(np.add, x, other, "+")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "+", _identity_backward, ())
+            return _node(data, (self,), "+", grads.plus_constant_backward, (x,))
         return _constant_tensor(data)
 
     __radd__ = __add__
 
     def __sub__(self, other: Tensor | ArrayLike) -> Tensor:
+        x = self.data
         if type(other) is Tensor:
-            return _binary(self, other, "-", np.subtract, _sub_backward, ())
-        data = _apply(np.subtract, self.data, other, "-")
+            y = other.data
+            return _binary(self, other, "-", np.subtract, grads.sub_backward, (x, y))
+        data = _apply(np.subtract, x, other, "-")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "-", _identity_backward, ())
+            return _node(data, (self,), "-", grads.plus_constant_backward, (x,))
         return _constant_tensor(data)
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        data = _apply(np.subtract, other, self.data, "-")
+        x = self.data
+        data = _apply(np.subtract, other, x, "-")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "-", _neg_backward, ())
+            return _node(data, (self,), "-", grads.constant_minus_backward, (x,))
         return _constant_tensor(data)
 
     def __mul__(self, other: Tensor | ArrayLike) -> Tensor:
+        x = self.data
         if type(other) is Tensor:
-            a, b = self.data, other.data
-            # Save only what a needed gradient uses: d(a*b)/da = b, d(a*b)/db = a.
-            saved = (b if self.requires_grad else None, a if other.requires_grad else None)
-            return _binary(self, other, "*", np.multiply, _mul_backward, saved)
-        data = _apply(np.multiply, self.data, other, "*")
+            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            return _binary(self, other, "*", np.multiply, grads.mul_backward, saved)
+        data = _apply(np.multiply, x, other, "*")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "*", _scale_backward, (other,))
+            return _node(data, (self,), "*", grads.times_constant_backward, (x, other))
         return _constant_tensor(data)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Tensor | ArrayLike) -> Tensor:
+        x = self.data
         if type(other) is Tensor:
-            return _binary(self, other, "/", np.divide, _div_backward, (self.data, other.data))
-        data = _apply(np.divide, self.data, other, "/")
+            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            return _binary(self, other, "/", np.divide, grads.div_backward, saved)
+        data = _apply(np.divide, x, other, "/")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "/", _div_by_constant_backward, (other,))
+            return _node(data, (self,), "/", grads.over_constant_backward, (x, other))
         return _constant_tensor(data)
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        data = _apply(np.divide, other, self.data, "/")
+        x = self.data
+        data = _apply(np.divide, other, x, "/")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "/", _constant_div_backward, (data, self.data))
+            return _node(data, (self,), "/", grads.constant_over_backward, (x, data))
         return _constant_tensor(data)
 
     def __neg__(self) -> Tensor:
         data = -self.data
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "neg", _neg_backward, ())
+            return _node(data, (self,), "neg", grads.neg_backward, ())
         return _constant_tensor(data)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __pow__(self, other: Tensor | ArrayLike) -> Tensor:
+        x = self.data
         if type(other) is Tensor:
-            return _binary(self, other, "**", np.power, _pow_backward, (self.data, other.data))
-        exponent = other
-        data = _apply(np.power, self.data, exponent, "**")
+            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            return _binary(self, other, "**", np.power, grads.pow_backward, saved)
+        data = _apply(np.power, x, other, "**")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "**", _pow_constant_backward, (self.data, exponent))
+            return _node(data, (self,), "**", grads.power_of_constant_backward, (x, other))
         return _constant_tensor(data)
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        data = _apply(np.power, other, self.data, "**")
+        x = self.data
+        data = _apply(np.power, other, x, "**")
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "**", _constant_pow_backward, (other, data))
+            saved = (x, other, data)
+            return _node(data, (self,), "**", grads.constant_to_power_backward, saved)
         return _constant_tensor(data)
 
     # ---- matrix product ----
@@ -292,10 +314,18 @@ class Tensor:
     def __matmul__(self, other: Tensor | ArrayLike) -> Tensor:
         if type(other) is not Tensor:
             other = _constant_tensor(_as_constant(other, "@"))
-        return _matmul(self, other)
+        x, y = self.data, other.data
+        try:
+            data = x @ y
+        except ValueError:
+            raise grads.matmul_error(x, y) from None
+        need_x, need_y = self.requires_grad, other.requires_grad
+        if (need_x or need_y) and GRAD_MODE.enabled:
+            return _node(data, (self, other), "@", _matmul_backward, (x, y, need_x, need_y))
+        return _constant_tensor(data)
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return _matmul(_constant_tensor(_as_constant(other, "@")), self)
+        return _constant_tensor(_as_constant(other, "@")) @ self
 
     # ---- elementwise functions ----
 
@@ -303,53 +333,51 @@ class Tensor:
         """e**x; overflows to inf beyond about 709.78 (shift inputs first, as softmax does)."""
         data = np.exp(self.data)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "exp", _exp_backward, (data,))
+            return _node(data, (self,), "exp", grads.exp_backward, (data,))
         return _constant_tensor(data)
 
     def log(self) -> Tensor:
         """Natural logarithm: -inf at 0 and nan below, as in NumPy (clip probabilities first)."""
         data = np.log(self.data)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "log", _log_backward, (self.data,))
+            return _node(data, (self,), "log", grads.log_backward, (self.data,))
         return _constant_tensor(data)
 
     def sqrt(self) -> Tensor:
         """Square root; its slope at 0 is inf, as in PyTorch."""
         data = np.sqrt(self.data)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "sqrt", _sqrt_backward, (data,))
+            return _node(data, (self,), "sqrt", grads.sqrt_backward, (data,))
         return _constant_tensor(data)
 
     def abs(self) -> Tensor:
         """|x|; its slope at 0 is taken as 0, as in PyTorch."""
         data = np.abs(self.data)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "abs", _abs_backward, (self.data,))
+            return _node(data, (self,), "abs", grads.abs_backward, (self.data,))
         return _constant_tensor(data)
 
     __abs__ = abs
 
     def relu(self) -> Tensor:
         """max(0, x); its slope at 0 is taken as 0, as in PyTorch."""
-        x = self.data
-        mask = x > 0
-        data = x * mask
+        data = np.maximum(self.data, 0)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "relu", _relu_backward, (mask,))
+            return _node(data, (self,), "relu", grads.relu_backward, (data,))
         return _constant_tensor(data)
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e**-x), computed as exp(-log(1 + e**-x)) so that no input overflows."""
         data = np.exp(-np.logaddexp(0.0, -self.data))
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "sigmoid", _sigmoid_backward, (data,))
+            return _node(data, (self,), "sigmoid", grads.sigmoid_backward, (data,))
         return _constant_tensor(data)
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent."""
         data = np.tanh(self.data)
         if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "tanh", _tanh_backward, (data,))
+            return _node(data, (self,), "tanh", grads.tanh_backward, (data,))
         return _constant_tensor(data)
 
     # ---- reductions, shaping and neural-network functions (in sibling modules) ----
@@ -511,15 +539,18 @@ def _shape_error(op: str, a: Any, b: Any) -> ValueError:
 
 
 def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
+    """d root / d root: 1 for a single number, else the caller's ``gradient``."""
     data = root.data
     if gradient is None:
+        if data.ndim == 0:
+            return data.dtype.type(1)  # a NumPy scalar: cheaper to compute with than an array
         if data.size != 1:
             raise RuntimeError(
                 f"Tensor.backward: the tensor has shape {data.shape}, not a single number, so "
                 "pass gradient= (an array of that shape), or reduce it first with .sum() or "
                 ".mean()"
             )
-        return np.ones_like(data)
+        return np.ones(data.shape, data.dtype)
     seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, data.dtype)
     if seed.shape != data.shape:
         raise ValueError(
@@ -529,215 +560,28 @@ def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
     return seed
 
 
-def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``grad`` over the axes that broadcasting stretched, so it has ``shape`` again.
-
-    Example:
-        >>> unbroadcast(np.ones((4, 3)), (3,))
-        array([4., 4., 4.])
-        >>> unbroadcast(np.ones((4, 3)), (4, 1))
-        array([[3.],
-               [3.],
-               [3.],
-               [3.]])
-    """
-    extra = grad.ndim - len(shape)
-    if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    return grad
-
-
-def _accumulate(node: Tensor, grad: Any, source: Any = None) -> None:
-    """Add ``grad`` (d output / d node, maybe still broadcast) into ``node.grad``.
+def _accumulate_into_leaf(leaf: Tensor, grad: Any, source: Any) -> None:
+    """Add ``grad`` into ``leaf.grad``, which stays an array of the leaf's shape and dtype.
 
     ``source`` is the gradient the backward function started from: a backward function may pass
-    it on unchanged (``+``) or as a view (``reshape``). A leaf's ``.grad`` is handed to the user,
-    so it must be an array the leaf owns: such shared gradients are copied for leaves.
+    it on unchanged (``+``) or as a view (``reshape``). A leaf's ``.grad`` is the user's, so it
+    must be an array that nothing else shares: such gradients are copied first.
     """
-    data = node.data
-    if grad.shape != data.shape:
-        grad = unbroadcast(grad, data.shape)
-    if grad.dtype != data.dtype:
-        grad = grad.astype(data.dtype)
-    old = node.grad
-    if node._prev:  # an intermediate result: never changed in place, so sharing is safe
-        node.grad = grad if old is None else old + grad
-    elif old is None:
-        if grad is source or grad.base is not None or type(grad) is not _ndarray:
+    data = leaf.data
+    old = leaf.grad
+    if old is None:
+        if (
+            grad is source
+            or type(grad) is not _ndarray
+            or grad.base is not None
+            or grad.dtype != data.dtype
+        ):
             grad = np.array(grad, dtype=data.dtype)
-        node.grad = grad
+        leaf.grad = grad
     elif type(old) is _ndarray and old.shape == data.shape:
-        old += grad
+        old += grad  # in place; NumPy casts to the leaf's dtype
     else:  # the user replaced .grad (e.g. by 0.0)
-        node.grad = np.asarray(old + grad, dtype=data.dtype)
-
-
-# ---- backward functions: (gradient of the result, *saved) -> one gradient per input ----
-
-
-def _identity_backward(g: Any) -> tuple[Any]:
-    return (g,)
-
-
-def _neg_backward(g: Any) -> tuple[Any]:
-    return (-g,)
-
-
-def _add_backward(g: Any) -> tuple[Any, Any]:
-    return g, g
-
-
-def _sub_backward(g: Any) -> tuple[Any, Any]:
-    return g, -g
-
-
-def _mul_backward(g: Any, b: Any, a: Any) -> tuple[Any, Any]:
-    # b (saved only when a needs a gradient) is d(a*b)/da, and a is d(a*b)/db.
-    return (None if b is None else g * b), (None if a is None else g * a)
-
-
-def _scale_backward(g: Any, constant: Any) -> tuple[Any]:
-    return (g * constant,)
-
-
-def _div_backward(g: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    grad_a = g / b
-    return grad_a, -grad_a * a / b
-
-
-def _div_by_constant_backward(g: Any, constant: Any) -> tuple[Any]:
-    return (g / constant,)
-
-
-def _constant_div_backward(g: Any, out: Any, b: Any) -> tuple[Any]:
-    # d(c/b)/db = -c/b**2 = -out/b
-    return (-g * out / b,)
-
-
-def _power_slope(base: Any, exponent: Any) -> Any:
-    """d(base**exponent)/d(base), with PyTorch's value 0 wherever the exponent is 0."""
-    if np.ndim(exponent) == 0:
-        if exponent == 2:
-            return 2.0 * base
-        if exponent == 0:
-            return np.zeros_like(base)
-        return exponent * base ** (exponent - 1)
-    return np.where(exponent == 0, 0.0, exponent * base ** (exponent - 1))
-
-
-def _pow_constant_backward(g: Any, base: Any, exponent: Any) -> tuple[Any]:
-    return (g * _power_slope(base, exponent),)
-
-
-def _log_of_base(base: Any, out: Any) -> Any:
-    """d(base**e)/de = out * log(base); 0 where base is 0 (and e >= 0), nan for base < 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(base == 0, 0.0, out * np.log(base))
-
-
-def _pow_backward(g: Any, base: Any, exponent: Any) -> tuple[Any, Any]:
-    out = base**exponent
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return g * _power_slope(base, exponent), g * _log_of_base(base, out)
-
-
-def _constant_pow_backward(g: Any, base: Any, out: Any) -> tuple[Any]:
-    return (g * _log_of_base(np.asarray(base), out),)
-
-
-def _exp_backward(g: Any, out: Any) -> tuple[Any]:
-    return (g * out,)
-
-
-def _log_backward(g: Any, x: Any) -> tuple[Any]:
-    return (g / x,)
-
-
-def _sqrt_backward(g: Any, out: Any) -> tuple[Any]:
-    with np.errstate(divide="ignore"):
-        return (g * (0.5 / out),)
-
-
-def _abs_backward(g: Any, x: Any) -> tuple[Any]:
-    return (g * np.sign(x),)
-
-
-def _relu_backward(g: Any, mask: Any) -> tuple[Any]:
-    return (g * mask,)
-
-
-def _sigmoid_backward(g: Any, s: Any) -> tuple[Any]:
-    return (g * s * (1.0 - s),)
-
-
-def _tanh_backward(g: Any, t: Any) -> tuple[Any]:
-    return (g * (1.0 - t * t),)
-
-
-# ---- matrix product ----
-
-
-def _matmul(a: Tensor, b: Tensor) -> Tensor:
-    x, y = a.data, b.data
-    try:
-        data = x @ y
-    except ValueError:
-        raise _matmul_error(x, y) from None
-    need_x, need_y = a.requires_grad, b.requires_grad
-    if (need_x or need_y) and GRAD_MODE.enabled:
-        return _node(data, (a, b), "@", _matmul_backward, (x, y, need_x, need_y))
-    return _constant_tensor(data)
-
-
-def _matmul_error(x: Any, y: Any) -> ValueError:
-    sx, sy = np.shape(x), np.shape(y)
-    if not sx or not sy:
-        return ValueError(
-            f"Tensor @: shapes {sx} and {sy}: matrix products need at least 1-d operands; "
-            "use * to multiply by a single number"
-        )
-    inner_y = sy[0] if len(sy) == 1 else sy[-2]
-    if sx[-1] != inner_y:
-        return ValueError(
-            f"Tensor @: shapes {sx} and {sy} don't fit: the left side's last axis ({sx[-1]}) "
-            f"must equal the right side's {'only' if len(sy) == 1 else 'second-to-last'} axis "
-            f"({inner_y}); transpose one side (.T) or fix the layer sizes"
-        )
-    return ValueError(
-        f"Tensor @: shapes {sx} and {sy}: the batch axes (all but the last two) cannot be "
-        "broadcast together"
-    )
-
-
-def _swap_last(x: Any) -> Any:
-    return x.T if x.ndim == 2 else x.swapaxes(-1, -2)
-
-
-def _matmul_backward(g: Any, x: Any, y: Any, need_x: bool, need_y: bool) -> tuple[Any, Any]:
-    """d(x@y)/dx = g @ y.T and d(x@y)/dy = x.T @ g, computed only where needed.
-
-    A 1-d x acts as a one-row matrix and a 1-d y as a one-column matrix (as in NumPy); the
-    engine then sums the gradients over any broadcast batch axes.
-    """
-    if x.ndim == 2 and y.ndim == 2:  # the common case, first
-        return (g @ y.T if need_x else None), (x.T @ g if need_y else None)
-    if x.ndim == 1 and y.ndim == 1:  # a dot product
-        return (g * y if need_x else None), (g * x if need_y else None)
-    x_is_row, y_is_column = x.ndim == 1, y.ndim == 1
-    if x_is_row:
-        x, g = x[None, :], np.expand_dims(g, -2)
-    if y_is_column:
-        y, g = y[:, None], np.expand_dims(g, -1)
-    grad_x = g @ _swap_last(y) if need_x else None
-    grad_y = _swap_last(x) @ g if need_y else None
-    if x_is_row and grad_x is not None:
-        grad_x = grad_x[..., 0, :]
-    if y_is_column and grad_y is not None:
-        grad_y = grad_y[..., 0]
-    return grad_x, grad_y
+        leaf.grad = np.array(old + grad, dtype=data.dtype)
 
 
 # Late imports: these modules build on Tensor and _node, defined above.
