@@ -18,10 +18,21 @@ def student_step(home: Path, exchange: Path, *args: str) -> subprocess.Popen:
     """An nbgrader student command, run in the student's own folder (nbgrader's own CLI)."""
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     return subprocess.Popen(
-        [sys.executable, "-m", "nbgrader", *args, "--course", "toy-course",
-         f"--Exchange.root={exchange}"],
-        cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            *args,
+            "--course",
+            "toy-course",
+            f"--Exchange.root={exchange}",
+        ],
+        cwd=home,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def both(steps: dict[str, subprocess.Popen]) -> None:
@@ -58,8 +69,12 @@ def test_two_students_through_the_exchange(released, tmp_path):
     assert "alice: 40 / 40" in graded and "bob: 30 / 40" in graded
     released_to = tc.grader("feedback", "toy", course=course).stdout
     assert "alice" in released_to and "bob" in released_to
-    both({s: student_step(h, exchange, "fetch_feedback", "toy", "--student", s)
-          for s, h in homes.items()})  # fmt: skip
+    both(
+        {
+            s: student_step(h, exchange, "fetch_feedback", "toy", "--student", s)
+            for s, h in homes.items()
+        }
+    )
 
     for student, score in (("alice", "40.0"), ("bob", "30.0")):
         pages = list((homes[student] / "toy" / "feedback").rglob("toy.html"))

@@ -50,10 +50,13 @@ def bind_call(call: ast.Call, check: str) -> dict[str, ast.expr]:
     except TypeError as error:
         raise TestCellError(f"{check}(...): {error}") from None
     return {
-        name: call.args[value] if isinstance(value, int) and not isinstance(value, bool) and
-        name not in {k.arg for k in call.keywords} else value
+        name: call.args[value]
+        if isinstance(value, int)
+        and not isinstance(value, bool)
+        and name not in {k.arg for k in call.keywords}
+        else value
         for name, value in bound.arguments.items()
-    }  # fmt: skip
+    }
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -70,9 +73,7 @@ class _Rewriter(ast.NodeTransformer):
         kinds = SPECS[check].kinds(self.role)
         for name, expr in args.items():
             if name not in kinds:
-                self.dropped_names |= {
-                    n.id for n in ast.walk(expr) if isinstance(n, ast.Name)
-                }
+                self.dropped_names |= {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
         kept = {name: self.visit(expr) for name, expr in args.items() if name in kinds}
         site = len(self.sites)
         self.sites.append((check, node.lineno))

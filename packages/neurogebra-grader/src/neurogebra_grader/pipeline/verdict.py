@@ -47,8 +47,9 @@ def _valid(observation: Any) -> bool:
     )
 
 
-def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], status: str,
-               error: str) -> tuple[bool, str]:  # fmt: skip
+def judge_test(
+    cell: GradedCell, observed: list[Any], reference: list[Any], status: str, error: str
+) -> tuple[bool, str]:
     """(passed, message) for one test cell."""
     if status != "ok":
         reason = error or status
@@ -57,7 +58,7 @@ def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], stat
         return False, "the test stopped before all its checks ran"
     if len(observed) > len(reference) or not all(_valid(o) for o in observed):
         return False, "the test reported results the test itself does not make"
-    for k, (got, want) in enumerate(zip(observed, reference, strict=True)):
+    for _k, (got, want) in enumerate(zip(observed, reference, strict=True)):
         if (got["site"], got["check"]) != (want["site"], want["check"]):
             return False, "the checks ran in an unexpected order"
         try:
@@ -65,9 +66,16 @@ def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], stat
         except Exception as exc:  # malformed data from the kernel: no points, say why
             return False, f"{want['check']}: the answer could not be read ({type(exc).__name__})"
         if failure is not None:
-            hidden = cell.hidden_sites[min(want["site"], len(cell.hidden_sites) - 1)] if cell.hidden_sites else False
+            hidden = (
+                cell.hidden_sites[min(want["site"], len(cell.hidden_sites) - 1)]
+                if cell.hidden_sites
+                else False
+            )
             if hidden:
-                return False, f"{failure.what}: a hidden test failed (your result: {failure.got[:120]})"
+                return (
+                    False,
+                    f"{failure.what}: a hidden test failed (your result: {failure.got[:120]})",
+                )
             return False, failure.message()
     return True, "passed"
 
@@ -83,10 +91,20 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
             continue
         if cell.kind == "answer":
             ok = status == "ok"
-            verdicts.append(CellVerdict(cell.grade_id, cell.points, cell.points if ok else 0.0,
-                                        "ran without error" if ok else f"failed: {error or status}"))  # fmt: skip
+            verdicts.append(
+                CellVerdict(
+                    cell.grade_id,
+                    cell.points,
+                    cell.points if ok else 0.0,
+                    "ran without error" if ok else f"failed: {error or status}",
+                )
+            )
             continue
         observed = ran.observations if ran else []
-        passed, message = judge_test(cell, observed, reference.get(cell.grade_id, []), status, error)
-        verdicts.append(CellVerdict(cell.grade_id, cell.points, cell.points if passed else 0.0, message))
+        passed, message = judge_test(
+            cell, observed, reference.get(cell.grade_id, []), status, error
+        )
+        verdicts.append(
+            CellVerdict(cell.grade_id, cell.points, cell.points if passed else 0.0, message)
+        )
     return verdicts

@@ -26,7 +26,14 @@ from neurogebra_grader.sandbox.limits import Limits
 
 
 def kernel_argv(python: str = sys.executable) -> list[str]:
-    return [python, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"]
+    return [
+        python,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+        "--HistoryManager.enabled=False",
+    ]
 
 
 def sandboxed_kernel_manager(
