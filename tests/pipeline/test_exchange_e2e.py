@@ -15,7 +15,10 @@ from conftest import fresh_course
 
 
 def student_step(home: Path, exchange: Path, *args: str) -> subprocess.Popen:
-    """An nbgrader student command, run in the student's own folder (nbgrader's own CLI)."""
+    """An nbgrader student command, run in the student's own folder (nbgrader's own CLI).
+
+    Each student has their own nbgrader cache, as separate accounts on a real hub do.
+    """
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     return subprocess.Popen(
         [
@@ -26,6 +29,7 @@ def student_step(home: Path, exchange: Path, *args: str) -> subprocess.Popen:
             "--course",
             "toy-course",
             f"--Exchange.root={exchange}",
+            f"--Exchange.cache={home / '.nbgrader-cache'}",
         ],
         cwd=home,
         env=env,
