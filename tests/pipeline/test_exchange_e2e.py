@@ -5,8 +5,10 @@ collects, autogrades (sandboxed) and releases feedback; each student fetches the
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -37,6 +39,12 @@ def student_step(home: Path, exchange: Path, *args: str) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def visible_text(html: str) -> str:
+    """The page's text without its style sheets and scripts (whose numbers mean nothing)."""
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def both(steps: dict[str, subprocess.Popen]) -> None:
@@ -85,9 +93,11 @@ def test_two_students_through_the_exchange(released, tmp_path):
         assert len(pages) == 1, pages
         html = pages[0].read_text()
         assert f"Score: {score} / 40.0" in html.replace("<span>", "").replace("</span>", "")
+        body = visible_text(html)
+        assert "square(3)" in body  # the visible test is shown
         # no hidden test: neither its code nor its expected values
-        for secret in ("HIDDEN TESTS", "square(-2.5)", "6.25", "expected_mean", "2.5)"):
-            assert secret not in html, (student, secret)
+        for secret in ("HIDDEN TESTS", "square(-2.5)", "6.25", "expected_mean", "2.5"):
+            assert secret not in body, (student, secret)
     bob = next((homes["bob"] / "toy" / "feedback").rglob("toy.html")).read_text()
     assert "a hidden test failed" in bob
     alice = next((homes["alice"] / "toy" / "feedback").rglob("toy.html")).read_text()

@@ -21,6 +21,9 @@ from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.sandbox.runner import NotebookRun
 
 
+HIDDEN_FAILED = "a hidden test failed: the answer is wrong on inputs the visible tests don't try"
+
+
 @dataclass
 class CellVerdict:
     """The score of one graded cell (None: waits for manual grading) and what to tell."""
@@ -71,12 +74,11 @@ def judge_test(
                 if cell.hidden_sites
                 else False
             )
-            if hidden:
+            if hidden:  # say which part, never what the hidden test tried or expected
                 return (
                     False,
-                    f"{failure.what}: a hidden test failed (your result: {failure.got[:120]})",
+                    "a hidden test failed: the answer is wrong on inputs the visible tests don't try",
                 )
-            return False, failure.message()
     return True, "passed"
 
 
