@@ -20,7 +20,6 @@ from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.sandbox.runner import NotebookRun
 
-
 HIDDEN_FAILED = "a hidden test failed: the answer is wrong on inputs the visible tests don't try"
 
 
