@@ -89,3 +89,32 @@ def test_tamper_scan_flags(code, flag):
 def test_tamper_scan_leaves_ordinary_code_alone():
     code = "import numpy as np\ndef mse(y, p):\n    return np.mean((y - p) ** 2) / 2\nx = '1/2'"
     assert scan_code(code, "cell") == []
+
+
+def _observation(site, got):
+    return {"site": site, "check": "check_close", "data": {"got": encode(np.asarray(got, float))}}
+
+
+def _reference(site, expected):
+    data = {
+        "got": encode(np.asarray(expected, float)),
+        "expected": encode(np.asarray(expected, float)),
+    }
+    return {"site": site, "check": "check_close", "data": {**data, "what": "f(2)"}}
+
+
+def test_a_test_cell_passes_only_when_every_check_passes():
+    from neurogebra_grader.pipeline.assemble import GradedCell
+    from neurogebra_grader.pipeline.verdict import HIDDEN_FAILED, judge_test
+
+    cell = GradedCell("t", 5.0, "test", 0, ["check_close"] * 2, [False, True])
+    reference = [_reference(0, 4.0), _reference(1, 9.0)]
+    assert judge_test(cell, [_observation(0, 4.0), _observation(1, 9.0)], reference, "ok", "")[0]
+    visible = judge_test(cell, [_observation(0, 5.0), _observation(1, 9.0)], reference, "ok", "")
+    assert visible == (False, "f(2): expected 4, got 5.")
+    hidden = judge_test(cell, [_observation(0, 4.0), _observation(1, 8.0)], reference, "ok", "")
+    assert hidden == (False, HIDDEN_FAILED)
+    assert not judge_test(cell, [_observation(0, 4.0)], reference, "ok", "")[0]
+    extra = [_observation(0, 4.0), _observation(1, 9.0), _observation(1, 9.0)]
+    assert not judge_test(cell, extra, reference, "ok", "")[0]
+    assert not judge_test(cell, reference, reference, "error", "NameError: x")[0]

@@ -60,7 +60,7 @@ def judge_test(
         return False, "the test stopped before all its checks ran"
     if len(observed) > len(reference) or not all(_valid(o) for o in observed):
         return False, "the test reported results the test itself does not make"
-    for _k, (got, want) in enumerate(zip(observed, reference, strict=True)):
+    for got, want in zip(observed, reference, strict=True):
         if (got["site"], got["check"]) != (want["site"], want["check"]):
             return False, "the checks ran in an unexpected order"
         try:
@@ -74,10 +74,8 @@ def judge_test(
                 else False
             )
             if hidden:  # say which part, never what the hidden test tried or expected
-                return (
-                    False,
-                    "a hidden test failed: the answer is wrong on inputs the visible tests don't try",
-                )
+                return False, HIDDEN_FAILED
+            return False, failure.message()
     return True, "passed"
 
 
