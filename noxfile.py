@@ -137,7 +137,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
-    """The main job: release the course, autograde a sample class in the sandbox, report, feedback."""
+    """The main job: release the course, autograde a sample class (sandboxed), report, feedback."""
     session.install(*PIPELINE_DEPS)
     session.run("neurogebra-grader", "demo", *session.posargs)
 

@@ -55,7 +55,9 @@ def _submit(course: Path) -> None:
 def _run(cmd: list[str], course: Path) -> None:
     done = subprocess.run(cmd, cwd=course, env=_env(), capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd[:4])} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
 
 
 def _scores(course: Path) -> list[float]:
@@ -84,8 +86,9 @@ def main() -> None:
         _submit(theirs)
         pipeline_s, nbgrader_s = median_seconds(
             [
-                lambda: _run([*grader, "autograde", ASSIGNMENT, "--force", "--workers",
-                              str(workers)], ours),  # fmt: skip
+                lambda: _run(
+                    [*grader, "autograde", ASSIGNMENT, "--force", "--workers", str(workers)], ours
+                ),
                 lambda: _run([*nbgrader, "autograde", ASSIGNMENT, "--force"], theirs),
             ],
             REPEATS,
@@ -93,6 +96,10 @@ def main() -> None:
         same = _scores(ours) == _scores(theirs)
     ratio = nbgrader_s / pipeline_s
     verdict = "met" if ratio >= TARGET else "NOT met"
+
+    def per_min(seconds: float) -> str:
+        return f"{60 * SUBMISSIONS / seconds:.1f}"
+
     write_section(
         "grading_pipeline",
         f"""## Autograding throughput: neurogebra-grader vs nbgrader autograde
@@ -102,10 +109,11 @@ command line, in the same run; ours sandboxed under bubblewrap with {workers} wo
 
 | grader | seconds for {SUBMISSIONS} | submissions per minute |
 |---|---:|---:|
-| nbgrader autograde 0.9.6 (sequential, unsandboxed) | {nbgrader_s:.1f} | {60 * SUBMISSIONS / nbgrader_s:.1f} |
-| neurogebra-grader autograde (sandboxed, {workers} workers) | {pipeline_s:.1f} | {60 * SUBMISSIONS / pipeline_s:.1f} |
+| nbgrader autograde 0.9.6 (sequential, unsandboxed) | {nbgrader_s:.1f} | {per_min(nbgrader_s)} |
+| neurogebra-grader (bubblewrap, {workers} workers) | {pipeline_s:.1f} | {per_min(pipeline_s)} |
 
-Throughput ratio: **{ratio:.2f}x** (target {TARGET:g}x: {verdict}). Both gave the same scores: {same}.""",
+Throughput ratio: **{ratio:.2f}x** (target {TARGET:g}x: {verdict}).
+Both gave the same scores: {same}.""",
     )
 
 

@@ -5,10 +5,10 @@
 set -euo pipefail
 
 # graphviz: the `dot` program that renders draw_graph() pictures.
+# bubblewrap: the `bwrap` sandbox neurogebra-grader runs every student notebook in (no network,
+#   only the submission's folder writable); without it autograde refuses to run.
 # chromium: the headless browser the course site's test opens pages in (nox -s docs).
-# bubblewrap: the sandbox autograde runs student notebooks in (the site's instructor guide is
-# run as written by nox -s docs, and the grader's own tests use it).
-SYSTEM_PACKAGES=(graphviz chromium bubblewrap)
+SYSTEM_PACKAGES=(graphviz bubblewrap chromium)
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)

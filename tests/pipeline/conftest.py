@@ -16,13 +16,25 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import hostile  # noqa: E402
-import toycourse as tc  # noqa: E402
+import hostile
+import toycourse as tc
 
 SECRET = "instructor-secret-7f3a9c"
 # Tight limits so the red-team batch finishes quickly; the toy solution needs ~1 s per cell.
-RED_TEAM_LIMITS = ["--cell-timeout", "6", "--timeout", "40", "--memory-mb", "1536",
-                   "--processes", "48", "--output-bytes", "300000", "--cpu-seconds", "60"]  # fmt: skip
+RED_TEAM_LIMITS = [
+    "--cell-timeout",
+    "6",
+    "--timeout",
+    "40",
+    "--memory-mb",
+    "1536",
+    "--processes",
+    "48",
+    "--output-bytes",
+    "300000",
+    "--cpu-seconds",
+    "60",
+]
 GRADER_OUTPUTS = ("autograded", "feedback", "gradebook.db", ".neurogebra")
 
 
@@ -31,7 +43,9 @@ def snapshot(root: Path) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if any(part in GRADER_OUTPUTS or part.startswith("gradebook.db") for part in relative.parts):
+        if any(
+            part in GRADER_OUTPUTS or part.startswith("gradebook.db") for part in relative.parts
+        ):
             continue
         if path.is_file():
             out[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -186,8 +200,16 @@ def batch(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     before = snapshot(course.parent)
     outside_before = snapshot(outside)
     env = dict(os.environ, NEUROGEBRA_TEST_SECRET=SECRET)
-    done = tc.grader("autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS,
-                     course=course, env=env)  # fmt: skip
+    done = tc.grader(
+        "autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course, env=env
+    )
     server.close()
-    return Batch(course, before, snapshot(course.parent), outside_before, snapshot(outside),
-                 listener, done.stdout)  # fmt: skip
+    return Batch(
+        course,
+        before,
+        snapshot(course.parent),
+        outside_before,
+        snapshot(outside),
+        listener,
+        done.stdout,
+    )

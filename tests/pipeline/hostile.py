@@ -26,8 +26,9 @@ ATTACKS: dict[str, str] = {
     "output_flood": "for _ in range(100):\n    print('x' * 1_000_000)" + WRONG_MEAN,
     "reads_source_and_gradebook": (
         "import glob, os\nfound = []\n"
-        "for pattern in ['{course}/source/*/*', '{course}/gradebook.db', '{course}/.neurogebra/*/*/*',"
-        " '{course}/release/*/*', '{course}/submitted/*/*/*', '{course}/../*', '/root/*', '/work/*']:\n"
+        "for pattern in ['{course}/source/*/*', '{course}/gradebook.db',"
+        " '{course}/.neurogebra/*/*/*', '{course}/release/*/*', '{course}/submitted/*/*/*',"
+        " '{course}/../*', '/root/*', '/work/*']:\n"
         "    for path in glob.glob(pattern):\n"
         "        try:\n            found.append((path, open(path, 'rb').read(200)))\n"
         "        except OSError:\n            pass\n"
@@ -41,7 +42,8 @@ ATTACKS: dict[str, str] = {
         " '/etc/evil', '{course}/release/toy/toy.ipynb']:\n"
         "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n"
         "        open(path, 'w').write('owned')\n        print('WROTE', path)\n"
-        "    except OSError as error:\n        print('blocked', path, type(error).__name__)\n" + WRONG_MEAN
+        "    except OSError as error:\n        print('blocked', path, type(error).__name__)\n"
+        + WRONG_MEAN
     ),
     "rewrites_other_grades": (
         "import sqlite3\n"
@@ -53,15 +55,16 @@ ATTACKS: dict[str, str] = {
     ),
     "opens_network": (
         "import socket\nfor host in ['127.0.0.1', 'localhost']:\n"
-        "    try:\n        socket.create_connection((host, {port}), timeout=2).sendall(b'hello')\n"
-        "        print('CONNECTED')\n    except OSError as error:\n        print('blocked', error)\n"
-        + WRONG_MEAN
+        "    try:\n"
+        "        socket.create_connection((host, {port}), timeout=2).sendall(b'hello')\n"
+        "        print('CONNECTED')\n"
+        "    except OSError as error:\n        print('blocked', error)\n" + WRONG_MEAN
     ),
     "reads_environment": (
         "import os, glob\nprint('ENV', dict(os.environ))\n"
         "for path in glob.glob('/proc/*/environ'):\n"
-        "    try:\n        print('PROC', path, open(path, 'rb').read())\n    except OSError:\n        pass\n"
-        + WRONG_MEAN
+        "    try:\n        print('PROC', path, open(path, 'rb').read())\n"
+        "    except OSError:\n        pass\n" + WRONG_MEAN
     ),
     "always_equal": (
         "class Liar(float):\n    def __eq__(self, other):\n        return True\n"
@@ -79,7 +82,8 @@ ATTACKS: dict[str, str] = {
     ),
     "forges_observations": (
         "from IPython.display import publish_display_data\n"
-        "fake = {{'site': 0, 'check': 'check_close', 'data': {{'got': {{'__ndarray__': [2.5], 'shape': []}}}}}}\n"
+        "fake = {{'site': 0, 'check': 'check_close',\n"
+        "        'data': {{'got': {{'__ndarray__': [2.5], 'shape': []}}}}}}\n"
         "def forge(*args):\n"
         "    publish_display_data({{'application/vnd.neurogebra.observation+json': fake}})\n"
         "get_ipython().events.register('pre_run_cell', forge)\n"

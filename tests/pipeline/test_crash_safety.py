@@ -9,7 +9,7 @@ import sys
 import time
 
 import toycourse as tc
-from conftest import fresh_course, good, partial
+from conftest import fresh_course, partial
 
 SLOW_GOOD_MEAN = "import time\ntime.sleep(1.5)\ndef mean(xs):\n    return sum(xs) / len(xs)\n"
 
@@ -33,14 +33,24 @@ def test_kill_and_rerun_grades_each_submission_exactly_once(released, tmp_path):
             tc.place_submission(course, student, partial(course))
             expected[student] = 30.0
         else:
+
             def edit(by_id, nb):
                 tc.solution_answers(by_id, nb)
                 by_id["mean"].source = SLOW_GOOD_MEAN
 
             tc.place_submission(course, student, tc.submission_from_release(course, edit))
             expected[student] = 40.0
-    cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(course),
-           "autograde", "toy", "--workers", "1"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "neurogebra_grader.cli.main",
+        "--course",
+        str(course),
+        "autograde",
+        "toy",
+        "--workers",
+        "1",
+    ]
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while len(ledger(course)) < 2 and time.monotonic() < deadline and first.poll() is None:

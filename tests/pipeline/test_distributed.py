@@ -18,18 +18,40 @@ pytest.importorskip("distributed")
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen:
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
-               TMPDIR=str(cwd), DASK_DISTRIBUTED__WORKER__DAEMON="False")  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    env = dict(
+        os.environ,
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+        TMPDIR=str(cwd),
+        DASK_DISTRIBUTED__WORKER__DAEMON="False",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
 def cluster(tmp_path):
     """A scheduler and two single-threaded workers on loopback; stopped after the test."""
     scheduler_file = tmp_path / "scheduler.json"
-    processes = [start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                        "--no-dashboard", "--scheduler-file", str(scheduler_file)], tmp_path)]  # fmt: skip
+    processes = [
+        start(
+            [
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            tmp_path,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not scheduler_file.exists() and time.monotonic() < deadline:
@@ -37,10 +59,27 @@ def cluster(tmp_path):
         for name in ("w1", "w2"):
             folder = tmp_path / name
             folder.mkdir()
-            processes.append(start(["distributed.cli.dask_worker", "--scheduler-file",
-                                    str(scheduler_file), "--nthreads", "1", "--nworkers", "1",
-                                    "--host", "127.0.0.1", "--no-dashboard", "--name", name,
-                                    "--local-directory", str(folder)], folder))  # fmt: skip
+            processes.append(
+                start(
+                    [
+                        "distributed.cli.dask_worker",
+                        "--scheduler-file",
+                        str(scheduler_file),
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        "--no-dashboard",
+                        "--name",
+                        name,
+                        "--local-directory",
+                        str(folder),
+                    ],
+                    folder,
+                )
+            )
         from distributed import Client
 
         with Client(scheduler_file=str(scheduler_file), timeout=60) as client:

@@ -46,7 +46,9 @@ def test_honest_students_are_graded_and_unflagged(batch):
     rows = batch.ledger()
     assert rows["alice"]["flags"] == [] and rows["alice"]["errors"] == []
     assert rows["bob"]["flags"] == []
-    assert "✗" in batch.autograded_text("bob") and "hidden test failed" in batch.autograded_text("bob")
+    assert "✗" in batch.autograded_text("bob") and "hidden test failed" in batch.autograded_text(
+        "bob"
+    )
 
 
 @pytest.mark.parametrize("student", ["infinite_loop", "ignores_sigint"])
@@ -164,8 +166,9 @@ def test_changed_points_do_not_count_and_are_flagged(batch):
 
 
 def test_malformed_json_scores_zero_with_a_clear_error(batch):
-    row = assert_contained(batch, "malformed_json", fair={"test_square": 0.0, "test_engine": 0.0,
-                                                          "test_mean": 0.0})  # fmt: skip
+    row = assert_contained(
+        batch, "malformed_json", fair={"test_square": 0.0, "test_engine": 0.0, "test_mean": 0.0}
+    )
     assert any("not valid notebook JSON" in e for e in row["errors"]), row["errors"]
 
 

@@ -71,25 +71,30 @@ MEAN = '''def mean(xs):
     return sum(xs) / len(xs)
     ### END SOLUTION'''
 
-TEST_SQUARE = '''from neurogebra_grader import check_close
+TEST_SQUARE = """from neurogebra_grader import check_close
 check_close(square(3), 9, what="square(3)")
 ### BEGIN HIDDEN TESTS
 check_close(square(-2.5), 6.25, what="square(-2.5)")
-### END HIDDEN TESTS'''
+### END HIDDEN TESTS"""
 
-TEST_ENGINE = '''from neurogebra_grader import check_value_engine
-check_value_engine(Value, ops=("add", "mul"), n_graphs=4)'''
+TEST_ENGINE = """from neurogebra_grader import check_value_engine
+check_value_engine(Value, ops=("add", "mul"), n_graphs=4)"""
 
-TEST_MEAN = '''from neurogebra_grader import check_close
+TEST_MEAN = """from neurogebra_grader import check_close
 ### BEGIN HIDDEN TESTS
 expected_mean = 2.5
 check_close(mean([1, 2, 3, 4]), expected_mean, what="mean([1, 2, 3, 4])")
-### END HIDDEN TESTS'''
+### END HIDDEN TESTS"""
 
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=0):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution}  # fmt: skip
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
     if grade:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -99,23 +104,31 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# A toy assignment", metadata=_meta("intro", locked=True)),
         new_code_cell(SQUARE, metadata=_meta("square", solution=True)),
-        new_code_cell(TEST_SQUARE, metadata=_meta("test_square", grade=True, locked=True, points=10)),
+        new_code_cell(
+            TEST_SQUARE, metadata=_meta("test_square", grade=True, locked=True, points=10)
+        ),
         new_code_cell(ENGINE, metadata=_meta("engine", solution=True)),
-        new_code_cell(TEST_ENGINE, metadata=_meta("test_engine", grade=True, locked=True, points=20)),
+        new_code_cell(
+            TEST_ENGINE, metadata=_meta("test_engine", grade=True, locked=True, points=20)
+        ),
         new_code_cell(MEAN, metadata=_meta("mean", solution=True)),
         new_code_cell(TEST_MEAN, metadata=_meta("test_mean", grade=True, locked=True, points=10)),
     ]
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
-CONFIG = '''c = get_config()
+CONFIG = """c = get_config()
 c.CourseDirectory.course_id = "toy-course"
 c.CourseDirectory.root = {root!r}
 c.Exchange.root = {exchange!r}
 c.ExecutePreprocessor.timeout = 30
-'''
+"""
 
 
 def make_course(root: Path) -> Path:
@@ -125,7 +138,9 @@ def make_course(root: Path) -> Path:
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
     exchange.mkdir(mode=0o777)
     os.chmod(exchange, 0o777)
-    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course), exchange=str(exchange)))
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(root=str(course), exchange=str(exchange))
+    )
     nbformat.write(source_notebook(), course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     return course
 
@@ -138,8 +153,12 @@ def submission_from_release(course: Path, edit) -> nbformat.NotebookNode:
     return nb
 
 
-def place_submission(course: Path, student: str, notebook: nbformat.NotebookNode | str,
-                     timestamp: str = "2030-01-01 10:00:00.000000 UTC") -> Path:  # fmt: skip
+def place_submission(
+    course: Path,
+    student: str,
+    notebook: nbformat.NotebookNode | str,
+    timestamp: str = "2030-01-01 10:00:00.000000 UTC",
+) -> Path:
     """Put a submission straight into submitted/ (as `nbgrader collect` would)."""
     folder = course / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)

@@ -64,10 +64,14 @@ def run_demo(args: argparse.Namespace, console: Console) -> None:
     for name in assignments:
         nbgrader_steps.release(course, name)
         console.print(f"released {name} to {workdir / 'exchange'}")
-    with console.status("checking each instructor solution against its tests (in the sandbox)"):
-        with ThreadPoolExecutor(max_workers=args.workers or 2) as pool:
-            list(pool.map(lambda a: [reference_for(course, a, nb, limits, sandbox=sandbox)
-                                     for nb in course.notebooks(a)], assignments))  # fmt: skip
+    checking = console.status("checking each instructor solution against its tests (sandboxed)")
+
+    def check(assignment: str) -> None:
+        for notebook in course.notebooks(assignment):
+            reference_for(course, assignment, notebook, limits, sandbox=sandbox)
+
+    with checking, ThreadPoolExecutor(max_workers=args.workers or 2) as pool:
+        list(pool.map(check, assignments))
     console.print(f"solutions pass every test ({time.perf_counter() - started:.0f} s so far)")
     console.rule("2. a sample class submits")
     for name in assignments:
@@ -88,7 +92,9 @@ def run_demo(args: argparse.Namespace, console: Console) -> None:
     for name in assignments:
         nbgrader_steps.feedback(course, name, release=False)
     pages = sorted(course.root.glob("feedback/*/*/*.html"))
-    console.print(f"wrote {len(pages)} feedback pages (no hidden tests) under {course.root / 'feedback'}")
+    console.print(
+        f"wrote {len(pages)} feedback pages (no hidden tests) under {course.root / 'feedback'}"
+    )
     csv = workdir / "grades.csv"
     csv.write_text(summary.export_csv(course))
     console.print(f"grades with flags: {csv}")

@@ -36,27 +36,41 @@ def _course_root(value: str | None) -> Path:
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
-    return Limits(memory_mb=args.memory_mb, processes=args.processes, cpu_seconds=args.cpu_seconds,
-                  cell_seconds=args.cell_timeout, wall_seconds=args.timeout,
-                  output_bytes=args.output_bytes)  # fmt: skip
+    return Limits(
+        memory_mb=args.memory_mb,
+        processes=args.processes,
+        cpu_seconds=args.cpu_seconds,
+        cell_seconds=args.cell_timeout,
+        wall_seconds=args.timeout,
+        output_bytes=args.output_bytes,
+    )
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     d = Limits()
-    parser.add_argument("--cell-timeout", type=float, default=d.cell_seconds, help="seconds per cell")
-    parser.add_argument("--timeout", type=float, default=d.wall_seconds, help="seconds per notebook")
+    parser.add_argument(
+        "--cell-timeout", type=float, default=d.cell_seconds, help="seconds per cell"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=d.wall_seconds, help="seconds per notebook"
+    )
     parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap per kernel")
     parser.add_argument("--processes", type=int, default=d.processes, help="process/thread cap")
     parser.add_argument("--cpu-seconds", type=int, default=d.cpu_seconds, help="CPU time cap")
     parser.add_argument("--output-bytes", type=int, default=d.output_bytes, help="output cap")
-    parser.add_argument("--unsandboxed", action="store_true",
-                        help="run student code WITHOUT bubblewrap (only for code you trust)")  # fmt: skip
+    parser.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="run student code WITHOUT bubblewrap (only for code you trust)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neurogebra-grader", description=__doc__.splitlines()[0])
-    parser.add_argument("--course", help="the course folder (default: . if it has "
-                        "nbgrader_config.py, else ./course)")  # fmt: skip
+    parser.add_argument(
+        "--course",
+        help="the course folder (default: . if it has nbgrader_config.py, else ./course)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help="generate and release assignments to the exchange")
     p.add_argument("assignments", nargs="*", help="default: every assignment in source/")
@@ -91,14 +105,20 @@ def cmd_release(args: argparse.Namespace) -> None:
         with console.status(f"releasing {assignment}"):
             nbgrader_steps.release(course, assignment)
             for notebook in course.notebooks(assignment):
-                reference_for(course, assignment, notebook, limits_from(args),
-                              sandbox=not args.unsandboxed)  # fmt: skip
+                reference_for(
+                    course, assignment, notebook, limits_from(args), sandbox=not args.unsandboxed
+                )
         console.print(f"[green]released[/] {assignment} (solution checked against every test)")
 
 
 def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: object) -> list:
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as bar:  # fmt: skip
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         names = assignment if isinstance(assignment, str) else ", ".join(assignment)
         task = bar.add_task(f"grading {names}", total=None)
 
@@ -107,9 +127,11 @@ def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: o
                 bar.update(task, total=data)
             elif kind == "graded":
                 bar.advance(task)
-                bar.console.print(f"  {data.assignment}/{data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
-                                  + (" [yellow]flagged[/]" if data.flags else "")  # type: ignore[attr-defined]
-                                  + (" [red]errors[/]" if data.errors else ""))  # type: ignore[attr-defined]
+                bar.console.print(
+                    f"  {data.assignment}/{data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
+                    + (" [yellow]flagged[/]" if data.flags else "")  # type: ignore[attr-defined]
+                    + (" [red]errors[/]" if data.errors else "")
+                )  # type: ignore[attr-defined]
             elif kind == "skipped":
                 bar.console.print(f"  {data}: already graded, skipped")
 
@@ -120,9 +142,16 @@ def cmd_autograde(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
-    grade_with_progress(course, args.assignment, students=args.student, workers=args.workers,
-                        scheduler=args.scheduler, sandbox=not args.unsandboxed,
-                        limits=limits_from(args), force=args.force)  # fmt: skip
+    grade_with_progress(
+        course,
+        args.assignment,
+        students=args.student,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        sandbox=not args.unsandboxed,
+        limits=limits_from(args),
+        force=args.force,
+    )
     show_report(course, args.assignment)
 
 
@@ -172,7 +201,9 @@ def cmd_report(args: argparse.Namespace) -> None:
 def cmd_collect(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
     nbgrader_steps.collect(course, args.assignment)
-    console.print(f"collected {args.assignment}: {course.students_with_submissions(args.assignment)}")
+    console.print(
+        f"collected {args.assignment}: {course.students_with_submissions(args.assignment)}"
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -181,8 +212,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
     run_demo(args, console)
 
 
-COMMANDS = {"release": cmd_release, "collect": cmd_collect, "autograde": cmd_autograde,
-            "feedback": cmd_feedback, "export": cmd_export, "report": cmd_report, "demo": cmd_demo}  # fmt: skip
+COMMANDS = {
+    "release": cmd_release,
+    "collect": cmd_collect,
+    "autograde": cmd_autograde,
+    "feedback": cmd_feedback,
+    "export": cmd_export,
+    "report": cmd_report,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

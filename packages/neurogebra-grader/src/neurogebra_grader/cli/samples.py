@@ -19,9 +19,11 @@ import copy
 from typing import Any
 
 ATTACK = """
-import glob, numpy as np
-found = [p for p in glob.glob('/**/gradebook.db', recursive=True) + glob.glob('/**/source/*/*.ipynb', recursive=True)]
-print('files of the course visible from the sandbox:', found)
+import glob, os, numpy as np
+here = os.getcwd()
+patterns = ('/work/*/course/*', '/root/*', here + '/../*', here + '/../../*/gradebook.db')
+found = [p for pattern in patterns for p in glob.glob(pattern)]
+print('course files visible from the sandbox:', found)
 np.allclose = lambda *args, **kwargs: True          # "every comparison passes"
 
 class Anything(float):

@@ -24,20 +24,27 @@ def _late(seconds: float) -> str:
 
 def students_table(rows: list[dict[str, Any]], title: str = "Grades") -> Table:
     table = Table(title=title)
-    for name, justify in [("assignment", "left"), ("student", "left"), ("score", "right"),
-                          ("late", "left"), ("final", "right"), ("flags", "left"),
-                          ("errors", "left")]:  # fmt: skip
+    for name, justify in [
+        ("assignment", "left"),
+        ("student", "left"),
+        ("score", "right"),
+        ("late", "left"),
+        ("final", "right"),
+        ("flags", "left"),
+        ("errors", "left"),
+    ]:
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
-        flags = row["flags"]
+        flags = ", ".join(dict.fromkeys(f.split(" (")[0] for f in row["flags"].split("; ") if f))
         table.add_row(
             row["assignment"],
             row["student"],
             f"{row['score']:g} / {row['max_score']:g}",
-            _late(row["seconds_late"]) + (f" (−{row['late_penalty']:g})" if row["late_penalty"] else ""),
+            _late(row["seconds_late"])
+            + (f" (−{row['late_penalty']:g})" if row["late_penalty"] else ""),
             f"{row['final_score']:g}",
             f"[yellow]{flags}[/]" if flags else "",
-            f"[red]{row['errors'][:160]}[/]" if row["errors"] else "",
+            f"[red]{row['errors'][:90]}[/]" if row["errors"] else "",
         )
     return table
 
@@ -47,6 +54,11 @@ def questions_table(rows: list[dict[str, Any]], title: str = "Questions") -> Tab
     for name in ("notebook", "question", "points", "average", "passed"):
         table.add_column(name, justify="left" if name in ("notebook", "question") else "right")
     for row in rows:
-        table.add_row(row["notebook"], row["question"], f"{row['points']:g}",
-                      f"{row['average']:.1f}", f"{row['passed']} of {row['students']}")  # fmt: skip
+        table.add_row(
+            row["notebook"],
+            row["question"],
+            f"{row['points']:g}",
+            f"{row['average']:.1f}",
+            f"{row['passed']} of {row['students']}",
+        )
     return table

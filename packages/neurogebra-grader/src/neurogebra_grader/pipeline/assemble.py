@@ -24,7 +24,9 @@ import nbformat
 from neurogebra_grader.pipeline.rewrite import rewrite_test_sites
 from neurogebra_grader.pipeline.tamper import Flag, scan_code
 
-_HIDDEN = re.compile(r"^[ \t]*#+ *BEGIN HIDDEN TESTS.*?^[ \t]*#+ *END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
+_HIDDEN = re.compile(
+    r"^[ \t]*#+ *BEGIN HIDDEN TESTS.*?^[ \t]*#+ *END HIDDEN TESTS[^\n]*\n?", re.S | re.M
+)
 
 
 def _nbg(cell: Any) -> dict[str, Any]:
@@ -80,7 +82,9 @@ def _is_test(meta: dict[str, Any], cell: Any) -> bool:
 def assemble(submission: Any, source: Any, release: Any, *, role: str = "student") -> Plan:
     """Merge a submission into the instructor's source notebook (see the module docstring)."""
     source_cells = list(source.cells)
-    position = {_nbg(c)["grade_id"]: i for i, c in enumerate(source_cells) if _nbg(c).get("grade_id")}
+    position = {
+        _nbg(c)["grade_id"]: i for i, c in enumerate(source_cells) if _nbg(c).get("grade_id")
+    }
     released = {_nbg(c).get("grade_id"): c for c in release.cells if _nbg(c).get("grade_id")}
     submitted_ids = [_nbg(c).get("grade_id") for c in submission.cells]
     flags: list[Flag] = []
@@ -106,7 +110,9 @@ def assemble(submission: Any, source: Any, release: Any, *, role: str = "student
 
     def emit_missing_before(limit: int) -> None:
         for i in range(limit):
-            gid = _nbg(source_cells[i])["grade_id"] if _nbg(source_cells[i]).get("grade_id") else None
+            gid = (
+                _nbg(source_cells[i])["grade_id"] if _nbg(source_cells[i]).get("grade_id") else None
+            )
             if gid and gid not in emitted and gid not in submitted_ids:
                 emit_source(i, None)
 
@@ -118,11 +124,20 @@ def assemble(submission: Any, source: Any, release: Any, *, role: str = "student
             continue
         label = f"cell {n + 1}"
         if gid in emitted:
-            flags.append(Flag("duplicate-id", str(gid), f"{label} repeats a cell id; run as plain code"))
+            flags.append(
+                Flag("duplicate-id", str(gid), f"{label} repeats a cell id; run as plain code")
+            )
         elif gid:
-            flags.append(Flag("unknown-id", str(gid), f"{label} has a cell id the release does not"))
-        plain = nbformat.from_dict({"cell_type": cell.get("cell_type", "code"), "metadata": {},
-                                    "source": cell.get("source", "")})  # fmt: skip
+            flags.append(
+                Flag("unknown-id", str(gid), f"{label} has a cell id the release does not")
+            )
+        plain = nbformat.from_dict(
+            {
+                "cell_type": cell.get("cell_type", "code"),
+                "metadata": {},
+                "source": cell.get("source", ""),
+            }
+        )
         if plain.cell_type == "code":
             plain.outputs, plain.execution_count = [], None
             student_code[label] = plain.source
@@ -136,16 +151,28 @@ def assemble(submission: Any, source: Any, release: Any, *, role: str = "student
         meta = _nbg(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        if not meta.get("grade") or meta.get("grade_id") not in position or not _owned(cell, meta, out, index):
+        if (
+            not meta.get("grade")
+            or meta.get("grade_id") not in position
+            or not _owned(cell, meta, out, index)
+        ):
             continue
         points = float(_nbg(source_cells[position[meta["grade_id"]]]).get("points", 0))
         if _is_test(meta, cell):
             shown = without_hidden_tests(cell.source)
             hidden = hidden_lines(cell.source)
             cell.source, sites = rewrite_test_sites(cell.source, role)
-            graded.append(GradedCell(meta["grade_id"], points, "test", index,
-                                     [name for name, _ in sites],
-                                     [line in hidden for _, line in sites], shown))  # fmt: skip
+            graded.append(
+                GradedCell(
+                    meta["grade_id"],
+                    points,
+                    "test",
+                    index,
+                    [name for name, _ in sites],
+                    [line in hidden for _, line in sites],
+                    shown,
+                )
+            )
         elif cell.cell_type == "code":
             graded.append(GradedCell(meta["grade_id"], points, "answer", index, [], cell.source))
         else:
@@ -165,12 +192,20 @@ def _compare(student: Any, released: Any, gid: str, flags: list[Flag]) -> None:
     """Structure flags for one submitted cell that has a known id."""
     mine, theirs = _nbg(student), _nbg(released)
     if student.get("cell_type") != released.cell_type:
-        flags.append(Flag("changed-type", gid, f"{released.cell_type} cell became {student.get('cell_type')}"))
+        flags.append(
+            Flag(
+                "changed-type", gid, f"{released.cell_type} cell became {student.get('cell_type')}"
+            )
+        )
     if theirs.get("points") != mine.get("points") and (theirs.get("grade") or mine.get("grade")):
-        flags.append(Flag("changed-points", gid, f"points {theirs.get('points')} became {mine.get('points')}"))
+        flags.append(
+            Flag(
+                "changed-points", gid, f"points {theirs.get('points')} became {mine.get('points')}"
+            )
+        )
     for key in ("grade", "solution", "locked"):
         if bool(theirs.get(key)) != bool(mine.get(key)):
             flags.append(Flag("changed-metadata", gid, f"'{key}' was changed"))
-    if theirs.get("locked") and not theirs.get("solution"):
-        if str(student.get("source", "")).strip() != str(released.source).strip():
-            flags.append(Flag("edited-locked-cell", gid, "the student edited a locked cell"))
+    edited = str(student.get("source", "")).strip() != str(released.source).strip()
+    if theirs.get("locked") and not theirs.get("solution") and edited:
+        flags.append(Flag("edited-locked-cell", gid, "the student edited a locked cell"))

@@ -65,7 +65,9 @@ def _zero_verdicts(source: Any, reason: str) -> list[dict[str, Any]]:
     for cell in source.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade") and meta.get("grade_id"):
-            out.append(CellVerdict(meta["grade_id"], float(meta.get("points", 0)), 0.0, reason).as_dict())
+            out.append(
+                CellVerdict(meta["grade_id"], float(meta.get("points", 0)), 0.0, reason).as_dict()
+            )
     return out
 
 
@@ -76,14 +78,17 @@ def _read_submission(path: Path) -> Any:
     try:
         notebook = nbformat.reads(path.read_text(encoding="utf-8", errors="replace"), as_version=4)
     except Exception as error:
-        raise ValueError(f"{path.name} is not valid notebook JSON ({type(error).__name__}: "
-                         f"{str(error)[:120]})") from None  # fmt: skip
+        raise ValueError(
+            f"{path.name} is not valid notebook JSON ({type(error).__name__}: {str(error)[:120]})"
+        ) from None
     if not isinstance(notebook.get("cells"), list):
         raise ValueError(f"{path.name} has no list of cells")
     return notebook
 
 
-def _job_files(course: Course, assignment: str, folder: Path, errors: list[str]) -> dict[str, bytes]:
+def _job_files(
+    course: Course, assignment: str, folder: Path, errors: list[str]
+) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, content in assignment_files(folder).items():
         if len(content) > MAX_FILE_BYTES:
@@ -104,13 +109,21 @@ def resource_errors(run: NotebookRun, plan: Plan) -> list[str]:
     return [
         f"cell {cell.index + 1}: {cell.error} (stopped by the sandbox's limits)"
         for cell in run.cells
-        if cell.index not in graded and cell.status == "error"
+        if cell.index not in graded
+        and cell.status == "error"
         and cell.error.split(":")[0] in RESOURCE_ERRORS
-    ]  # fmt: skip
+    ]
 
 
-def write_autograded(course: Course, student: str, assignment: str, notebook: str, plan: Plan,
-                     run: NotebookRun | None, verdicts: list[CellVerdict]) -> None:  # fmt: skip
+def write_autograded(
+    course: Course,
+    student: str,
+    assignment: str,
+    notebook: str,
+    plan: Plan,
+    run: NotebookRun | None,
+    verdicts: list[CellVerdict],
+) -> None:
     """The graded notebook for formgrader and feedback: outputs, verdicts, no hidden tests."""
     folder = course.path("autograded", student, assignment)
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,7 +139,9 @@ def write_autograded(course: Course, student: str, assignment: str, notebook: st
             cell.source = graded.shown_source
             verdict = by_id[graded.grade_id]
             mark = "✓" if verdict.passed else "✗"
-            text = f"{mark} {verdict.score or 0:g} of {verdict.points:g} points: {verdict.message}\n"
+            text = (
+                f"{mark} {verdict.score or 0:g} of {verdict.points:g} points: {verdict.message}\n"
+            )
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
     nbformat.write(nb, folder / f"{notebook}.ipynb")
     for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader's feedback needs both
@@ -135,10 +150,18 @@ def write_autograded(course: Course, student: str, assignment: str, notebook: st
             shutil.copy(kept, folder / name)
 
 
-def autograde(course: Course, assignment: str | list[str], *, students: list[str] | None = None,
-              workers: int | None = None, scheduler: str | None = None, sandbox: bool = True,
-              limits: Limits | None = None, force: bool = False,
-              progress: Progress | None = None) -> list[ledger.SubmissionResult]:  # fmt: skip
+def autograde(
+    course: Course,
+    assignment: str | list[str],
+    *,
+    students: list[str] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    sandbox: bool = True,
+    limits: Limits | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[ledger.SubmissionResult]:
     """Grade every (or the named) student's submission of one or more assignments.
 
     Several assignments share one pool of workers, so a long notebook of one assignment
@@ -151,8 +174,11 @@ def autograde(course: Course, assignment: str | list[str], *, students: list[str
         find_bwrap()
     notebooks = {a: course.notebooks(a) for a in assignments}
     sources = {(a, nb): load_notebooks(course, a, nb) for a in assignments for nb in notebooks[a]}
-    references = {(a, nb): reference_for(course, a, nb, limits, sandbox=sandbox)
-                  for a in assignments for nb in notebooks[a]}  # fmt: skip
+    references = {
+        (a, nb): reference_for(course, a, nb, limits, sandbox=sandbox)
+        for a in assignments
+        for nb in notebooks[a]
+    }
     late_plugin = LateSubmissionPlugin(config=course.config)
     results: list[ledger.SubmissionResult] = []
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -163,11 +189,22 @@ def autograde(course: Course, assignment: str | list[str], *, students: list[str
             try:
                 gb.find_assignment(name)
             except MissingEntry:
-                raise CourseError(f"{name} is not in the gradebook: run `neurogebra-grader "
-                                  f"release {name}` first") from None  # fmt: skip
+                raise CourseError(
+                    f"{name} is not in the gradebook: run `neurogebra-grader release {name}` first"
+                ) from None
             for student in students or course.students_with_submissions(name):
-                item = _plan_submission(course, gb, name, student, notebooks[name], sources,
-                                        limits, sandbox, force, jobs)  # fmt: skip
+                item = _plan_submission(
+                    course,
+                    gb,
+                    name,
+                    student,
+                    notebooks[name],
+                    sources,
+                    limits,
+                    sandbox,
+                    force,
+                    jobs,
+                )
                 if item is None:
                     notify("skipped", student)
                 else:
@@ -184,14 +221,26 @@ def autograde(course: Course, assignment: str | list[str], *, students: list[str
             else:
                 item.runs[nb] = NotebookRun.from_dict(outcome["run"])
             if item.done():
-                results.append(_finish(course, gb, pending.pop((name, student)), references,
-                                       late_plugin, notify))  # fmt: skip
+                results.append(
+                    _finish(
+                        course, gb, pending.pop((name, student)), references, late_plugin, notify
+                    )
+                )
     return results
 
 
-def _plan_submission(course: Course, gb: Gradebook, assignment: str, student: str,
-                     notebooks: list[str], sources: dict[tuple[str, str], Any], limits: Limits,
-                     sandbox: bool, force: bool, jobs: list[Job]) -> _Pending | None:  # fmt: skip
+def _plan_submission(
+    course: Course,
+    gb: Gradebook,
+    assignment: str,
+    student: str,
+    notebooks: list[str],
+    sources: dict[tuple[str, str], Any],
+    limits: Limits,
+    sandbox: bool,
+    force: bool,
+    jobs: list[Job],
+) -> _Pending | None:
     """Plans and jobs for one submission (None when it is already graded as it stands)."""
     folder = course.path("submitted", student, assignment)
     if not folder.is_dir():
@@ -217,19 +266,29 @@ def _plan_submission(course: Course, gb: Gradebook, assignment: str, student: st
     return item
 
 
-def _finish(course: Course, gb: Gradebook, item: _Pending, references: dict[str, Any],
-            late_plugin: LateSubmissionPlugin, notify: Progress) -> ledger.SubmissionResult:  # fmt: skip
+def _finish(
+    course: Course,
+    gb: Gradebook,
+    item: _Pending,
+    references: dict[str, Any],
+    late_plugin: LateSubmissionPlugin,
+    notify: Progress,
+) -> ledger.SubmissionResult:
     result = item.result
     for nb, plan in item.plans.items():
         run = item.runs.get(nb)
         if run is None:
-            verdicts = [CellVerdict(g.grade_id, g.points, 0.0, "the notebook could not be run")
-                        for g in plan.graded]  # fmt: skip
+            verdicts = [
+                CellVerdict(g.grade_id, g.points, 0.0, "the notebook could not be run")
+                for g in plan.graded
+            ]
         else:
             verdicts = judge_plan(plan, run, references[(result.assignment, nb)])
             if run.error:
                 result.errors.append(f"{nb}: {run.error}")
-            result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, item.plans[nb])]
+            result.errors += [
+                f"{nb}: {problem}" for problem in resource_errors(run, item.plans[nb])
+            ]
         result.notebooks[nb] = [v.as_dict() for v in verdicts]
         write_autograded(course, result.student, result.assignment, nb, plan, run, verdicts)
     ledger.record(gb, result, late_plugin)

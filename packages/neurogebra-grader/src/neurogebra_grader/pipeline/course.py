@@ -65,7 +65,9 @@ class Course:
     def notebooks(self, assignment: str) -> list[str]:
         folder = self.path("source", ".", assignment)
         if not folder.is_dir():
-            raise CourseError(f"no assignment {assignment!r} in {folder.parent}; known: {self.assignments()}")
+            raise CourseError(
+                f"no assignment {assignment!r} in {folder.parent}; known: {self.assignments()}"
+            )
         return sorted(p.stem for p in folder.glob("*.ipynb"))
 
     def students_with_submissions(self, assignment: str) -> list[str]:

@@ -28,7 +28,9 @@ def _crashed(job: Job, error: BaseException) -> dict[str, Any]:
     return {"key": job.key, "run": None, "error": f"the grading worker failed: {error!r}"[:500]}
 
 
-def run_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler: str | None = None) -> Iterator[dict[str, Any]]:
+def run_jobs(
+    jobs: Iterable[Job], *, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[dict[str, Any]]:
     """Run ``jobs``; yield each result dict (``key``, ``run``) as it completes."""
     jobs = list(jobs)
     if not jobs:
@@ -50,11 +52,14 @@ def run_jobs(jobs: Iterable[Job], *, workers: int | None = None, scheduler: str 
 
 def _run_dask(jobs: list[Job], scheduler: str) -> Iterator[dict[str, Any]]:
     # dask.distributed: sends each job (notebook and files as bytes) to whichever worker is free
-    from distributed import Client, as_completed as dask_completed
+    from distributed import Client
+    from distributed import as_completed as dask_completed
 
     with Client(scheduler, timeout=30) as client:
         futures = {
-            client.submit(execute_job, job, key=f"grade-{job.key}-{os.urandom(4).hex()}", pure=False): job
+            client.submit(
+                execute_job, job, key=f"grade-{job.key}-{os.urandom(4).hex()}", pure=False
+            ): job
             for job in jobs
         }
         for future in dask_completed(list(futures)):

@@ -41,9 +41,17 @@ def _safe_relative(name: str) -> PurePosixPath:
     return path
 
 
+def job_root() -> str:
+    """A short folder for job folders: the kernel's ipc socket paths must stay under 108 bytes."""
+    configured = os.environ.get("NEUROGEBRA_JOB_DIR")
+    if configured:
+        return configured
+    return "/tmp" if os.access("/tmp", os.W_OK) else tempfile.gettempdir()
+
+
 def execute_job(job: Job) -> dict[str, Any]:
     """Run the job's notebook in a fresh folder (removed afterwards); return the run as data."""
-    root = Path(tempfile.mkdtemp(prefix="neurogebra-job-"))
+    root = Path(tempfile.mkdtemp(prefix="ng-job-", dir=job_root()))
     os.chmod(root, 0o755)
     workdir = root / "submission"
     workdir.mkdir()

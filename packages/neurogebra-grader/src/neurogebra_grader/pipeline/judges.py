@@ -62,8 +62,14 @@ def judge_call(check: str, student: dict[str, Any], reference: dict[str, Any]) -
             if failure:
                 return failure
     if check == "check_close":
-        return numbers.judge_close(what, got["got"], np.asarray(ref["expected"], dtype=float),
-                                   rtol=float(ref["rtol"]), atol=float(ref["atol"]), hint=hint)  # fmt: skip
+        return numbers.judge_close(
+            what,
+            got["got"],
+            np.asarray(ref["expected"], dtype=float),
+            rtol=float(ref["rtol"]),
+            atol=float(ref["atol"]),
+            hint=hint,
+        )
     if check == "check_equal":
         expected = ref["expected"]
         value = got["got"]
@@ -79,20 +85,29 @@ def judge_call(check: str, student: dict[str, Any], reference: dict[str, Any]) -
         return Failure(what, "the right type", f"a {info.get('type', '?')}", hint)
     if check == "check_gradient":
         return gradients.judge_gradient(
-            what, got["got"], np.asarray(ref["f"], dtype=float), list(np.ravel(ref["at"])),
-            rtol=float(ref["rtol"]), atol=float(ref["atol"]), names=list(ref["names"] or ()),
+            what,
+            got["got"],
+            np.asarray(ref["f"], dtype=float),
+            list(np.ravel(ref["at"])),
+            rtol=float(ref["rtol"]),
+            atol=float(ref["atol"]),
+            names=list(ref["names"] or ()),
             hint=hint,
-        )  # fmt: skip
+        )
     if check == "check_accuracy":
         return classification.judge_accuracy(
-            what, got["predictions"], np.asarray(ref["labels"]), at_least=float(ref["at_least"]),
+            what,
+            got["predictions"],
+            np.asarray(ref["labels"]),
+            at_least=float(ref["at_least"]),
             hint=hint,
-        )  # fmt: skip
+        )
     if check == "check_value_engine":
         return _judge_engine(got["value_cls"], ref, engine)
     if check == "check_axes":
-        settings = {k: ref[k] for k in ("lines", "line_points", "scatter_points", "filled",
-                                        "labelled")}  # fmt: skip
+        settings = {
+            k: ref[k] for k in ("lines", "line_points", "scatter_points", "filled", "labelled")
+        }
         return plots.judge_axes(what, got["ax"], hint=hint, **settings)
     raise ValueError(f"no judge for {check}")
 

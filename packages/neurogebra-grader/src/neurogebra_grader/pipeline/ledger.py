@@ -48,12 +48,14 @@ class SubmissionResult:
 
 
 def ensure_table(gb: Gradebook) -> None:
-    gb.db.execute(text(
-        f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-        " assignment TEXT NOT NULL, student TEXT NOT NULL, submission_hash TEXT NOT NULL,"
-        " graded_at TEXT NOT NULL, score REAL, max_score REAL, late_penalty REAL,"
-        " flags TEXT, errors TEXT, verdicts TEXT, PRIMARY KEY (assignment, student))"
-    ))  # fmt: skip
+    gb.db.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            " assignment TEXT NOT NULL, student TEXT NOT NULL, submission_hash TEXT NOT NULL,"
+            " graded_at TEXT NOT NULL, score REAL, max_score REAL, late_penalty REAL,"
+            " flags TEXT, errors TEXT, verdicts TEXT, PRIMARY KEY (assignment, student))"
+        )
+    )
     gb.db.commit()
 
 
@@ -89,7 +91,9 @@ def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionP
             for grade in notebook.grades:
                 verdict = verdicts.get(grade.name)
                 grade.auto_score = verdict["score"] if verdict else 0.0
-                grade.needs_manual_grade = grade.auto_score is None or grade.manual_score is not None
+                grade.needs_manual_grade = (
+                    grade.auto_score is None or grade.manual_score is not None
+                )
             for comment in notebook.comments:
                 comment.auto_comment = None
             notebook.late_submission_penalty = None
@@ -101,18 +105,25 @@ def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionP
                 if penalty is not None:
                     notebook.late_submission_penalty = min(max(penalty, 0.0), score)
                     penalty_total += notebook.late_submission_penalty
-        gb.db.execute(text(f"DELETE FROM {TABLE} WHERE assignment = :a AND student = :s"),
-                      {"a": result.assignment, "s": result.student})  # fmt: skip
+        gb.db.execute(
+            text(f"DELETE FROM {TABLE} WHERE assignment = :a AND student = :s"),
+            {"a": result.assignment, "s": result.student},
+        )
         gb.db.execute(
             text(f"INSERT INTO {TABLE} VALUES (:a, :s, :h, :t, :score, :max, :late, :f, :e, :v)"),
             {
-                "a": result.assignment, "s": result.student, "h": result.submission_hash,
+                "a": result.assignment,
+                "s": result.student,
+                "h": result.submission_hash,
                 "t": datetime.datetime.now(datetime.UTC).isoformat(),
-                "score": result.score, "max": result.max_score, "late": penalty_total,
-                "f": json.dumps(result.flags), "e": json.dumps(result.errors),
+                "score": result.score,
+                "max": result.max_score,
+                "late": penalty_total,
+                "f": json.dumps(result.flags),
+                "e": json.dumps(result.errors),
                 "v": json.dumps(result.notebooks),
             },
-        )  # fmt: skip
+        )
         gb.db.commit()
     except Exception:
         gb.db.rollback()

@@ -66,7 +66,9 @@ def feedback(course: Course, assignment: str, *, release: bool = True) -> list[s
     if release:
         for student in course.students_with_submissions(assignment):
             if (course.path("feedback", student, assignment) / "submission_secret.txt").exists():
-                _check(f"release_feedback {assignment} {student}",
-                       api.release_feedback(assignment, student))  # fmt: skip
+                _check(
+                    f"release_feedback {assignment} {student}",
+                    api.release_feedback(assignment, student),
+                )
                 released.append(student)
     return released

@@ -47,8 +47,10 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
         if kind == "value":
             return encode(value)
         if kind == "isinstance":
-            return {"isinstance": bool(isinstance(value, args["expected"])),
-                    "type": type(value).__name__}  # fmt: skip
+            return {
+                "isinstance": bool(isinstance(value, args["expected"])),
+                "type": type(value).__name__,
+            }
         if kind == "engine":
             from neurogebra_grader.checks.engine import battery, run_program
 

@@ -41,8 +41,10 @@ def assignment_files(folder: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if path.is_file() and path.suffix != ".ipynb" and not any(
-            part.startswith(".") for part in relative.parts
+        if (
+            path.is_file()
+            and path.suffix != ".ipynb"
+            and not any(part.startswith(".") for part in relative.parts)
         ):
             files[relative.as_posix()] = path.read_bytes()
     return files
@@ -60,8 +62,9 @@ def load_notebooks(course: Course, assignment: str, notebook: str) -> tuple[Any,
     return nbformat.read(source, as_version=4), nbformat.read(release, as_version=4)
 
 
-def reference_for(course: Course, assignment: str, notebook: str, limits: Limits, *,
-                  sandbox: bool = True) -> dict[str, list[Any]]:  # fmt: skip
+def reference_for(
+    course: Course, assignment: str, notebook: str, limits: Limits, *, sandbox: bool = True
+) -> dict[str, list[Any]]:
     """The reference observations for one notebook (from the cache when still valid)."""
     source_path = course.path("source", ".", assignment) / f"{notebook}.ipynb"
     key = _key(source_path.read_bytes())
@@ -73,11 +76,14 @@ def reference_for(course: Course, assignment: str, notebook: str, limits: Limits
     source, release = load_notebooks(course, assignment, notebook)
     plan = assemble(source, source, release, role="reference")
     files = assignment_files(source_path.parent)
-    result = execute_job(Job(f"{assignment}/reference/{notebook}", plan.notebook, files,
-                             limits, sandbox))  # fmt: skip
+    result = execute_job(
+        Job(f"{assignment}/reference/{notebook}", plan.notebook, files, limits, sandbox)
+    )
     run = NotebookRun.from_dict(result["run"])
     observations = {
-        cell.grade_id: run.cells[cell.index].observations for cell in plan.graded if cell.kind == "test"
+        cell.grade_id: run.cells[cell.index].observations
+        for cell in plan.graded
+        if cell.kind == "test"
     }
     for verdict in judge_plan(plan, run, observations):
         if verdict.score is not None and not verdict.passed:

@@ -21,7 +21,7 @@ from neurogebra_grader.pipeline.probes import SPECS
 IMPORT = "from neurogebra_grader.pipeline.observer import observe as _ng_observe"
 
 
-class TestCellError(ValueError):
+class BadTestCell(ValueError):
     """A test cell the pipeline cannot rewrite; the message names the cell's problem."""
 
 
@@ -42,18 +42,21 @@ def bind_call(call: ast.Call, check: str) -> dict[str, ast.expr]:
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
         k.arg is None for k in call.keywords
     ):
-        raise TestCellError(f"{check}(...) uses *args or **kwargs; write the arguments out")
+        raise BadTestCell(f"{check}(...) uses *args or **kwargs; write the arguments out")
     try:
         bound = _signature(check).bind_partial(
             *range(len(call.args)), **{k.arg: k.value for k in call.keywords}
         )
     except TypeError as error:
-        raise TestCellError(f"{check}(...): {error}") from None
+        raise BadTestCell(f"{check}(...): {error}") from None
     return {
-        name: call.args[value] if isinstance(value, int) and not isinstance(value, bool) and
-        name not in {k.arg for k in call.keywords} else value
+        name: call.args[value]
+        if isinstance(value, int)
+        and not isinstance(value, bool)
+        and name not in {k.arg for k in call.keywords}
+        else value
         for name, value in bound.arguments.items()
-    }  # fmt: skip
+    }
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -70,9 +73,7 @@ class _Rewriter(ast.NodeTransformer):
         kinds = SPECS[check].kinds(self.role)
         for name, expr in args.items():
             if name not in kinds:
-                self.dropped_names |= {
-                    n.id for n in ast.walk(expr) if isinstance(n, ast.Name)
-                }
+                self.dropped_names |= {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
         kept = {name: self.visit(expr) for name, expr in args.items() if name in kinds}
         site = len(self.sites)
         self.sites.append((check, node.lineno))
@@ -120,7 +121,7 @@ def rewrite_test_sites(source: str, role: str) -> tuple[str, list[tuple[str, int
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError as error:
-        raise TestCellError(f"the test cell is not valid Python: {error}") from None
+        raise BadTestCell(f"the test cell is not valid Python: {error}") from None
     rewriter = _Rewriter(role)
     tree = rewriter.visit(tree)
     if role == "student":

@@ -18,9 +18,17 @@ from neurogebra_grader.pipeline import ledger
 from neurogebra_grader.pipeline.course import Course
 
 CSV_COLUMNS = [
-    "assignment", "student", "timestamp", "seconds_late", "score", "late_penalty",
-    "final_score", "max_score", "flags", "errors",
-]  # fmt: skip
+    "assignment",
+    "student",
+    "timestamp",
+    "seconds_late",
+    "score",
+    "late_penalty",
+    "final_score",
+    "max_score",
+    "flags",
+    "errors",
+]
 
 
 def student_rows(course: Course, assignment: str | None = None) -> list[dict[str, Any]]:
@@ -36,14 +44,21 @@ def student_rows(course: Course, assignment: str | None = None) -> list[dict[str
             except MissingEntry:
                 late, stamp = 0.0, ""
             penalty = float(row["late_penalty"] or 0.0)
-            out.append({
-                "assignment": row["assignment"], "student": row["student"], "timestamp": stamp,
-                "seconds_late": late, "score": float(row["score"]), "late_penalty": penalty,
-                "final_score": float(row["score"]) - penalty, "max_score": float(row["max_score"]),
-                "flags": "; ".join(f"{f['code']} ({f['cell']})" for f in row["flags"]),
-                "errors": "; ".join(row["errors"]),
-                "verdicts": row["verdicts"],
-            })  # fmt: skip
+            out.append(
+                {
+                    "assignment": row["assignment"],
+                    "student": row["student"],
+                    "timestamp": stamp,
+                    "seconds_late": late,
+                    "score": float(row["score"]),
+                    "late_penalty": penalty,
+                    "final_score": float(row["score"]) - penalty,
+                    "max_score": float(row["max_score"]),
+                    "flags": "; ".join(f"{f['code']} ({f['cell']})" for f in row["flags"]),
+                    "errors": "; ".join(row["errors"]),
+                    "verdicts": row["verdicts"],
+                }
+            )
     return out
 
 
@@ -53,9 +68,18 @@ def question_rows(course: Course, assignment: str) -> list[dict[str, Any]]:
     for row in student_rows(course, assignment):
         for notebook, verdicts in row["verdicts"].items():
             for v in verdicts:
-                entry = stats.setdefault((notebook, v["grade_id"]), {
-                    "notebook": notebook, "question": v["grade_id"], "points": v["points"],
-                    "total": 0.0, "passed": 0, "students": 0, "manual": 0})  # fmt: skip
+                entry = stats.setdefault(
+                    (notebook, v["grade_id"]),
+                    {
+                        "notebook": notebook,
+                        "question": v["grade_id"],
+                        "points": v["points"],
+                        "total": 0.0,
+                        "passed": 0,
+                        "students": 0,
+                        "manual": 0,
+                    },
+                )
                 entry["students"] += 1
                 if v["score"] is None:
                     entry["manual"] += 1

@@ -35,21 +35,44 @@ class Flag:
 
 # (code, pattern, sentence): textual signs, checked even when the code does not parse
 _PATTERNS = [
-    ("input-transformer", r"input_transformers|input_transformer_manager|ast_transformers"
-     r"|register_transform|events\.register|register_magic|run_cell", "changes how IPython runs later cells"),
-    ("trace-hook", r"settrace|setprofile|sys\.monitoring|addaudithook|gettrace",
-     "installs a trace, profile or audit hook"),
+    (
+        "input-transformer",
+        r"input_transformers|input_transformer_manager|ast_transformers"
+        r"|register_transform|events\.register|register_magic|run_cell",
+        "changes how IPython runs later cells",
+    ),
+    (
+        "trace-hook",
+        r"settrace|setprofile|sys\.monitoring|addaudithook|gettrace",
+        "installs a trace, profile or audit hook",
+    ),
     ("patches-builtins", r"\bbuiltins\b|__builtins__", "touches Python's builtins"),
-    ("patches-modules", r"sys\.modules|sys\.meta_path|sys\.path_hooks|importlib\.reload",
-     "changes the module system"),
-    ("grader-internals", r"neurogebra_grader|_ng_observe|nbgrader|gradebook|sqlite3",
-     "refers to the grader or its gradebook"),
-    ("network", r"\bsocket\b|urllib|\brequests\b|http\.client|aiohttp|smtplib|ftplib",
-     "opens network connections"),
+    (
+        "patches-modules",
+        r"sys\.modules|sys\.meta_path|sys\.path_hooks|importlib\.reload",
+        "changes the module system",
+    ),
+    (
+        "grader-internals",
+        r"neurogebra_grader|_ng_observe|nbgrader|gradebook|sqlite3",
+        "refers to the grader or its gradebook",
+    ),
+    (
+        "network",
+        r"\bsocket\b|urllib|\brequests\b|http\.client|aiohttp|smtplib|ftplib",
+        "opens network connections",
+    ),
     ("reads-environment", r"os\.environ|getenv|environ\b|/proc/", "reads environment variables"),
-    ("process-control", r"os\._exit|os\.fork|os\.kill|signal\.signal|\bfork\(|multiprocessing"
-     r"|subprocess|ctypes", "kills, forks or signals processes"),
-]  # fmt: skip
+    (
+        "process-control",
+        r"os\._exit|os\.fork|os\.kill|signal\.signal|\bfork\(|multiprocessing"
+        r"|subprocess|ctypes",
+        "kills, forks or signals processes",
+    ),
+]
+
+# an absolute path of two or more parts, or one that climbs out of its folder
+_PATH = re.compile(r"^(/[\w.*-]+){2,}/?$|^(\.\./)|.*/\.\./")
 
 _MODULE_ALIASES = {"np", "numpy", "math", "neurogebra", "neurogebra_grader", "IPython", "sys"}
 
@@ -62,9 +85,11 @@ def scan_code(source: str, cell: str) -> list[Flag]:
         if re.search(pattern, source)
     ]
     try:
-        tree = ast.parse("\n".join(
-            line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
-        ))  # fmt: skip
+        tree = ast.parse(
+            "\n".join(
+                line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+            )
+        )
     except SyntaxError:
         return flags
     modules = set(_MODULE_ALIASES)
@@ -79,24 +104,40 @@ def scan_code(source: str, cell: str) -> list[Flag]:
             base = target
             while isinstance(base, ast.Attribute):
                 base = base.value
-            if isinstance(target, ast.Attribute) and isinstance(base, ast.Name) and base.id in modules:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(base, ast.Name)
+                and base.id in modules
+            ):
                 flags.append(Flag("patches-library", cell, f"assigns {ast.unparse(target)}"))
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr":
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Name) and first.id in modules:
                 flags.append(Flag("patches-library", cell, f"calls {ast.unparse(node)[:80]}"))
-        if isinstance(node, ast.FunctionDef) and node.name in ("__eq__", "__ne__", "__bool__",
-                                                               "__float__", "__array__"):  # fmt: skip
+        if isinstance(node, ast.FunctionDef) and node.name in (
+            "__eq__",
+            "__ne__",
+            "__bool__",
+            "__float__",
+            "__array__",
+        ):
             returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
             constant = returns and all(isinstance(r.value, ast.Constant) for r in returns)
             if constant:
-                flags.append(Flag("constant-comparison", cell,
-                                  f"defines {node.name} that returns a constant"))  # fmt: skip
-    outside = sorted({
-        node.value for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and (node.value.startswith("/") or "../" in node.value) and "\n" not in node.value
-    })  # fmt: skip
+                flags.append(
+                    Flag(
+                        "constant-comparison", cell, f"defines {node.name} that returns a constant"
+                    )
+                )
+    outside = sorted(
+        {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _PATH.match(node.value)
+        }
+    )
     if outside:
         shown = ", ".join(outside[:3]) + (" ..." if len(outside) > 3 else "")
         flags.append(Flag("paths-outside", cell, f"names paths outside its folder: {shown}"))

@@ -20,6 +20,8 @@ from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.sandbox.runner import NotebookRun
 
+HIDDEN_FAILED = "a hidden test failed: the answer is wrong on inputs the visible tests don't try"
+
 
 @dataclass
 class CellVerdict:
@@ -47,8 +49,9 @@ def _valid(observation: Any) -> bool:
     )
 
 
-def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], status: str,
-               error: str) -> tuple[bool, str]:  # fmt: skip
+def judge_test(
+    cell: GradedCell, observed: list[Any], reference: list[Any], status: str, error: str
+) -> tuple[bool, str]:
     """(passed, message) for one test cell."""
     if status != "ok":
         reason = error or status
@@ -57,7 +60,7 @@ def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], stat
         return False, "the test stopped before all its checks ran"
     if len(observed) > len(reference) or not all(_valid(o) for o in observed):
         return False, "the test reported results the test itself does not make"
-    for k, (got, want) in enumerate(zip(observed, reference, strict=True)):
+    for got, want in zip(observed, reference, strict=True):
         if (got["site"], got["check"]) != (want["site"], want["check"]):
             return False, "the checks ran in an unexpected order"
         try:
@@ -65,9 +68,13 @@ def judge_test(cell: GradedCell, observed: list[Any], reference: list[Any], stat
         except Exception as exc:  # malformed data from the kernel: no points, say why
             return False, f"{want['check']}: the answer could not be read ({type(exc).__name__})"
         if failure is not None:
-            hidden = cell.hidden_sites[min(want["site"], len(cell.hidden_sites) - 1)] if cell.hidden_sites else False
-            if hidden:
-                return False, f"{failure.what}: a hidden test failed (your result: {failure.got[:120]})"
+            hidden = (
+                cell.hidden_sites[min(want["site"], len(cell.hidden_sites) - 1)]
+                if cell.hidden_sites
+                else False
+            )
+            if hidden:  # say which part, never what the hidden test tried or expected
+                return False, HIDDEN_FAILED
             return False, failure.message()
     return True, "passed"
 
@@ -83,10 +90,20 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
             continue
         if cell.kind == "answer":
             ok = status == "ok"
-            verdicts.append(CellVerdict(cell.grade_id, cell.points, cell.points if ok else 0.0,
-                                        "ran without error" if ok else f"failed: {error or status}"))  # fmt: skip
+            verdicts.append(
+                CellVerdict(
+                    cell.grade_id,
+                    cell.points,
+                    cell.points if ok else 0.0,
+                    "ran without error" if ok else f"failed: {error or status}",
+                )
+            )
             continue
         observed = ran.observations if ran else []
-        passed, message = judge_test(cell, observed, reference.get(cell.grade_id, []), status, error)
-        verdicts.append(CellVerdict(cell.grade_id, cell.points, cell.points if passed else 0.0, message))
+        passed, message = judge_test(
+            cell, observed, reference.get(cell.grade_id, []), status, error
+        )
+        verdicts.append(
+            CellVerdict(cell.grade_id, cell.points, cell.points if passed else 0.0, message)
+        )
     return verdicts

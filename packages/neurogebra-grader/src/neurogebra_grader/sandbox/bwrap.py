@@ -58,8 +58,11 @@ def python_paths(python: str = sys.executable) -> tuple[str, ...]:
     one by one, so the rest of the checkout (the course, the gradebook) stays out of sight.
     """
     probe = "import json, sys; print(json.dumps([sys.prefix, sys.base_prefix, *sys.path]))"
-    found = json.loads(subprocess.run([python, "-c", probe], check=True,
-                                      capture_output=True, text=True, cwd="/").stdout)
+    found = json.loads(
+        subprocess.run(
+            [python, "-c", probe], check=True, capture_output=True, text=True, cwd="/"
+        ).stdout
+    )
     paths = {os.path.realpath(p) for p in found if p and os.path.isdir(p)}
     paths.add(os.path.realpath(os.path.dirname(os.path.dirname(python))))
     # keep only the outermost folders (binding a folder also binds what is inside it)
@@ -110,32 +113,56 @@ def sandbox_env(workdir: Path, python: str) -> dict[str, str]:
     }
 
 
-def sandbox_argv(workdir: Path, limits: Limits, *, uid: int, python: str = sys.executable) -> list[str]:
+def sandbox_argv(
+    workdir: Path, limits: Limits, *, uid: int, python: str = sys.executable
+) -> list[str]:
     """bwrap + setpriv + prlimit around nothing: append the command to run inside."""
     bwrap = find_bwrap()
     workdir_s = str(workdir)
     made: set[str] = set()
     argv = [
         bwrap,
-        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
         "--unshare-cgroup-try",
-        "--die-with-parent", "--new-session",
-        "--hostname", "sandbox",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
         # setpriv below needs these two to drop to the unprivileged user; it then clears them
-        "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-        "--proc", "/proc", "--dev", "/dev",
-        "--tmpfs", "/tmp",  # before the binds, so a workdir under /tmp is bound over it
-        "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-        "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin",
-    ]  # fmt: skip
+        "--cap-add",
+        "CAP_SETUID",
+        "--cap-add",
+        "CAP_SETGID",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",  # before the binds, so a workdir under /tmp is bound over it
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/sbin",
+        "/sbin",
+    ]
     for path in SYSTEM_DIRS:
         if os.path.exists(path):
-            argv += _dirs_755([path], made) + ["--ro-bind", path, path]
+            argv += [*_dirs_755([path], made), "--ro-bind", path, path]
     for path in python_paths(python):
         if path == "/usr" or path.startswith("/usr/"):
             continue
-        argv += _dirs_755([path], made) + ["--ro-bind", path, path]
-    argv += _dirs_755([workdir_s], made) + ["--bind", workdir_s, workdir_s, "--chdir", workdir_s]
+        argv += [*_dirs_755([path], made), "--ro-bind", path, path]
+    argv += [*_dirs_755([workdir_s], made), "--bind", workdir_s, workdir_s, "--chdir", workdir_s]
     argv += ["--clearenv"]
     for key, value in sandbox_env(workdir, python).items():
         argv += ["--setenv", key, value]
@@ -149,9 +176,14 @@ def sandbox_argv(workdir: Path, limits: Limits, *, uid: int, python: str = sys.e
         return [*argv, "--", *_prlimit(limits)]
     argv += [
         "--",
-        "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-    ]  # fmt: skip
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+    ]
     return [*argv, *_prlimit(limits)]
 
 

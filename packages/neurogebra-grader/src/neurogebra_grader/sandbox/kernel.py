@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,7 +27,14 @@ from neurogebra_grader.sandbox.limits import Limits
 
 
 def kernel_argv(python: str = sys.executable) -> list[str]:
-    return [python, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"]
+    return [
+        python,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+        "--HistoryManager.enabled=False",
+    ]
 
 
 def sandboxed_kernel_manager(
@@ -48,7 +56,12 @@ def sandboxed_kernel_manager(
         argv = sandbox_argv(workdir, limits, uid=uid, python=python) + kernel_argv(python)
     else:
         uid = None
-        argv = ["prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}", "--"]
+        argv = [
+            shutil.which("prlimit") or "/usr/bin/prlimit",
+            f"--as={limits.memory_bytes}",
+            f"--cpu={limits.cpu_seconds}",
+            "--",
+        ]
         argv += kernel_argv(python)
     km._kernel_spec = KernelSpec(argv=argv, language="python", display_name="Python (sandboxed)")
     km.write_connection_file()

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import tempfile
@@ -83,7 +84,13 @@ class _CappedClient(NotebookClient):
     flooded: bool = False
 
     def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
-        if msg["msg_type"] in {"stream", "display_data", "execute_result", "error", "update_display_data"}:
+        if msg["msg_type"] in {
+            "stream",
+            "display_data",
+            "execute_result",
+            "error",
+            "update_display_data",
+        }:
             self.output_used += len(json.dumps(msg["content"], default=str))
             if self.output_used > self.output_cap:
                 if not self.flooded:
@@ -137,7 +144,9 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
     client.output_cap = limits.output_bytes
     error = ""
     try:
-        await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(workdir))
+        await km.start_kernel(
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(workdir)
+        )
         async with client.async_setup_kernel():
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -177,10 +186,8 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
         error = error or f"the kernel failed: {type(exc).__name__}: {exc}"[:500]
     finally:
         _kill(km)
-        try:
+        with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
-        except Exception:
-            pass
         await km.cleanup_resources()
     return NotebookRun(cells, error, time.monotonic() - start)
 
