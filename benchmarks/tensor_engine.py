@@ -14,7 +14,9 @@ Targets: Tensor within 1.5x (project 3) and 1.3x (MLP) of NumPy, and faster than
 
 Every engine gets one BLAS thread, as PyTorch is asked to use one: on a 2-core machine shared
 with other jobs, a second BLAS thread mostly waits for a core, which made the NumPy timings vary
-threefold from run to run.
+threefold from run to run. For the same reason the times are CPU time of this process
+(`time.process_time`), which leaves out the time spent waiting for a core; with one thread per
+engine it equals wall time on an idle machine.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")  # read once, when NumPy loads its BLAS below
 
+import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from itertools import pairwise  # noqa: E402
 
@@ -190,7 +193,8 @@ def measure(workload: Workload, repeats: int) -> dict[str, float]:
         epochs["torch"] = lambda: torch_epoch(*workload)
     for run in epochs.values():  # warm-up (imports, BLAS threads, caches)
         run()
-    return dict(zip(epochs, median_seconds(list(epochs.values()), repeats), strict=True))
+    seconds = median_seconds(list(epochs.values()), repeats, clock=time.process_time)
+    return dict(zip(epochs, seconds, strict=True))
 
 
 def verdict(ok: bool) -> str:
@@ -232,8 +236,8 @@ def main() -> None:
         f"""## Array autograd: `Tensor` vs NumPy by hand and PyTorch (`benchmarks/tensor_engine.py`)
 
 One epoch of mini-batch SGD, identical initial weights and batch order for every engine (the
-script first checks that all three reach the same loss and weights); median of 41 (project 3)
-and 9 (MLP) interleaved runs. NumPy {np.__version__}, one BLAS thread; {torch_line}
+script first checks that all three reach the same loss and weights); median CPU time of 41
+(project 3) and 9 (MLP) interleaved runs. NumPy {np.__version__}, one BLAS thread; {torch_line}
 
 | workload | Tensor (ms) | NumPy by hand (ms) | PyTorch (ms) | Tensor / NumPy | PyTorch / Tensor |
 |---|---|---|---|---|---|

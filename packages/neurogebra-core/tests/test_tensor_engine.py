@@ -393,3 +393,12 @@ def test_value_and_tensor_give_the_same_gradients(a, b, c):
     assert out_t.item() == pytest.approx(out_v.data, rel=1e-12, abs=1e-12)
     for v, t in zip(values, tensors, strict=True):
         assert t.grad.item() == pytest.approx(v.grad, rel=1e-10, abs=1e-12)
+
+
+def test_numpy_can_read_a_tensor():
+    t = Tensor([[1.0, 2.0]], requires_grad=True)
+    assert np.asarray(t) is t.data
+    np.testing.assert_array_equal(np.array(t, dtype=np.float32), [[1.0, 2.0]])
+    assert not np.shares_memory(np.array(t), t.data)
+    with pytest.raises(TypeError):
+        np.exp(t)  # ufuncs on Tensors would bypass the graph; use t.exp()

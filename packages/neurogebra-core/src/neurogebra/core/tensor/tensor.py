@@ -135,6 +135,11 @@ class Tensor:
         data = self.data
         return data if type(data) is _ndarray else np.asarray(data)
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(tensor)`` gives the data, so plotting libraries accept Tensors."""
+        data = np.asarray(self.data, dtype=dtype)
+        return data.copy() if copy else data
+
     def item(self) -> float:
         """The single number in a one-element Tensor, as a Python float."""
         if self.data.ndim == 0:
@@ -428,6 +433,8 @@ class Tensor:
 
 def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
     """Copy ``data`` into a float32 or float64 array, or explain why it can't be one."""
+    if dtype is None and type(data) is _ndarray and data.dtype in FLOAT_DTYPES:
+        return data.copy()  # the common case: a float array, e.g. a batch of inputs
     if isinstance(data, Tensor):
         data = data.data
     if dtype is None:
