@@ -7,7 +7,10 @@ The convention the pages follow:
 - a fenced block titled "Output" (```` ```text title="Output" ````) right after a Python block
   shows what that block prints; the test checks the real output against it, with doctest's
   rules (`...` stands for any text, e.g. a number that depends on timing);
-- blocks that use PyTorch run only where it is installed (the test says how many it skipped).
+- blocks that use PyTorch run only where it is installed (the test says how many it skipped);
+- a block titled with a file name (```` ```python title="/etc/jupyter/nbgrader_config.py" ````)
+  shows a configuration file: it is only compiled, since the program that reads it defines
+  its names (nbgrader's `get_config`).
 
 Run as a script to see what each block of a page prints:
 ``python tests/docs/codeblocks.py docs/learn/autograd.md``.
@@ -90,6 +93,13 @@ def python_blocks(text: str) -> list[Block]:
     return result
 
 
+FILE_TITLE = re.compile(r'title="[^"]*\.py"')
+
+
+def is_file_listing(block: Block) -> bool:
+    return FILE_TITLE.search(block.info) is not None
+
+
 def uses_torch(block: Block) -> bool:
     return re.search(r"\btorch\b", block.code) is not None
 
@@ -106,7 +116,9 @@ def _run_here(path: Path, skip_torch: bool = False) -> list[dict]:
         error = None
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
             try:
-                exec(compile(block.code, f"{path}:{block.line}", "exec"), namespace)
+                code = compile(block.code, f"{path}:{block.line}", "exec")
+                if not is_file_listing(block):
+                    exec(code, namespace)
             except BaseException:  # report every failure, SystemExit included
                 error = traceback.format_exc()
         records.append({"line": block.line, "output": out.getvalue(), "error": error})
