@@ -2,6 +2,11 @@
 
 from pathlib import Path
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from neurogebra_grader.feedback import ShortenHiddenTestErrors
+
 c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
 
 c.CourseDirectory.course_id = "neurogebra"
@@ -20,3 +25,13 @@ c.Execute.interrupt_on_timeout = True
 # What a released solution cell holds.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Feedback shows each test's result but not the code of the hidden tests. nbgrader's default
+# feedback would show it: autograding restores the hidden tests into the notebook, and their
+# tracebacks quote them. So: shorten those errors to one line, then remove the hidden code.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    ShortenHiddenTestErrors,
+    ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]

@@ -9,11 +9,14 @@ For every assignment, in a temporary copy of the course (its own gradebook), we 
 * ``partial``: ``tests/submissions/<assignment>/partial.ipynb``, partly right, which must earn
   exactly the points per part listed in ``course/notebook_sources/<assignment>.py``.
 
-Scores are read from nbgrader's gradebook. The three assignments are graded in parallel.
+Scores are read from nbgrader's gradebook; then ``nbgrader generate_feedback`` writes the HTML
+feedback, which must not show hidden tests. The three assignments are processed in parallel.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import os
 import re
@@ -21,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +84,11 @@ class Graded:
     scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     totals: dict[str, float] = field(default_factory=dict)
 
+    def feedback(self, student: str, name: str) -> str:
+        """The text of a student's feedback page (HTML tags removed)."""
+        page = (self.course / "feedback" / student / name / f"{name}.html").read_text()
+        return html.unescape(re.sub(r"<[^>]+>", "", page))
+
     def autograded(self, student: str, name: str) -> nbformat.NotebookNode:
         path = self.course / "autograded" / student / name / f"{name}.ipynb"
         return nbformat.read(path, as_version=4)
@@ -127,6 +136,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Graded]:
                 notebook = gradebook.find_submission_notebook(name, name, student)
                 result.scores[student] = {g.name: (g.score, g.max_score) for g in notebook.grades}
                 result.totals[student] = notebook.score
+    started = time.perf_counter()
+    jobs = {n: start_nbgrader(c, "generate_feedback", n, "--force") for n, c in courses.items()}
+    for name, job in jobs.items():
+        finish(job, f"nbgrader generate_feedback {name}")
+    TIMINGS["generate_feedback (3 in parallel)"] = time.perf_counter() - started
+
     for name, result in results.items():
         TIMINGS[f"{name} scores (solution / untouched / partial)"] = tuple(  # type: ignore[assignment]
             result.totals[s] for s in STUDENTS
@@ -245,6 +260,34 @@ def test_partial_submission_was_made_from_the_current_release(graded, name):
             assert mine.source == theirs.source, f"cell {mine.id}: rebuild the partials"
 
 
+def _names(code: str) -> set[str]:
+    """The identifiers in some Python code (not the words inside its strings)."""
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    return {t.string for t in tokens if t.type == tokenize.NAME}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_feedback_shows_results_but_not_hidden_tests(graded, name):
+    source = nbformat.read(COURSE / "source" / name / f"{name}.ipynb", as_version=4)
+    hidden_code = "\n".join(
+        "\n".join(_regions(c.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
+        for c in source.cells
+    )
+    visible_text = "\n".join(c.source.split("### BEGIN HIDDEN TESTS")[0] for c in source.cells)
+    visible_words = set(re.findall(r"\w+", visible_text))
+    # distinctive names: only in hidden tests, and with a digit or an underscore (like X6)
+    only_hidden = {
+        n for n in _names(hidden_code) - visible_words if re.search(r"[\d_]", n) and len(n) >= 2
+    }
+    assert only_hidden, "expected names that only hidden tests use"
+    for student in STUDENTS:
+        text = graded[name].feedback(student, name)
+        assert "HIDDEN TESTS" not in text
+        shown = {n for n in only_hidden if re.search(rf"\b{re.escape(n)}\b", text)}
+        assert shown == set(), f"{student}'s feedback shows hidden test code"
+    assert "CheckFailed" in graded[name].feedback("partial", name)
+
+
 def test_failed_checks_read_as_one_message_in_the_graded_notebook(graded):
     """What a student sees in feedback: the failing line and the check's message, no internals."""
     notebook = graded["linear_regression"].autograded("partial", "linear_regression")
@@ -254,7 +297,7 @@ def test_failed_checks_read_as_one_message_in_the_graded_notebook(graded):
     text = ANSI.sub("", "\n".join(error.traceback))
     assert "mse([1, 2], [1, 4]): expected 2, got 4. Hint: average the squared errors" in text
     assert "site-packages" not in text and "neurogebra_grader" not in text
-    assert len(text.splitlines()) <= 3
+    assert len(text.splitlines()) == 1
 
 
 def test_an_unfinished_part_shows_the_students_own_error(graded):

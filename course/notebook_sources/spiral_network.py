@@ -7,7 +7,7 @@ from notebook_sources.cells import given, md, notebook, replace_once, solution, 
 
 NAME = "spiral_network"
 
-THRESHOLD = 0.80  # the test accuracy the trained network must reach
+THRESHOLD = 0.75  # the test accuracy the trained network must reach (the solution reaches 88%)
 
 INTRO = md(
     "intro",
@@ -518,7 +518,7 @@ TEST_PREDICT_HIDDEN = tests(
 
 TASK6 = md(
     "task6",
-    """
+    f"""
     ## Task 6: Training (25 points)
 
     Gradient descent on mini-batches: rather than the whole training set, each step looks at a
@@ -536,6 +536,8 @@ TASK6 = md(
 
     Return `history`, a dict with those two lists. Printing a line per epoch is a nice touch.
     The cell after yours trains a `2 → 16 → 16 → 3` network for 10 epochs (about ten seconds).
+    A correct implementation reaches a test accuracy of about 85–90% here; the goal is
+    {THRESHOLD:.0%}.
     """,
 )
 

@@ -1,7 +1,7 @@
 """What a student sees when a check fails in Jupyter (and in nbgrader's feedback).
 
-A failing check runs in a real IPython kernel; the error output must be the failing line of the
-test cell and the one-line message, with no frame from the grader's own files.
+A failing check runs in a real IPython kernel; the error output must be the one-line message,
+with no frame from the grader's own files and no line of the test's code.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def run_cells(*sources: str) -> list[dict]:
     return [cell.outputs for cell in notebook.cells]
 
 
-def test_failed_check_shows_line_and_message_only():
+def test_failed_check_shows_the_message_only():
     outputs = run_cells(
         "from neurogebra_grader import check_close, check_value_engine",
         "def mse(p, t):\n    return sum((a - b) ** 2 for a, b in zip(p, t))\n",
@@ -39,17 +39,13 @@ def test_failed_check_shows_line_and_message_only():
     assert error["ename"] == "CheckFailed"
     text = ANSI.sub("", "\n".join(error["traceback"]))
     assert text.splitlines() == [
-        "Failed check, line 2: check_close(mse([1.0, 2.0], [1.0, 4.0]), 2.0, what='mse([1, 2], "
-        "[1, 4])',",
         "CheckFailed: mse([1, 2], [1, 4]): expected 2, got 4. Hint: average the squared errors.",
     ]
     (engine_error,) = outputs[4]
     text = ANSI.sub("", "\n".join(engine_error["traceback"]))
     assert "neurogebra_grader" not in text and "site-packages" not in text
-    assert "AttributeError: 'Broken' object has no attribute '__add__'" in text or (
-        "TypeError" in text
-    )
-    assert len(text.splitlines()) == 2
+    assert "TypeError: unsupported operand type(s) for +: 'Broken' and 'Broken'" in text
+    assert len(text.splitlines()) == 1
 
 
 def test_passing_checks_print_nothing():

@@ -16,14 +16,10 @@ Example:
 
 from __future__ import annotations
 
-import os
-import traceback
 from dataclasses import dataclass
-from types import TracebackType
 
 __all__ = ["CheckFailed", "Failure", "raise_failure"]
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _RED, _BOLD, _RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 
@@ -46,8 +42,7 @@ class Failure:
 class CheckFailed(AssertionError):
     """A check found a mistake; the message says what, expected, got and a hint.
 
-    In IPython (Jupyter, nbgrader) it renders itself as the failing line of the test cell
-    followed by the message: the frames inside the grader are of no use to a student.
+    In IPython (Jupyter, nbgrader) it renders as that one message, without a traceback.
     """
 
     def __init__(self, failure: Failure) -> None:
@@ -55,26 +50,12 @@ class CheckFailed(AssertionError):
         self.failure = failure
 
     def _render_traceback_(self) -> list[str]:
-        """IPython's hook for custom tracebacks (used by ipykernel, hence by nbgrader)."""
-        lines = [f"{_RED}{_BOLD}CheckFailed{_RESET}: {self.failure.message()}"]
-        where = _caller_line(self.__traceback__)
-        if where:
-            lines.insert(0, where)
-        return lines
+        """IPython's hook for custom tracebacks (used by ipykernel, hence by nbgrader).
 
-
-def _caller_line(tb: TracebackType | None) -> str:
-    """'In the test cell, line N: <code>' for the innermost frame outside this package."""
-    outside = [
-        frame
-        for frame in traceback.extract_tb(tb)
-        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR)
-    ]
-    if not outside:
-        return ""
-    frame = outside[-1]
-    code = (frame.line or "").strip()
-    return f"Failed check, line {frame.lineno}: {code}" if code else ""
+        Only the message: the grader's frames are no use to a student, and the test's own
+        code may be a hidden test that feedback must not reveal.
+        """
+        return [f"{_RED}{_BOLD}CheckFailed{_RESET}: {self.failure.message()}"]
 
 
 def raise_failure(failure: Failure | None) -> None:

@@ -45,8 +45,9 @@ class _FastNumPyPrinter(SciPyPrinter):
         if exponent.is_Integer and 2 <= abs(int(exponent)) <= 4:
             power = int(exponent)
             factor = self.parenthesize(base, 60)  # atoms stay bare, sums get parentheses
-            product = "*".join([factor] * abs(power)) if power != 2 else f"{factor}**2"
-            return product if power > 0 else f"1/({product})"
+            # Parenthesized: the Mul printer puts this after a '/' when it is a denominator.
+            product = f"({'*'.join([factor] * abs(power))})" if power != 2 else f"{factor}**2"
+            return product if power > 0 else f"1/{product}"
         if exponent == -1:
             return f"1/({self._print(base)})"
         if exponent == sp.Rational(-1, 2):
@@ -66,7 +67,7 @@ class _FastNumPyPrinter(SciPyPrinter):
     def _print_DiracDelta(self, expr: sp.DiracDelta) -> str:
         # The derivative of a step: zero everywhere except at the jump, where no number is
         # right; zero keeps gradients of gradients (e.g. relu's second derivative) usable.
-        return f"0*({self._print(expr.args[0])})"
+        return f"0*abs({self._print(expr.args[0])})"
 
     def _nested(self, function: str, args: Sequence[sp.Basic]) -> str:
         code = self._print(args[-1])

@@ -117,6 +117,12 @@ def _gradient_lines(expression: Expression, include_params: bool) -> list[str]:
     return lines or ["- It has no inputs, so nothing to differentiate."]
 
 
+def _notes(expression: Expression) -> list[str]:
+    """The entry's own pitfalls first, then those that follow from its functions."""
+    own = expression.metadata.get("pitfalls")
+    return [*([own] if own else []), *pitfalls_of(expression.symbolic_expr)]
+
+
 def explain_expression(expression: Expression, level: str = "beginner") -> Explanation:
     """Explain ``expression`` for a reader at ``level`` (beginner, intermediate, advanced)."""
     if level not in LEVELS:
@@ -140,15 +146,15 @@ def explain_expression(expression: Expression, level: str = "beginner") -> Expla
             ]
         if meta.get("usage"):
             parts += ["", f"Where it is used: {meta['usage']}"]
+        notes = _notes(expression)
+        if notes:
+            parts += ["", f"Watch out: {notes[0]}"]
         return Explanation("\n".join(parts))
 
     parts += ["", "Gradient:", *_gradient_lines(expression, include_params=level == "advanced")]
     if meta.get("usage"):
         parts += ["", f"Where it is used: {meta['usage']}"]
-    notes = [
-        *([meta["pitfalls"]] if meta.get("pitfalls") else []),
-        *pitfalls_of(expression.symbolic_expr),
-    ]
+    notes = _notes(expression)
     if notes:
         parts += ["", "Watch out for:", *(f"- {note}" for note in notes)]
     if level == "advanced":

@@ -24,13 +24,12 @@ import sympy as sp
 
 from neurogebra.core.autograd import Value
 from neurogebra.core.compiling import compile_numpy, compile_values
+from neurogebra.core.differentiation import differentiate
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.parsing import as_real_symbols, number, parse_formula, real_symbol
 from neurogebra.core.value_functions import as_value
 
 __all__ = ["Expression"]
-
-Operand = "Expression | float | int"
 
 
 def _to_sympy(formula: object) -> sp.Expr:
@@ -119,7 +118,7 @@ class Expression:
         self.name = name
         self.symbolic_expr = expr
         self.params: dict[str, float] = {k: _param_value(k, v) for k, v in params.items()}
-        self.trainable_params: list[str] = list(trainable_params or [])
+        self.trainable_params: list[str] = list(dict.fromkeys(trainable_params or []))
         self.metadata: dict[str, Any] = dict(metadata or {})
         for key in self.trainable_params:
             if key not in self.params:
@@ -256,7 +255,7 @@ class Expression:
             >>> Expression("relu", "Max(0, x)").gradient("x").symbolic_expr
             Heaviside(x)
         """
-        derivative = sp.diff(self.symbolic_expr, self._symbol(var, "differentiate"))
+        derivative = differentiate(self.symbolic_expr, self._symbol(var, "differentiate"))
         return self._like(f"d({self.name})/d{var}", derivative)
 
     def gradients(self, include_params: bool = False) -> dict[str, Expression]:
@@ -404,6 +403,12 @@ class Expression:
             self._variables,
             self.metadata,
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle and deepcopy without the compiled functions; they are rebuilt on first use."""
+        state = self.__dict__.copy()
+        state.update(_numpy_fn=None, _value_fn=None)
+        return state
 
     # ---- words and display ----
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from neurogebra.core.compose_grammar import compose_text
 from neurogebra.core.expression import Expression
 from neurogebra.core.naming import did_you_mean
-from neurogebra.repository import CATEGORIES, all_entries
+from neurogebra.repository import CATEGORIES, FormulaEntry, all_entries
 
 __all__ = ["MathForge"]
 
@@ -34,14 +34,27 @@ class MathForge:
     """
 
     def __init__(self) -> None:
+        # Repository formulas are parsed on first use, so creating a forge is cheap.
+        self._entries: dict[str, FormulaEntry] = {e.name: e for e in all_entries()}
         self._expressions: dict[str, Expression] = {}
-        self._categories: dict[str, str] = {}
-        for entry in all_entries():
-            self._add(entry.to_expression(), entry.category)
+        self._categories: dict[str, str] = {e.name: e.category for e in all_entries()}
 
-    def _add(self, expression: Expression, category: str) -> None:
-        self._expressions[expression.name] = expression
-        self._categories[expression.name] = category
+    def _expression(self, name: str) -> Expression:
+        if name not in self._categories:
+            raise KeyError(
+                f"no formula called {name!r}{did_you_mean(name, self._categories)}; "
+                "see MathForge().list_all() or .search('words')"
+            )
+        if name not in self._expressions:
+            self._expressions[name] = self._entries[name].to_expression()
+        return self._expressions[name]
+
+    def _texts(self, name: str) -> tuple[str, str]:
+        if name in self._expressions:
+            meta = self._expressions[name].metadata
+            return meta.get("description", ""), meta.get("usage", "")
+        entry = self._entries[name]
+        return entry.description, entry.usage
 
     # ---- finding formulas ----
 
@@ -50,12 +63,7 @@ class MathForge:
     ) -> Expression:
         """A copy of the formula called ``name``; ``params`` override its defaults and
         ``trainable=True`` marks every parameter trainable."""
-        if name not in self._expressions:
-            raise KeyError(
-                f"no formula called {name!r}{did_you_mean(name, self._expressions)}; "
-                "see MathForge().list_all() or .search('words')"
-            )
-        expression = self._expressions[name].copy()
+        expression = self._expression(name).copy()
         for key, value in (params or {}).items():
             if key not in expression.params:
                 known = ", ".join(expression.params) or "none"
@@ -69,10 +77,10 @@ class MathForge:
         return expression
 
     def __contains__(self, name: object) -> bool:
-        return name in self._expressions
+        return name in self._categories
 
     def __len__(self) -> int:
-        return len(self._expressions)
+        return len(self._categories)
 
     def list_all(self, category: str | None = None) -> list[str]:
         """Every formula name, or those of one category, in repository order."""
@@ -99,11 +107,9 @@ class MathForge:
         """
         words = query.lower().split()
         found = []
-        for name, expression in self._expressions.items():
-            meta = expression.metadata
-            haystack = " ".join(
-                [name.replace("_", " "), name, meta.get("description", ""), meta.get("usage", "")]
-            ).lower()
+        for name in self._categories:
+            description, usage = self._texts(name)
+            haystack = " ".join([name.replace("_", " "), name, description, usage]).lower()
             if all(word in haystack for word in words):
                 found.append(name)
         return found
@@ -131,14 +137,15 @@ class MathForge:
             raise TypeError(f"register() needs an Expression, got {type(expression).__name__}")
         if not isinstance(category, str) or not category:
             raise ValueError("category must be a non-empty string, e.g. 'activations'")
-        if expression.name in self._expressions and not overwrite:
+        if expression.name in self._categories and not overwrite:
             raise ValueError(
                 f"a formula called {expression.name!r} already exists; pick another name or "
                 "pass overwrite=True"
             )
         copy = expression.copy()
         copy.metadata.setdefault("category", category)
-        self._add(copy, category)
+        self._expressions[copy.name] = copy
+        self._categories[copy.name] = category
 
     # ---- words ----
 

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -95,7 +96,6 @@ _BINARY = {
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
-    ast.BitXor: lambda a, b: a**b,  # x^2 on paper means a power
 }
 _COMPARE = {
     ast.Lt: sp.Lt,
@@ -130,14 +130,17 @@ def parse_formula(text: str) -> sp.Expr:
         raise TypeError(f"a formula is a string or a SymPy expression, got {type(text).__name__}")
     if not text.strip():
         raise FormulaError("the formula is empty; write it like 'm*x + b'")
+    # '^' means a power on paper; swapping the characters before parsing (rather than mapping
+    # Python's XOR node) also gives it a power's precedence: a + b^2 is a + b**2.
+    source = text.strip().replace("^", "**")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         hint = ""
-        if "lambda" in text.split():
+        if re.search(r"\blambda\b", text):
             hint = " ('lambda' is reserved in Python: name the symbol lambda_)"
         raise FormulaError(f"can't read the formula {text!r}: {error.msg}{hint}") from None
-    return _Translator(text).visit(tree.body)
+    return _Translator(source).visit(tree.body)
 
 
 class _Translator:

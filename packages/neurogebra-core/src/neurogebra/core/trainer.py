@@ -1,9 +1,10 @@
 """`Trainer`: fit an Expression's trainable parameters to data by gradient descent.
 
-The per-sample loss is built symbolically (the model's formula substituted for ``y_pred`` in
-the loss's formula) and differentiated exactly with SymPy; the loss and its gradients are then
-compiled together into one NumPy function (sharing common subexpressions), so each step is a
-handful of vectorized array operations: no finite differences, no Python loop over samples.
+The loss's derivative with respect to the prediction and the model's derivatives with respect
+to its parameters are worked out exactly by SymPy and compiled to NumPy (each stage sharing
+common subexpressions); the chain rule joins them with one dot product per parameter. Each
+step is a handful of vectorized array operations: no finite differences, no Python loop over
+samples.
 
 Example:
     >>> import numpy as np
@@ -23,18 +24,26 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from neurogebra.core.compiling import compile_numpy
+from neurogebra.core.differentiation import differentiate
 from neurogebra.core.expression import Expression
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.optimizers import make_optimizer
-from neurogebra.core.parsing import real_symbol
+from neurogebra.core.parsing import parse_formula, real_symbol
+from neurogebra.repository import all_entries, entries_by_name
 
 __all__ = ["LOSSES", "Trainer"]
 
-# Losses the Trainer accepts by name: repository formulas of y_pred and y_true.
-LOSSES = ("mse", "mae", "huber", "log_cosh", "smooth_l1", "quantile", "epsilon_insensitive")
+# Losses the Trainer accepts by name: the repository's losses that are formulas of y_pred and
+# y_true alone (besides their parameters): mse, mae, huber, binary_cross_entropy, hinge, ...
+LOSSES = tuple(
+    entry.name
+    for entry in all_entries()
+    if entry.category == "losses"
+    and {s.name for s in parse_formula(entry.formula).free_symbols} - set(entry.params)
+    == {"y_pred", "y_true"}
+)
 
 # The symbol standing for the targets inside the compiled loss; chosen so that it can't clash
 # with a model's own variable names.
@@ -47,8 +56,6 @@ def _loss_expression(loss: str | Expression) -> Expression:
     if isinstance(loss, Expression):
         expression = loss
     elif isinstance(loss, str) and loss in LOSSES:
-        from neurogebra.repository import entries_by_name
-
         expression = entries_by_name()[loss].to_expression()
     else:
         raise ValueError(
@@ -175,19 +182,34 @@ class Trainer:
 
     # ---- the compiled loss ----
 
-    def _compile(self, loss: Expression) -> Callable:
-        """One NumPy function: (columns..., targets, params...) -> [loss, d/dparam...]."""
+    def _compile(self, loss: Expression) -> tuple[Callable, Callable]:
+        """Two NumPy functions, all derivatives worked out by SymPy:
+
+        - model stage: (columns..., params...) -> [prediction, d prediction / d param...];
+        - loss stage: (prediction, targets) -> [per-sample loss, d loss / d prediction].
+
+        The chain rule then gives each parameter's gradient as one dot product, which is
+        cheaper than materializing a per-sample gradient array for every parameter, and the
+        prediction is computed once and shared by the loss and its slope.
+        """
         model = self.expr
-        per_sample = loss.symbolic_expr.xreplace(
+        y_pred = real_symbol("y_pred")
+        loss_of_pred = loss.symbolic_expr.xreplace(
             {
                 real_symbol("y_true"): real_symbol(_TARGET),
                 **{real_symbol(k): v for k, v in loss.params.items()},
             }
-        ).xreplace({real_symbol("y_pred"): model.symbolic_expr})
-        trainable = model.trainable_params
-        grads = [sp.diff(per_sample, real_symbol(p)) for p in trainable]
-        names = [*model.variables, _TARGET, *model.params]
-        return compile_numpy([per_sample, *grads], names)
+        )
+        sensitivities = [
+            differentiate(model.symbolic_expr, real_symbol(p)) for p in model.trainable_params
+        ]
+        model_stage = compile_numpy(
+            [model.symbolic_expr, *sensitivities], [*model.variables, *model.params]
+        )
+        loss_stage = compile_numpy(
+            [loss_of_pred, differentiate(loss_of_pred, y_pred)], ["y_pred", _TARGET]
+        )
+        return model_stage, loss_stage
 
     # ---- training ----
 
@@ -229,13 +251,10 @@ class Trainer:
         targets = self._targets(y, n)
         if n == 0:
             raise ValueError("X and y are empty; there is nothing to fit")
-        function = self._compile(loss_expr)
+        stages = self._compile(loss_expr)
         optimizer = make_optimizer(self.optimizer_name, self.learning_rate, **self.settings)
         model = self.expr
-        trainable = model.trainable_params
-        theta = np.array([model.params[p] for p in trainable], dtype=float)
-        fixed = {k: v for k, v in model.params.items() if k not in trainable}
-        position = {p: i for i, p in enumerate(trainable)}
+        theta = np.array([model.params[p] for p in model.trainable_params], dtype=float)
         rng = np.random.default_rng(self.seed)
         step = n if batch_size is None else min(batch_size, n)
         inputs = [columns[v] for v in model.variables]
@@ -244,29 +263,15 @@ class Trainer:
         try:
             for epoch in range(epochs):
                 order = rng.permutation(n) if step < n else None
-                total = 0.0
+                epoch_loss = 0.0
                 for start in range(0, n, step):
                     index = None if order is None else order[start : start + step]
                     batch = inputs if index is None else [c[index] for c in inputs]
                     target = targets if index is None else targets[index]
-                    param_values = [
-                        theta[position[k]] if k in position else fixed[k] for k in model.params
-                    ]
-                    values, *grads = function(*batch, target, *param_values)
-                    batch_loss = float(np.mean(values))
-                    gradient = np.array([np.mean(g) for g in grads], dtype=float)
-                    if not (math.isfinite(batch_loss) and np.all(np.isfinite(gradient))):
-                        raise FloatingPointError(
-                            f"training diverged: the loss became {batch_loss} at epoch "
-                            f"{epoch + 1}; lower the learning_rate (now {self.learning_rate}) or "
-                            "scale the data (e.g. standardize X)"
-                        )
-                    optimizer.step(theta, gradient)
-                    total += batch_loss * len(target)
-                epoch_loss = total / n
+                    batch_loss = self._step(stages, batch, target, theta, optimizer, epoch)
+                    epoch_loss += batch_loss * len(target) / n
                 self.history.append(epoch_loss)
-                for name, value in zip(trainable, theta, strict=True):
-                    model.params[name] = float(value)
+                model.params.update(zip(model.trainable_params, theta.tolist(), strict=True))
                 if progress is not None:
                     progress.update(1)
                     if epoch % max(1, epochs // 100) == 0 or epoch == epochs - 1:
@@ -278,6 +283,35 @@ class Trainer:
                 progress.close()
         return self.history
 
+    def _step(
+        self,
+        stages: tuple[Callable, Callable],
+        batch: list[np.ndarray],
+        target: np.ndarray,
+        theta: np.ndarray,
+        optimizer: Any,
+        epoch: int,
+    ) -> float:
+        """One optimizer step on one batch; returns the batch's mean loss before the step."""
+        model_stage, loss_stage = stages
+        values = dict(zip(self.expr.trainable_params, theta.tolist(), strict=True))
+        params = [values.get(k, v) for k, v in self.expr.params.items()]
+        size = len(target)
+        # Overflow shows up as a non-finite loss, reported below with what to do about it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            prediction, *sensitivities = model_stage(*batch, *params)
+            losses, slope = loss_stage(_full(prediction, size), target)
+            batch_loss = float(_full(losses, size).sum()) / size
+            gradient = _mean_gradient(_full(slope, size), sensitivities)
+        if not (math.isfinite(batch_loss) and math.isfinite(gradient.sum())):
+            raise FloatingPointError(
+                f"training diverged: the loss became {batch_loss} at epoch {epoch + 1}; lower "
+                f"the learning_rate (now {self.learning_rate}) or scale the data (e.g. "
+                "standardize X)"
+            )
+        optimizer.step(theta, gradient)
+        return batch_loss
+
     def predict(self, X: Any) -> np.ndarray:
         """The model's outputs on ``X`` (same layouts as :meth:`fit`) with the current params."""
         return self.expr.eval(**self._columns(X))
@@ -287,6 +321,28 @@ class Trainer:
             f"Trainer({self.expr.name!r}, learning_rate={self.learning_rate}, "
             f"optimizer={self.optimizer_name!r})"
         )
+
+
+def _full(values: Any, size: int) -> np.ndarray:
+    """``values`` as an array of ``size`` elements (a formula may give a constant)."""
+    if isinstance(values, np.ndarray) and values.shape == (size,):
+        return values
+    return np.broadcast_to(np.asarray(values, dtype=float), (size,))
+
+
+def _mean_gradient(slope: np.ndarray, sensitivities: list[Any]) -> np.ndarray:
+    """Chain rule averaged over a batch: mean(dloss/dpred * dpred/dparam) for each param."""
+    size = slope.shape[0]
+    total_slope = None
+    gradient = np.empty(len(sensitivities))
+    for i, sensitivity in enumerate(sensitivities):
+        if np.ndim(sensitivity) == 0:  # e.g. an intercept: dpred/db = 1
+            if total_slope is None:
+                total_slope = float(slope.sum())
+            gradient[i] = float(sensitivity) * total_slope / size
+        else:
+            gradient[i] = float(np.dot(_full(sensitivity, size), slope)) / size
+    return gradient
 
 
 def _progress(epochs: int, name: str):

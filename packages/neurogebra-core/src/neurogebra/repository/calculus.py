@@ -84,12 +84,6 @@ ENTRIES = [
         pitfalls="Near a zero slope the step becomes huge and the method can diverge.",
     ),
     entry(
-        "euler_step", "y + h*f",
-        "One step of Euler's method for y' = f: follow the slope f for a step h.",
-        "Simulating differential equations; the link between gradient descent and gradient flow.",
-        "h > 0", sample=STEP,
-    ),
-    entry(
         "sigmoid_derivative", "exp(-x)/(1 + exp(-x))**2",
         "The slope of the sigmoid, equal to sigmoid(x)*(1 - sigmoid(x)); at most 1/4.",
         "Backpropagation through sigmoid units; explaining vanishing gradients.",

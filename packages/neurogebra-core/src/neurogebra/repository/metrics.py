@@ -16,6 +16,13 @@ from neurogebra.repository.entry import FormulaEntry
 
 entry = partial(FormulaEntry, "metrics")
 COUNTS = {name: (1.0, 50.0) for name in ("tp", "tn", "fp", "fn")}
+
+
+def counts(*names: str) -> dict[str, tuple[float, float]]:
+    """Sample ranges for the confusion-matrix counts a formula uses."""
+    return {name: COUNTS[name] for name in names}
+
+
 COUNT_DOMAIN = "tp, tn, fp, fn: counts (>= 0) with a non-zero denominator"
 
 ENTRIES = [
@@ -31,26 +38,27 @@ ENTRIES = [
         "precision", "tp/(tp + fp)",
         "Of everything predicted positive, the fraction that really is positive.",
         "When false alarms are costly: spam filters, search results.",
-        COUNT_DOMAIN, sample=COUNTS,
+        COUNT_DOMAIN, sample=counts("tp", "fp"),
     ),
     entry(
         "recall", "tp/(tp + fn)",
         "Of everything really positive, the fraction the model found (sensitivity).",
         "When misses are costly: disease screening, fraud detection.",
-        COUNT_DOMAIN, sample=COUNTS,
+        COUNT_DOMAIN, sample=counts("tp", "fn"),
     ),
     entry(
         "f1_score", "2*tp/(2*tp + fp + fn)",
         "The harmonic mean of precision and recall: high only when both are high.",
         "Imbalanced classification; information extraction.",
-        COUNT_DOMAIN, sample=COUNTS,
+        COUNT_DOMAIN, sample=counts("tp", "fp", "fn"),
     ),
     entry(
         "f_beta", "(1 + beta**2)*tp/((1 + beta**2)*tp + beta**2*fn + fp)",
         "A weighted harmonic mean of precision and recall in which recall counts beta times as "
         "much.",
         "Choosing the balance: F2 when misses hurt more, F0.5 when false alarms do.",
-        COUNT_DOMAIN + "; beta > 0", sample={**COUNTS, "beta": (0.5, 2.0)}, params={"beta": 1.0},
+        COUNT_DOMAIN + "; beta > 0",
+        sample={**counts("tp", "fp", "fn"), "beta": (0.5, 2.0)}, params={"beta": 1.0},
     ),
     entry(
         "balanced_accuracy", "(tp/(tp + fn) + tn/(tn + fp))/2",
@@ -62,7 +70,7 @@ ENTRIES = [
         "jaccard_index", "tp/(tp + fp + fn)",
         "Intersection over union of the predicted and the true positives.",
         "Segmentation and object detection (IoU).",
-        COUNT_DOMAIN, sample=COUNTS,
+        COUNT_DOMAIN, sample=counts("tp", "fp", "fn"),
     ),
     entry(
         "matthews_corrcoef", "(tp*tn - fp*fn)/sqrt((tp + fp)*(tp + fn)*(tn + fp)*(tn + fn))",

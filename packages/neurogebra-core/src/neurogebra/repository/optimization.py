@@ -26,15 +26,9 @@ ENTRIES = [
         pitfalls="Too large a learning rate overshoots and diverges; too small crawls.",
     ),
     entry(
-        "momentum_velocity", "mu*v + grad",
-        "The velocity of momentum SGD: the previous velocity, decayed by mu, plus the new "
-        "gradient.",
-        "SGD with momentum (PyTorch's form).",
-        "0 <= mu < 1", sample={"mu": (0.5, 0.99)}, params={"mu": 0.9},
-    ),
-    entry(
         "momentum_step", "w - lr*(mu*v + grad)",
-        "A momentum SGD step: move against the velocity rather than the raw gradient.",
+        "A momentum SGD step: the velocity (the previous velocity v decayed by mu, plus the new "
+        "gradient) replaces the raw gradient.",
         "Training networks faster through ravines than plain SGD.",
         "lr > 0; 0 <= mu < 1", sample={**RATE, "mu": (0.5, 0.99)},
         params={"lr": 0.01, "mu": 0.9},
