@@ -25,7 +25,8 @@ from neurogebra_grader.pipeline.reference import reference_for
 from neurogebra_grader.sandbox.bwrap import SandboxUnavailable
 from neurogebra_grader.sandbox.limits import Limits
 
-console = Console()
+# wide enough for the grade table when the output is a log rather than a terminal
+console = Console(width=None if sys.stdout.isatty() else 132)
 
 
 def _course_root(value: str | None) -> Path:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
 from sqlalchemy import text
+from sqlalchemy.exc import SAWarning
 
 TABLE = "neurogebra_grading"
 
@@ -83,7 +85,10 @@ def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionP
     """Write one submission's grades and ledger row in a single transaction."""
     gb.update_or_create_student(result.student)
     kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
-    submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+    with warnings.catch_warnings():
+        # nbgrader's own submission code trips SQLAlchemy's autoflush warnings; they are noise
+        warnings.simplefilter("ignore", SAWarning)
+        submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
     try:
         penalty_total = 0.0
         for notebook in submission.notebooks:
