@@ -45,6 +45,9 @@ except ImportError:
 
 Params = list[np.ndarray]  # [W1, b1, W2, b2, ...]; W has shape (inputs, outputs)
 
+SPIRAL_REPEATS = 151  # a project-3 epoch takes milliseconds: many samples steady the median
+MLP_REPEATS = 9
+
 
 def initial_params(sizes: list[int], dtype: type, seed: int = 0) -> Params:
     """Xavier-uniform weights and zero biases, as in the course's network."""
@@ -221,8 +224,8 @@ def rows(name: str, times: dict[str, float], target: float) -> tuple[str, list[s
 
 
 def main() -> None:
-    spiral = measure(spiral_workload(), repeats=41)
-    mlp = measure(mlp_workload(), repeats=9)
+    spiral = measure(spiral_workload(), repeats=SPIRAL_REPEATS)
+    mlp = measure(mlp_workload(), repeats=MLP_REPEATS)
     spiral_row, spiral_notes = rows("project 3 (spiral, 2→16→16→3, batch 16)", spiral, 1.5)
     mlp_row, mlp_notes = rows("MLP 784→256→10, 10,000×784 float32, batch 128", mlp, 1.3)
     torch_line = (
@@ -231,13 +234,15 @@ def main() -> None:
         else "PyTorch not installed: its column is empty."
     )
     notes = "\n".join(f"- {n}" for n in spiral_notes + mlp_notes)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     write_section(
         "tensor_engine",
         f"""## Array autograd: `Tensor` vs NumPy by hand and PyTorch (`benchmarks/tensor_engine.py`)
 
 One epoch of mini-batch SGD, identical initial weights and batch order for every engine (the
-script first checks that all three reach the same loss and weights); median CPU time of 41
-(project 3) and 9 (MLP) interleaved runs. NumPy {np.__version__}, one BLAS thread; {torch_line}
+script first checks that all three reach the same loss and weights); median CPU time of
+{SPIRAL_REPEATS} (project 3) and {MLP_REPEATS} (MLP) interleaved runs. NumPy {np.__version__},
+one BLAS thread; {torch_line}
 
 | workload | Tensor (ms) | NumPy by hand (ms) | PyTorch (ms) | Tensor / NumPy | PyTorch / Tensor |
 |---|---|---|---|---|---|
@@ -245,6 +250,9 @@ script first checks that all three reach the same loss and weights); median CPU 
 {mlp_row}
 
 {notes}
+
+Load average at the end of the run (1, 5, 15 min): {load} on {os.cpu_count()} cores; other
+jobs share the machine, so expect a few percent of noise even in CPU time.
 """,
     )
 

@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tensor_gradcheck import arrays, away_from_zero, broadcastable_pair, shapes
 
-from neurogebra.core.tensor import Tensor, concatenate, cross_entropy, log_softmax, mse, softmax
+from neurogebra.core.tensor import (
+    Tensor,
+    concatenate,
+    cross_entropy,
+    log_softmax,
+    mse,
+    softmax,
+    stack,
+)
 from neurogebra.examples.spiral import spiral_split
 
 torch = pytest.importorskip("torch")
@@ -131,6 +139,11 @@ def test_shaping_and_indexing_match_torch(case, data):
     compare(
         lambda x: concatenate([x, x * 2.0], axis=axis),
         lambda x: torch.cat([x, x * 2.0], dim=axis),
+        a,
+    )
+    compare(
+        lambda x: stack([x, x.exp()], axis=axis),
+        lambda x: torch.stack([x, x.exp()], dim=axis),
         a,
     )
 
