@@ -26,6 +26,25 @@
       });
     });
   }
+  // Search results are drawn while the reader types; render the math in their snippets too.
+  function watchSearch() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || typeof renderMathInElement !== "function") return;
+    new MutationObserver(function () {
+      list.querySelectorAll(".md-search-result__article").forEach(function (el) {
+        if (el.dataset.katexDone) return;
+        el.dataset.katexDone = "1";
+        renderMathInElement(el, {
+          throwOnError: false,
+          delimiters: [
+            { left: "\\[", right: "\\]", display: false },
+            { left: "\\(", right: "\\)", display: false },
+          ],
+        });
+      });
+    }).observe(list, { childList: true, subtree: true });
+  }
+  watchSearch();
   if (typeof document$ !== "undefined") {
     document$.subscribe(render); // Material's page-load observable (also fires on instant loads)
   } else if (document.readyState === "loading") {

@@ -127,8 +127,11 @@ def test_search_works_offline(browser_context, site_url: str) -> None:
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     count = results.count()
+    page.wait_for_timeout(500)
+    snippets = page.inner_text(".md-search-result__list")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "search.png"))
     page.close()
     assert count > 0
     assert not failed, failed
+    assert "\\(" not in snippets and "\\[" not in snippets, "raw math in search results"
