@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from neurogebra_grader.sandbox.bwrap import matplotlib_cache
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import run_notebook
 
@@ -56,7 +57,8 @@ def execute_job(job: Job) -> dict[str, Any]:
     workdir = root / "submission"
     workdir.mkdir()
     try:
-        for name, content in job.files.items():
+        files = {**matplotlib_cache(), **job.files} if job.sandbox else dict(job.files)
+        for name, content in files.items():
             target = workdir / _safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)

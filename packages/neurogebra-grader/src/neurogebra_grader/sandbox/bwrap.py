@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -98,7 +99,8 @@ def sandbox_env(workdir: Path, python: str) -> dict[str, str]:
         "HOME": "/tmp/home",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": "/tmp/matplotlib",
+        # a font cache built once by the grader is put there (see matplotlib_cache)
+        "MPLCONFIGDIR": str(workdir / ".matplotlib"),
         "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
         "IPYTHONDIR": "/tmp/ipython",
         "PYTHONHASHSEED": "0",
@@ -140,6 +142,8 @@ def sandbox_argv(
         "/proc",
         "--dev",
         "/dev",
+        "--perms",
+        "1777",  # a private /tmp the sandbox user can write to
         "--tmpfs",
         "/tmp",  # before the binds, so a workdir under /tmp is bound over it
         "--symlink",
@@ -215,3 +219,22 @@ def prepare_workdir(workdir: Path, uid: int) -> None:
         os.chown(root, uid, uid)
         for name in dirs + files:
             os.lchown(os.path.join(root, name), uid, uid)
+
+
+@functools.cache
+def matplotlib_cache(python: str = sys.executable) -> dict[str, bytes]:
+    """matplotlib's font cache, built once per grading process and copied into each sandbox.
+
+    Without it every kernel would rebuild the cache on its first ``import matplotlib.pyplot``
+    (seconds per submission). Empty when matplotlib is not installed.
+    """
+    folder = tempfile.mkdtemp(prefix="ng-mpl-")
+    env = {"MPLCONFIGDIR": folder, "PATH": os.environ.get("PATH", ""), "HOME": folder}
+    build = "import matplotlib.font_manager"
+    done = subprocess.run([python, "-c", build], env=env, capture_output=True, cwd="/")
+    files = {}
+    if done.returncode == 0:
+        for path in Path(folder).glob("fontlist*.json"):
+            files[f".matplotlib/{path.name}"] = path.read_bytes()
+    shutil.rmtree(folder, ignore_errors=True)
+    return files

@@ -140,6 +140,7 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
         iopub_timeout=5,
         kernel_name="",
         resources={"metadata": {"path": str(workdir)}},
+        shutdown_kernel="immediate",  # it is killed anyway: no graceful wait
     )
     client.output_cap = limits.output_bytes
     error = ""
