@@ -80,7 +80,51 @@ def tests_grader(session: nox.Session) -> None:
 def assignments(session: nox.Session) -> None:
     """The course: release, then autograde solution, untouched release and partial submission."""
     session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
-    session.run("pytest", "tests", *session.posargs)
+    session.run(
+        "pytest", "tests", "--ignore=tests/pipeline", "--ignore=tests/docs", *session.posargs
+    )
+
+
+# scipy: SymPy's lambdify (neurogebra's symbolic layer) imports it in the graded notebooks
+PIPELINE_DEPS = ("-e", CORE, "-e", f"{GRADER}[dask]", "matplotlib>=3.8", "scipy>=1.11")
+
+
+@nox.session(name="tests-pipeline")
+def tests_pipeline(session: nox.Session) -> None:
+    """The autograding pipeline end to end: exchange, red team, Dask cluster, kill and rerun.
+
+    Needs bubblewrap (`tools/setup.sh` installs it): every student kernel runs sandboxed.
+    """
+    session.install(*PIPELINE_DEPS, "pytest>=8")
+    session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
+
+
+# The course site's build and test tools, pinned so that the site builds the same everywhere.
+DOCS_DEPS = (
+    "mkdocs==1.6.1",  # the site generator (1.6: link and anchor validation)
+    "mkdocs-material==9.8.1",  # the theme: search, content tabs, admonitions, offline-friendly
+    "mkdocs-gen-files==0.6.1",  # writes the formula catalogue and student notebooks at build time
+    "mkdocs-jupyter==0.26.3",  # renders the student notebooks as pages
+    "mkdocstrings[python]==1.0.8",  # the API reference, from the docstrings
+    "mkdocstrings-python==2.0.11",
+    "pymdown-extensions==13.1",  # arithmatex (math for KaTeX), tabbed, superfences, details
+    "playwright==1.65.2",  # drives Debian's chromium in the browser test (no browser download)
+    "pytest>=8",
+    RUFF,  # mkdocstrings formats signatures with it
+)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The course site: KaTeX from npm, `mkdocs build --strict` (links and anchors checked),
+    then every code block, the instructor guide's practice run and headless Chromium."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    session.install("-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]", *DOCS_DEPS)
+    install_torch_if_local(session)
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # silence a banner that a plugin prints
+    session.env["DISABLE_MKDOCS_2_WARNING"] = "true"
+    session.run("mkdocs", "build", "--strict")
+    session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
 
 
 @nox.session
@@ -93,15 +137,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
-    """The main job: train the course's spiral network of Value neurons and print its accuracy."""
-    session.install("-e", CORE)
-    session.run("python", "-m", "neurogebra.examples.spiral", *session.posargs)
+    """The main job: release the course, autograde a sample class (sandboxed), report, feedback."""
+    session.install(*PIPELINE_DEPS)
+    session.run("neurogebra-grader", "demo", *session.posargs)
 
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks against their named baselines; results go to benchmarks/RESULTS.md."""
-    session.install("-e", CORE, "-e", MODELS, "micrograd==0.1.0")
+    session.install(*PIPELINE_DEPS, "-e", MODELS, "micrograd==0.1.0")
     install_torch_if_local(session)
     scripts = session.posargs or sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "benchmarks").glob("[!_]*.py")

@@ -5,10 +5,15 @@
 set -euo pipefail
 
 # graphviz: the `dot` program that renders draw_graph() pictures.
-SYSTEM_PACKAGES=(graphviz)
+# bubblewrap: the `bwrap` sandbox neurogebra-grader runs every student notebook in (no network,
+#   only the submission's folder writable); without it autograde refuses to run.
+# chromium: the headless browser the course site's test opens pages in (nox -s docs).
+SYSTEM_PACKAGES=(graphviz bubblewrap chromium)
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 
 if ((${#need[@]})); then
   if command -v apt-get >/dev/null 2>&1; then

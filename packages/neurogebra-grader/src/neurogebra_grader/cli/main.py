@@ -1,0 +1,238 @@
+"""``neurogebra-grader``: release, collect, autograde, feedback, export, report, demo.
+
+Example (from a shell, in the folder holding the course)::
+
+    neurogebra-grader release autograd
+    neurogebra-grader collect autograd
+    neurogebra-grader autograde autograd --workers 2
+    neurogebra-grader report autograd
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from neurogebra_grader.pipeline import nbgrader_steps, summary
+from neurogebra_grader.pipeline.autograde import autograde
+from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.reference import reference_for
+from neurogebra_grader.sandbox.bwrap import SandboxUnavailable
+from neurogebra_grader.sandbox.limits import Limits
+
+# wide enough for the grade table when the output is a log rather than a terminal
+console = Console(width=None if sys.stdout.isatty() else 132)
+
+
+def _course_root(value: str | None) -> Path:
+    if value:
+        return Path(value)
+    here = Path.cwd()
+    return here if (here / "nbgrader_config.py").exists() else here / "course"
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    return Limits(
+        memory_mb=args.memory_mb,
+        processes=args.processes,
+        cpu_seconds=args.cpu_seconds,
+        cell_seconds=args.cell_timeout,
+        wall_seconds=args.timeout,
+        output_bytes=args.output_bytes,
+    )
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    d = Limits()
+    parser.add_argument(
+        "--cell-timeout", type=float, default=d.cell_seconds, help="seconds per cell"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=d.wall_seconds, help="seconds per notebook"
+    )
+    parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap per kernel")
+    parser.add_argument("--processes", type=int, default=d.processes, help="process/thread cap")
+    parser.add_argument("--cpu-seconds", type=int, default=d.cpu_seconds, help="CPU time cap")
+    parser.add_argument("--output-bytes", type=int, default=d.output_bytes, help="output cap")
+    parser.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="run student code WITHOUT bubblewrap (only for code you trust)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="neurogebra-grader", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--course",
+        help="the course folder (default: . if it has nbgrader_config.py, else ./course)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", help="generate and release assignments to the exchange")
+    p.add_argument("assignments", nargs="*", help="default: every assignment in source/")
+    _add_limits(p)
+    p = sub.add_parser("collect", help="collect submissions from the exchange")
+    p.add_argument("assignment")
+    p = sub.add_parser("autograde", help="grade submissions in sandboxes")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: cores)")
+    p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    _add_limits(p)
+    p = sub.add_parser("feedback", help="write feedback HTML (no hidden tests) and release it")
+    p.add_argument("assignment")
+    p.add_argument("--no-release", action="store_true", help="only write the HTML")
+    p = sub.add_parser("export", help="grades, lateness and flags as CSV")
+    p.add_argument("assignment", nargs="?")
+    p.add_argument("--output", "-o", help="file to write (default: print)")
+    p = sub.add_parser("report", help="per-student and per-question tables")
+    p.add_argument("assignment", nargs="?")
+    p = sub.add_parser("demo", help="the whole course pipeline on bundled sample submissions")
+    p.add_argument("--workdir", help="where to build the demo course (default: a temp folder)")
+    p.add_argument("--workers", type=int, default=None)
+    _add_limits(p)
+    return parser
+
+
+def cmd_release(args: argparse.Namespace) -> None:
+    course = Course.load(_course_root(args.course))
+    for assignment in args.assignments or course.assignments():
+        with console.status(f"releasing {assignment}"):
+            nbgrader_steps.release(course, assignment)
+            for notebook in course.notebooks(assignment):
+                reference_for(
+                    course, assignment, notebook, limits_from(args), sandbox=not args.unsandboxed
+                )
+        console.print(f"[green]released[/] {assignment} (solution checked against every test)")
+
+
+def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: object) -> list:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        names = assignment if isinstance(assignment, str) else ", ".join(assignment)
+        task = bar.add_task(f"grading {names}", total=None)
+
+        def progress(kind: str, data: object) -> None:
+            if kind == "start":
+                bar.update(task, total=data)
+            elif kind == "graded":
+                bar.advance(task)
+                bar.console.print(
+                    f"  {data.assignment}/{data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
+                    + (" [yellow]flagged[/]" if data.flags else "")  # type: ignore[attr-defined]
+                    + (" [red]errors[/]" if data.errors else "")
+                )  # type: ignore[attr-defined]
+            elif kind == "skipped":
+                bar.console.print(f"  {data}: already graded, skipped")
+
+        return autograde(course, assignment, progress=progress, **kwargs)  # type: ignore[arg-type]
+
+
+def cmd_autograde(args: argparse.Namespace) -> None:
+    course = Course.load(_course_root(args.course))
+    if args.unsandboxed:
+        console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
+    grade_with_progress(
+        course,
+        args.assignment,
+        students=args.student,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        sandbox=not args.unsandboxed,
+        limits=limits_from(args),
+        force=args.force,
+    )
+    show_report(course, args.assignment)
+
+
+def show_report(course: Course, assignment: str | None) -> None:
+    rows = summary.student_rows(course, assignment)
+    console.print(summary_table := _students(rows))
+    del summary_table
+    for name in [assignment] if assignment else sorted({r["assignment"] for r in rows}):
+        console.print(_questions(summary.question_rows(course, name), name))
+
+
+def _students(rows: list) -> object:
+    from neurogebra_grader.cli.tables import students_table
+
+    return students_table(rows)
+
+
+def _questions(rows: list, assignment: str) -> object:
+    from neurogebra_grader.cli.tables import questions_table
+
+    return questions_table(rows, f"Questions of {assignment}")
+
+
+def cmd_feedback(args: argparse.Namespace) -> None:
+    course = Course.load(_course_root(args.course))
+    released = nbgrader_steps.feedback(course, args.assignment, release=not args.no_release)
+    folder = Path(course.coursedir.root) / course.coursedir.feedback_directory
+    console.print(f"[green]feedback written[/] under {folder}")
+    if released:
+        console.print(f"released to the exchange for: {', '.join(released)}")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    course = Course.load(_course_root(args.course))
+    text = summary.export_csv(course, args.assignment)
+    if args.output:
+        Path(args.output).write_text(text)
+        console.print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    show_report(Course.load(_course_root(args.course)), args.assignment)
+
+
+def cmd_collect(args: argparse.Namespace) -> None:
+    course = Course.load(_course_root(args.course))
+    nbgrader_steps.collect(course, args.assignment)
+    console.print(
+        f"collected {args.assignment}: {course.students_with_submissions(args.assignment)}"
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from neurogebra_grader.cli.demo import run_demo
+
+    run_demo(args, console)
+
+
+COMMANDS = {
+    "release": cmd_release,
+    "collect": cmd_collect,
+    "autograde": cmd_autograde,
+    "feedback": cmd_feedback,
+    "export": cmd_export,
+    "report": cmd_report,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except (CourseError, SandboxUnavailable, nbgrader_steps.StepFailed, ImportError) as error:
+        console.print(f"[bold red]error:[/] {error}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(os.sys.argv[1:]))

@@ -1,0 +1,90 @@
+"""The kernel side of a graded check: turn its arguments into plain data and publish them.
+
+Test cells are rewritten (see :mod:`neurogebra_grader.pipeline.rewrite`) so that a call such
+as ``check_close(mse(y, p), 2.5)`` becomes ``_ng_observe(3, "check_close", {"got": mse(y, p)})``
+in the student's kernel. :func:`observe` publishes the plain data as a display message of its
+own MIME type; the trusted grader takes it out of the outputs and judges it. Nothing here
+decides a grade: a student who patches this module can only report their own answers.
+
+Example:
+    >>> probe("array", [1, 2.5], {}, "check_close")
+    {'__ndarray__': [1.0, 2.5], 'shape': [2]}
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
+
+
+def _check(name: str) -> Any:
+    import neurogebra_grader.checks as checks
+
+    return getattr(checks, name)
+
+
+def _default(check: str, name: str) -> Any:
+    return inspect.signature(_check(check)).parameters[name].default
+
+
+def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
+    """Plain data for one argument of ``check`` (see probes.py for the kinds)."""
+    from neurogebra_grader.pipeline.plaindata import encode, encode_array
+    from neurogebra_grader.plain import NotPlain, to_array
+
+    try:
+        if kind == "array":
+            return encode_array(to_array(value))
+        if kind == "exact":
+            from neurogebra_grader.checks.numbers import _plain_exact
+
+            plain = _plain_exact(value)
+            if plain is None:
+                return {"not_plain": f"a {type(value).__name__}"}
+            return encode(plain)
+        if kind == "value":
+            return encode(value)
+        if kind == "isinstance":
+            return {
+                "isinstance": bool(isinstance(value, args["expected"])),
+                "type": type(value).__name__,
+            }
+        if kind == "engine":
+            from neurogebra_grader.checks.engine import battery, run_program
+
+            def setting(name: str) -> Any:
+                return args[name] if name in args else _default(check, name)
+
+            programs = battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
+            return encode([run_program(value, program) for program in programs])
+        if kind == "axes":
+            from neurogebra_grader.checks.plots import describe_axes
+
+            if not hasattr(value, "get_lines"):
+                return {"not_plain": f"a {type(value).__name__}, not a matplotlib Axes"}
+            return encode(describe_axes(value))
+        if kind == "gradient":
+            from neurogebra_grader.checks.gradients import central_differences
+
+            h = args["h"] if "h" in args else _default(check, "h")
+            return encode_array(central_differences(value, args["at"], h=h))
+    except NotPlain as error:
+        return {"not_plain": str(error)}
+    except Exception as error:  # the student's object failed while being read
+        return {"error": f"{type(error).__name__}: {error}"[:300]}
+    raise ValueError(f"unknown probe kind {kind!r}")
+
+
+def observe(site: int, check: str, args: dict[str, Any], kinds: dict[str, str]) -> None:
+    """Publish the plain data of one check call (``site`` numbers the call in its cell)."""
+    from IPython.display import publish_display_data
+
+    data = {
+        name: probe(kinds[name], value, args, check)
+        for name, value in args.items()
+        if kinds[name] != "none"
+    }
+    payload = {"site": site, "check": check, "data": data}
+    publish_display_data({OBSERVATION_MIME: payload, "text/plain": f"[{check} observed]"})

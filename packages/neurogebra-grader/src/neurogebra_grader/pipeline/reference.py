@@ -1,0 +1,97 @@
+"""Reference observations: what the instructor's solution reports for every check call.
+
+They are computed once per source notebook (in the sandbox, like any run), validated (the
+solution must pass every test under the trusted judges) and cached in the course's
+``.neurogebra/`` folder, keyed by the source notebook's hash. They never enter a student's
+sandbox: the judges compare against them in the grader's own process.
+
+Example:
+    >>> reference_for(course, "autograd", "autograd", Limits())  # doctest: +SKIP
+    {'test-add': [{'site': 0, 'check': 'check_close', 'data': {...}}], ...}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from neurogebra_grader.pipeline.assemble import assemble
+from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.job import Job, execute_job
+from neurogebra_grader.pipeline.verdict import judge_plan
+from neurogebra_grader.sandbox.limits import Limits
+from neurogebra_grader.sandbox.runner import NotebookRun
+
+_PIPELINE_DIR = Path(__file__).parent
+
+
+def _key(source: bytes) -> str:
+    digest = hashlib.sha256(source)
+    for name in ("probes.py", "observer.py", "rewrite.py"):
+        digest.update((_PIPELINE_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def assignment_files(folder: Path) -> dict[str, bytes]:
+    """The non-notebook files of an assignment folder (data files), by relative name."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if (
+            path.is_file()
+            and path.suffix != ".ipynb"
+            and not any(part.startswith(".") for part in relative.parts)
+        ):
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+def load_notebooks(course: Course, assignment: str, notebook: str) -> tuple[Any, Any]:
+    """(source, release) notebooks; a clear error when the release is missing."""
+    source = course.path("source", ".", assignment) / f"{notebook}.ipynb"
+    release = course.path("release", ".", assignment) / f"{notebook}.ipynb"
+    if not release.exists():
+        raise CourseError(
+            f"{assignment} has not been released ({release} is missing): "
+            f"run `neurogebra-grader release {assignment}` first"
+        )
+    return nbformat.read(source, as_version=4), nbformat.read(release, as_version=4)
+
+
+def reference_for(
+    course: Course, assignment: str, notebook: str, limits: Limits, *, sandbox: bool = True
+) -> dict[str, list[Any]]:
+    """The reference observations for one notebook (from the cache when still valid)."""
+    source_path = course.path("source", ".", assignment) / f"{notebook}.ipynb"
+    key = _key(source_path.read_bytes())
+    cache = course.state_dir() / "reference" / assignment / f"{notebook}.json"
+    if cache.exists():
+        stored = json.loads(cache.read_text())
+        if stored.get("key") == key:
+            return stored["observations"]
+    source, release = load_notebooks(course, assignment, notebook)
+    plan = assemble(source, source, release, role="reference")
+    files = assignment_files(source_path.parent)
+    result = execute_job(
+        Job(f"{assignment}/reference/{notebook}", plan.notebook, files, limits, sandbox)
+    )
+    run = NotebookRun.from_dict(result["run"])
+    observations = {
+        cell.grade_id: run.cells[cell.index].observations
+        for cell in plan.graded
+        if cell.kind == "test"
+    }
+    for verdict in judge_plan(plan, run, observations):
+        if verdict.score is not None and not verdict.passed:
+            raise CourseError(
+                f"the instructor's solution of {assignment}/{notebook} fails {verdict.grade_id}: "
+                f"{verdict.message}{' (' + run.error + ')' if run.error else ''}; "
+                "fix the source notebook, then release again"
+            )
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"key": key, "observations": observations}))
+    return observations

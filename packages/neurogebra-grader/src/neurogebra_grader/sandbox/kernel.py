@@ -1,0 +1,71 @@
+"""A Jupyter kernel manager whose kernel starts inside the sandbox, from its first cell on.
+
+jupyter_client builds the kernel's command from a kernel spec's ``argv``; this manager's spec
+puts bubblewrap in front of ``python -m ipykernel_launcher``. The kernel talks to us over
+``ipc`` sockets in the submission folder, because with the network unshared TCP loopback
+inside the sandbox is not ours.
+
+Example:
+    >>> import tempfile
+    >>> km = sandboxed_kernel_manager(Path(tempfile.mkdtemp()), Limits(), sandbox=False)
+    >>> km.transport
+    'ipc'
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from neurogebra_grader.sandbox.bwrap import prepare_workdir, sandbox_argv, sandbox_uid
+from neurogebra_grader.sandbox.limits import Limits
+
+
+def kernel_argv(python: str = sys.executable) -> list[str]:
+    return [
+        python,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+        "--HistoryManager.enabled=False",
+    ]
+
+
+def sandboxed_kernel_manager(
+    workdir: Path, limits: Limits, *, sandbox: bool = True, python: str = sys.executable
+) -> AsyncKernelManager:
+    """A kernel manager (not started) for a kernel confined to ``workdir``.
+
+    With ``sandbox=False`` the kernel runs as the grader's own user (the instructor's explicit
+    choice on machines without bubblewrap), still with ipc sockets and the resource caps.
+    """
+    km = AsyncKernelManager(
+        transport="ipc",
+        ip=str(workdir / ".kernel-ipc"),
+        connection_file=str(workdir / ".kernel.json"),
+        shutdown_wait_time=1.0,
+    )
+    if sandbox:
+        uid = sandbox_uid()
+        argv = sandbox_argv(workdir, limits, uid=uid, python=python) + kernel_argv(python)
+    else:
+        uid = None
+        argv = [
+            shutil.which("prlimit") or "/usr/bin/prlimit",
+            f"--as={limits.memory_bytes}",
+            f"--cpu={limits.cpu_seconds}",
+            "--",
+        ]
+        argv += kernel_argv(python)
+    km._kernel_spec = KernelSpec(argv=argv, language="python", display_name="Python (sandboxed)")
+    km.write_connection_file()
+    if uid is not None:
+        prepare_workdir(workdir, uid)
+    os.chmod(km.connection_file, 0o600)
+    return km

@@ -1,0 +1,27 @@
+"""Where bubblewrap is missing, autograde refuses, says how to install it, and runs only when
+the instructor explicitly asks for --unsandboxed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import toycourse as tc
+from conftest import fresh_course, good
+
+
+def test_autograde_refuses_without_bubblewrap_unless_told(released, tmp_path):
+    course = fresh_course(tmp_path, released)
+    tc.place_submission(course, "alice", good(course))
+    # a PATH with this Python's tools but no bwrap on it
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    refused = tc.grader("autograde", "toy", course=course, env=env, check=False)
+    assert refused.returncode == 2
+    assert "apt-get install bubblewrap" in refused.stdout
+    assert "--unsandboxed" in refused.stdout
+    assert not (course / "autograded").exists()
+
+    done = tc.grader("autograde", "toy", "--unsandboxed", course=course, env=env)
+    assert "WITHOUT a sandbox" in done.stdout
+    assert "alice: 40 / 40" in done.stdout
