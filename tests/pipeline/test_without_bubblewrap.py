@@ -18,10 +18,12 @@ def test_autograde_refuses_without_bubblewrap_unless_told(released, tmp_path):
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))
     refused = tc.grader("autograde", "toy", course=course, env=env, check=False)
     assert refused.returncode == 2
-    assert "apt-get install bubblewrap" in refused.stdout
-    assert "--unsandboxed" in refused.stdout
+    message = " ".join(refused.stdout.split())  # the console wraps long lines
+    assert "apt-get install bubblewrap" in message
+    assert "--unsandboxed" in message
     assert not (course / "autograded").exists()
 
     done = tc.grader("autograde", "toy", "--unsandboxed", course=course, env=env)
-    assert "WITHOUT a sandbox" in done.stdout
-    assert "alice: 40 / 40" in done.stdout
+    output = " ".join(done.stdout.split())
+    assert "WITHOUT a sandbox" in output
+    assert "alice: 40 / 40" in output
