@@ -318,7 +318,7 @@ def test_matmul_mismatch_names_both_shapes_and_the_axes():
 
 def test_linear_errors_name_the_shapes_and_the_fix():
     x = Tensor(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"linear: input of shape \(4, 3\) and weight of shape \(2, 5\)"):
+    with pytest.raises(ValueError, match=r"linear: input of shape \(4, 3\) and weight .*\(2, 5\)"):
         linear(x, np.ones((2, 5)))
     with pytest.raises(ValueError, match=r"linear: the weight must be a matrix.*\(3,\)"):
         linear(x, np.ones(3))
