@@ -33,7 +33,7 @@ from itertools import pairwise  # noqa: E402
 import numpy as np  # noqa: E402
 from _report import median_seconds, write_section  # noqa: E402
 
-from neurogebra.core.tensor import Tensor, cross_entropy  # noqa: E402
+from neurogebra.core.tensor import Tensor, cross_entropy, linear  # noqa: E402
 from neurogebra.examples.spiral import spiral_split  # noqa: E402
 
 try:  # PyTorch is only a yardstick: the comparison is left out where it isn't installed
@@ -74,7 +74,7 @@ def tensor_epoch(init: Params, X: np.ndarray, y: np.ndarray, batch_size: int, lr
     for idx in batches(len(X), batch_size):
         h = Tensor(X[idx])
         for i, (w, b) in enumerate(layers):
-            h = h @ w + b
+            h = linear(h, w, b)  # x @ w + b as one node, as a Dense layer computes it
             if i < len(layers) - 1:
                 h = h.relu()
         targets = y[idx]

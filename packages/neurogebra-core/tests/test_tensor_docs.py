@@ -14,6 +14,7 @@ MODULES = [
     "neurogebra.core.tensor.reductions",
     "neurogebra.core.tensor.shaping",
     "neurogebra.core.tensor.nn_functions",
+    "neurogebra.core.tensor.linear",
     "neurogebra.core.tensor.grad_mode",
     "neurogebra.core.autograd.graph",
 ]

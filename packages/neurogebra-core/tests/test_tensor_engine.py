@@ -19,6 +19,7 @@ from neurogebra.core.tensor import (
     cross_entropy,
     enable_grad,
     is_grad_enabled,
+    linear,
     mse,
     no_grad,
     softmax,
@@ -313,6 +314,27 @@ def test_matmul_mismatch_names_both_shapes_and_the_axes():
         Tensor(2.0) @ Tensor(np.ones(2))
     with pytest.raises(ValueError, match="batch axes"):
         Tensor(np.ones((2, 1, 3))) @ Tensor(np.ones((3, 3, 1)))
+
+
+def test_linear_errors_name_the_shapes_and_the_fix():
+    x = Tensor(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"linear: input of shape \(4, 3\) and weight .*\(2, 5\)"):
+        linear(x, np.ones((2, 5)))
+    with pytest.raises(ValueError, match=r"linear: the weight must be a matrix.*\(3,\)"):
+        linear(x, np.ones(3))
+    with pytest.raises(ValueError, match=r"linear: bias has shape \(4,\).*needs shape \(5,\)"):
+        linear(x, np.ones((3, 5)), np.ones(4))
+
+
+def test_linear_records_one_node_and_keeps_dtypes():
+    w = Tensor(np.ones((3, 2), np.float32), requires_grad=True)
+    b = Tensor(np.zeros(2, np.float32), requires_grad=True)
+    y = linear(np.ones((4, 3), np.float32), w, b)
+    assert y.op == "linear" and y.children[1:] == (w, b) and y.dtype == np.float32
+    assert linear(np.ones((4, 3)), w, b).dtype == np.float64  # promoted, as x @ w + b is
+    with no_grad():
+        assert not linear(np.ones((4, 3)), w, b).requires_grad
+    assert not linear(np.ones((4, 3)), np.ones((3, 2)), np.ones(2)).requires_grad
 
 
 def test_other_errors_name_the_problem():

@@ -19,6 +19,7 @@ from neurogebra.core.tensor import (
     Tensor,
     concatenate,
     cross_entropy,
+    linear,
     log_softmax,
     mse,
     softmax,
@@ -120,6 +121,40 @@ def test_matmul_with_a_constant_side(operands):
     a, b = operands
     check_gradients(lambda x: x @ b, a)
     check_gradients(lambda y: a @ y, b)
+
+
+@st.composite
+def linear_operands(draw):
+    """x of shape (..., k) (1-d, a batch, or batched batches), weight (k, m), bias (m,)."""
+    k, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    lead = draw(st.sampled_from([(), (draw(st.integers(1, 4)),), (2, draw(st.integers(1, 3)))]))
+    return draw(arrays((*lead, k))), draw(arrays((k, m))), draw(arrays((m,)))
+
+
+@FAST
+@given(linear_operands())
+def test_linear(operands):
+    x, w, b = operands
+    check_gradients(linear, x, w, b)
+    check_gradients(lambda x, w: linear(x, w), x, w)  # without a bias
+    check_gradients(lambda w, b: linear(x, w, b), w, b)  # a constant input, as for layer 1
+    check_gradients(lambda x: linear(x, w, b), x)  # constant weights
+
+
+@FAST
+@given(linear_operands())
+def test_linear_equals_matmul_plus_bias(operands):
+    x, w, b = operands
+    tensors = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    copies = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    fused = linear(*tensors)
+    unfused = copies[0] @ copies[1] + copies[2]
+    np.testing.assert_allclose(fused.numpy(), unfused.numpy(), rtol=1e-12, atol=1e-12)
+    upstream = np.random.default_rng(0).normal(size=fused.shape)
+    fused.backward(upstream)
+    unfused.backward(upstream)
+    for t, c in zip(tensors, copies, strict=True):
+        np.testing.assert_allclose(t.grad, c.grad, rtol=1e-12, atol=1e-12)
 
 
 # ---- reductions ----
@@ -337,3 +372,8 @@ def test_two_layer_network(seed):
         return cross_entropy((Tensor(x) @ w1 + b1).relu() @ w2 + b2, labels)
 
     check_gradients(network, w1, b1, w2, b2)
+
+    def fused_network(w1, b1, w2, b2):
+        return cross_entropy(linear(linear(x, w1, b1).relu(), w2, b2), labels)
+
+    check_gradients(fused_network, w1, b1, w2, b2)

@@ -14,6 +14,7 @@ from neurogebra.core.tensor import (
     Tensor,
     concatenate,
     cross_entropy,
+    linear,
     log_softmax,
     mse,
     softmax,
@@ -85,6 +86,17 @@ def test_matmul_matches_torch(batch, n, k, m):
         compare(
             lambda x, y: x @ y, lambda x, y: x @ y, rng.normal(size=left), rng.normal(size=right)
         )
+
+
+@SETTINGS
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.integers(1, 3))
+def test_linear_matches_torch(batch, n, k, m):
+    rng = np.random.default_rng(batch * 100 + n * 10 + k)
+    # PyTorch stores the weight as (outputs, inputs), ours as (inputs, outputs): hence w.T
+    for x_shape in [(n, k), (batch, n, k), (k,)]:
+        x, w, b = rng.normal(size=x_shape), rng.normal(size=(k, m)), rng.normal(size=m)
+        compare(linear, lambda x, w, b: F.linear(x, w.T, b), x, w, b)
+        compare(linear, lambda x, w: F.linear(x, w.T), x, w)
 
 
 @st.composite

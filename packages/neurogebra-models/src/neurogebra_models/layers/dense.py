@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogebra.core.tensor import Tensor
+from neurogebra.core.tensor import Tensor, linear
 from neurogebra_models.activations import Activation, get_activation
 from neurogebra_models.initializers import check_initializer, default_initializer, initialize
 from neurogebra_models.layers.base import Layer
@@ -73,11 +73,15 @@ class Dense(Layer):
         self.bias = Tensor(np.zeros(self.units), requires_grad=True, label="b")
 
     def pre_activation(self, x: Tensor) -> Tensor:
-        """``x @ W + b``: the weighted sums before the activation (an output layer's logits)."""
-        return x @ self.weight + self.bias
+        """``x @ W + b``: the weighted sums before the activation (an output layer's logits).
+
+        Computed by ``linear``, which records one graph node instead of two (same values and
+        gradients, less bookkeeping per training step).
+        """
+        return linear(x, self.weight, self.bias)
 
     def forward(self, x: Tensor, training: bool = False) -> Tensor:
-        return self.activation(x @ self.weight + self.bias)
+        return self.activation(self.pre_activation(x))
 
     def parameters(self) -> list[Tensor]:
         return [] if self.weight is None else [self.weight, self.bias]

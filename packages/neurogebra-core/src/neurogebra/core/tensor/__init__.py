@@ -14,6 +14,7 @@ Example:
 """
 
 from neurogebra.core.tensor.grad_mode import enable_grad, is_grad_enabled, no_grad
+from neurogebra.core.tensor.linear import linear
 from neurogebra.core.tensor.nn_functions import cross_entropy, log_softmax, mse, softmax
 from neurogebra.core.tensor.shaping import concatenate, stack
 from neurogebra.core.tensor.tensor import Tensor, unbroadcast
@@ -24,6 +25,7 @@ __all__ = [
     "cross_entropy",
     "enable_grad",
     "is_grad_enabled",
+    "linear",
     "log_softmax",
     "mse",
     "no_grad",
