@@ -26,8 +26,6 @@ import numbers
 import sys
 from collections.abc import Iterable
 
-from neurogebra.core.autograd.graph import topological_order
-
 __all__ = ["Value"]
 
 # exp(x) overflows a float beyond this input (about 709.78).
@@ -189,11 +187,9 @@ class Value:
         recomputed on every call, so calling ``backward`` twice on one graph adds the leaf
         gradients twice, exactly as PyTorch does. Iterative: graphs of any depth work.
         """
-        order = topological_order(self)
-        for node in order:
-            if node._prev:
-                node.grad = 0.0
-        self.grad += _to_float(gradient, "Value.backward")
+        seed = _to_float(gradient, "Value.backward")
+        order = _computed_nodes(self)  # grads of computed nodes are reset to 0 on the way
+        self.grad += seed
         for node in reversed(order):
             g = node.grad
             if not g:
@@ -205,7 +201,7 @@ class Value:
                 b.grad += node._local1 * g
             elif len(prev) == 1:
                 prev[0].grad += node._local0 * g
-            else:  # a leaf (nothing to do), or a Value.sum node: every local derivative is 1
+            else:  # a Value.sum node: every local derivative is 1
                 for child in prev:
                     child.grad += g
 
@@ -260,6 +256,36 @@ class Value:
 
 
 # ---- helpers shared by the ops above ----
+
+
+def _computed_nodes(root: Value) -> list[Value]:
+    """The computed (non-leaf) Values ``root`` depends on, inputs first, grads reset to 0.
+
+    The same iterative depth-first walk as ``graph.topological_order``, specialised for
+    backward: leaves are skipped (they only receive gradients, they pass none on), and each
+    computed node's stale grad is cleared as it is met, so no second pass is needed.
+    """
+    order: list[Value] = []
+    if not root._prev:
+        return order
+    expanded: set[Value] = set()
+    stack: list[Value | None] = [root]
+    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())  # type: ignore[arg-type]
+            continue
+        if node in expanded:
+            continue
+        expand(node)
+        node.grad = 0.0
+        push(node)
+        push(None)
+        for child in node._prev:
+            if child._prev and child not in expanded:
+                push(child)
+    return order
 
 
 def _data_of(other: Value | float) -> float:
