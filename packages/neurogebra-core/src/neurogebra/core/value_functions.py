@@ -36,7 +36,7 @@ def _lift(name: str, f: Callable[[float], float], slope: Callable[[float], float
 
     def apply(x: Number) -> Number:
         if isinstance(x, Value):
-            return Value(f(x.data), (x,), name, slope(x.data))
+            return Value(f(x.data), x, None, name, slope(x.data))
         return f(float(x))
 
     apply.__name__ = name
