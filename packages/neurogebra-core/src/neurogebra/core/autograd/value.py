@@ -311,24 +311,6 @@ def _computed_nodes(root: Value) -> list[Value]:
                 if extra._a is not None and extra not in expanded:
                     push(extra)
     return order
-    expanded: set[Value] = set()
-    stack: list[Value | None] = [root]
-    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
-    while stack:
-        node = pop()
-        if node is None:
-            emit(pop())  # type: ignore[arg-type]
-            continue
-        if node in expanded:
-            continue
-        expand(node)
-        node.grad = 0.0
-        push(node)
-        push(None)
-        for child in node._prev:
-            if child._prev and child not in expanded:
-                push(child)
-    return order
 
 
 def _data_of(other: Value | float) -> float:
