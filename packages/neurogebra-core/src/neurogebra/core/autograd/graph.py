@@ -55,3 +55,30 @@ def topological_order(root: N) -> list[N]:
                     expand(child)
                     emit(child)
     return order
+
+
+def computed_nodes_in_order(root: N) -> list[N]:
+    """Like :func:`topological_order`, but only the computed nodes (those with inputs).
+
+    Leaves are never visited: a backward pass only adds into them (as the inputs of computed
+    nodes), so they need no place in the order, and a network's many parameters cost no set
+    or list work.
+    """
+    order: list[N] = []
+    expanded: set[N] = set()
+    stack: list[N | None] = [root]
+    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())  # type: ignore[arg-type]
+            continue
+        if node in expanded:
+            continue
+        expand(node)
+        push(node)
+        push(None)  # marks "every input of the node below has been ordered"
+        for child in node._prev:
+            if child._prev and child not in expanded:
+                push(child)
+    return order

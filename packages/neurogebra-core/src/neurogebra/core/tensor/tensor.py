@@ -9,7 +9,7 @@ same shape: compute the result with NumPy, and, if an input wants a gradient, re
 - the arrays that function needs (``_saved``), e.g. both factors of a product.
 
 :meth:`Tensor.backward` walks the graph from the output back to the inputs (in the order of an
-iterative walk like :func:`~neurogebra.core.autograd.graph.topological_order`, over computed
+iterative walk :func:`~neurogebra.core.autograd.graph.computed_nodes_in_order`, over computed
 nodes only) and calls
 ``backward_function(grad_of_result, *saved)`` at every node, adding what it returns into the
 inputs' ``.grad``. The backward functions are not closures over the result, so a node never
@@ -33,6 +33,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
+from neurogebra.core.autograd.graph import computed_nodes_in_order
 from neurogebra.core.tensor import gradients as grads
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
 from neurogebra.core.tensor.gradients import add_backward as _add_backward
@@ -200,7 +201,7 @@ class Tensor:
                 "outside no_grad())"
             )
         seed = _seed_gradient(self, gradient)
-        order = _computed_nodes_in_order(self)
+        order = computed_nodes_in_order(self)
         for node in order:
             if node._prev:
                 node.grad = None
@@ -565,34 +566,6 @@ def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
             f"{data.shape}; they must match"
         )
     return seed
-
-
-def _computed_nodes_in_order(root: Tensor) -> list[Tensor]:
-    """The computed (non-leaf) Tensors ``root`` depends on, inputs first, and ``root`` itself.
-
-    The same iterative depth-first walk as
-    :func:`~neurogebra.core.autograd.graph.topological_order`, except that leaves are never
-    visited: the backward pass only adds into them (as the parents of computed nodes), so they
-    need no place in the order, and a network's many parameters cost no set or list work.
-    """
-    order: list[Tensor] = []
-    expanded: set[Tensor] = set()
-    stack: list[Tensor | None] = [root]
-    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
-    while stack:
-        node = pop()
-        if node is None:
-            emit(pop())  # type: ignore[arg-type]
-            continue
-        if node in expanded:
-            continue
-        expand(node)
-        push(node)
-        push(None)  # marks "every input of the node below has been ordered"
-        for child in node._prev:
-            if child._prev and child not in expanded:
-                push(child)
-    return order
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Any, source: Any) -> None:
