@@ -70,9 +70,10 @@ def batches(n: int, batch_size: int) -> list[np.ndarray]:
 def tensor_epoch(init: Params, X: np.ndarray, y: np.ndarray, batch_size: int, lr: float):
     params = [Tensor(p, requires_grad=True) for p in init]
     layers = list(zip(params[::2], params[1::2], strict=True))
+    inputs = Tensor(X)  # the data set as one Tensor, indexed per batch (as PyTorch's below)
     total_loss, correct = 0.0, 0
     for idx in batches(len(X), batch_size):
-        h = Tensor(X[idx])
+        h = inputs[idx]
         for i, (w, b) in enumerate(layers):
             h = linear(h, w, b)  # x @ w + b as one node, as a Dense layer computes it
             if i < len(layers) - 1:

@@ -50,9 +50,12 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     x = x if type(x) is Tensor else Tensor(x)
     weight = weight if type(weight) is Tensor else Tensor(weight)
     xd, wd = x.data, weight.data
-    if wd.ndim != 2 or xd.ndim == 0 or xd.shape[-1] != wd.shape[0]:
+    if wd.ndim != 2:  # a 1-d weight would make `@` a dot product: not a layer
         raise _shape_error(xd.shape, wd.shape)
-    data = xd @ wd
+    try:
+        data = xd @ wd
+    except ValueError:  # NumPy's own check of the shapes, explained in our words
+        raise _shape_error(xd.shape, wd.shape) from None
     if bias is None:
         need_x, need_w = x.requires_grad, weight.requires_grad
         if (need_x or need_w) and GRAD_MODE.enabled:

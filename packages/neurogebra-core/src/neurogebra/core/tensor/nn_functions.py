@@ -106,24 +106,25 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
                 "pass target.detach()"
             )
         target = target.data
-    else:
+    elif type(target) is not np.ndarray:
         target = np.asarray(target)
     z = logits.data
+    if z.ndim == 2:
+        if target.ndim == 1 and len(target) == len(z):  # class labels: the common case
+            return _cross_entropy_labels(logits, target, reduction)
+        if target.shape == z.shape:
+            return _cross_entropy_probabilities(logits, target, reduction)
+        raise ValueError(
+            f"cross_entropy: logits of shape {z.shape} need class labels of shape "
+            f"{z.shape[:1]} or one-hot targets of shape {z.shape}, got a target of shape "
+            f"{target.shape}"
+        )
     if z.ndim == 1:  # one sample: treat it as a batch of one
         one_target = target.reshape(1) if target.ndim == 0 else target.reshape(1, -1)
         return cross_entropy(logits.reshape(1, -1), one_target, reduction)
-    if z.ndim != 2:
-        raise ValueError(
-            f"cross_entropy: logits must have shape (batch, classes), got {z.shape}; "
-            "reshape them first, e.g. logits.reshape(-1, n_classes)"
-        )
-    if target.shape == z.shape:
-        return _cross_entropy_probabilities(logits, target, reduction)
-    if target.shape == z.shape[:1]:
-        return _cross_entropy_labels(logits, target, reduction)
     raise ValueError(
-        f"cross_entropy: logits of shape {z.shape} need class labels of shape {z.shape[:1]} "
-        f"or one-hot targets of shape {z.shape}, got a target of shape {target.shape}"
+        f"cross_entropy: logits must have shape (batch, classes), got {z.shape}; "
+        "reshape them first, e.g. logits.reshape(-1, n_classes)"
     )
 
 
@@ -133,15 +134,18 @@ def _class_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
     Labels >= n_classes make the indexing in cross_entropy raise an IndexError, which is
     turned into the same message (one check fewer on the hot path).
     """
-    if labels.dtype.kind not in "iu":
-        as_int = labels.astype(np.intp) if labels.dtype.kind in "fb" else None
+    kind = labels.dtype.kind
+    if kind == "u":
+        return labels
+    if kind != "i":
+        as_int = labels.astype(np.intp) if kind in "fb" else None
         if as_int is None or not np.array_equal(as_int, labels):
             raise ValueError(
                 f"cross_entropy: class labels must be whole numbers, got dtype {labels.dtype}"
                 f" (e.g. {labels.reshape(-1)[:3]}); pass integer labels such as y.astype(int)"
             )
         labels = as_int
-    if labels.size and _min(labels) < 0:
+    if labels.size and _min(labels) < 0:  # NumPy would read -1 as "the last class"
         raise _label_range_error(labels, n_classes)
     return labels
 
@@ -153,6 +157,20 @@ def _label_range_error(labels: np.ndarray, n_classes: int) -> ValueError:
     )
 
 
+_ROW_NUMBERS: dict[int, np.ndarray] = {}
+
+
+def _row_numbers(n: int) -> np.ndarray:
+    """``np.arange(n)``, made once per batch size and shared (read-only) after that."""
+    rows = _ROW_NUMBERS.get(n)
+    if rows is None:
+        rows = np.arange(n)
+        rows.flags.writeable = False
+        if len(_ROW_NUMBERS) < 64:  # a few batch sizes, not one entry per odd size
+            _ROW_NUMBERS[n] = rows
+    return rows
+
+
 def _cross_entropy_labels(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
     z = logits.data
     n = z.shape[0]
@@ -160,7 +178,7 @@ def _cross_entropy_labels(logits: Tensor, labels: np.ndarray, reduction: str) ->
     shifted = z - _max(z, axis=1, keepdims=True)
     exp = np.exp(shifted)
     total = _sum(exp, axis=1, keepdims=True)
-    rows = np.arange(n)
+    rows = _row_numbers(n)
     try:
         picked = shifted[rows, labels]
     except IndexError:

@@ -201,26 +201,25 @@ class Tensor:
                 "outside no_grad())"
             )
         seed = _seed_gradient(self, gradient)
+        if not self._prev:  # a leaf: d(self)/d(self) is the seed itself
+            _accumulate_into_leaf(self, seed, seed)
+            return
         order = computed_nodes_in_order(self)
         for node in order:
-            if node._prev:
-                node.grad = None
-        if self._prev:
-            self.grad = seed
-        else:
-            _accumulate_into_leaf(self, seed, seed)
+            node.grad = None  # an intermediate's gradient is recomputed on every call
+        self.grad = seed
         for node in reversed(order):
-            prev = node._prev
-            if prev and node.grad is not None:
-                g = node.grad
-                for parent, grad in zip(prev, node._backward(g, *node._saved)):  # noqa: B905
-                    if grad is None or not parent.requires_grad:
-                        continue
-                    if parent._prev:  # an intermediate result: never changed in place
-                        old = parent.grad
-                        parent.grad = grad if old is None else old + grad
-                    else:
-                        _accumulate_into_leaf(parent, grad, g)
+            g = node.grad
+            if g is None:  # no path from self reached this node with a gradient
+                continue
+            for parent, grad in zip(node._prev, node._backward(g, *node._saved)):  # noqa: B905
+                if grad is None or not parent.requires_grad:
+                    continue
+                if parent._prev:  # an intermediate result: never changed in place
+                    old = parent.grad
+                    parent.grad = grad if old is None else old + grad
+                else:
+                    _accumulate_into_leaf(parent, grad, g)
 
     # ---- elementwise arithmetic (numbers and arrays on either side are constants) ----
 
