@@ -33,17 +33,22 @@ def median_seconds(
     repeats: int,
     clock: Callable[[], float] = time.perf_counter,
 ) -> list[float]:
-    """Median time of each workload, running them interleaved (A B A B ...).
+    """Median time of each workload, running them interleaved (A B C, B C A, C A B, ...).
+
+    Each round starts one workload later, so none of them always runs right after the same
+    other one: a workload that follows a big one finds the caches full of that one's data and
+    code, and a fixed order would charge that to the same workload every time.
 
     ``clock`` is wall time by default; ``time.process_time`` (CPU time of this process) suits
     single-threaded workloads on a machine shared with other jobs, as it leaves out the time the
     process waited for a core.
     """
     times: list[list[float]] = [[] for _ in workloads]
-    for _ in range(repeats):
-        for i, work in enumerate(workloads):
+    n = len(workloads)
+    for round_number in range(repeats):
+        for i in (*range(round_number % n, n), *range(round_number % n)):
             start = clock()
-            work()
+            workloads[i]()
             times[i].append(clock() - start)
     return [statistics.median(t) for t in times]
 

@@ -366,7 +366,7 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """max(0, x); its slope at 0 is taken as 0, as in PyTorch."""
-        data = np.maximum(self.data, 0)
+        data = np.maximum(self.data, 0.0)
         if self.requires_grad and GRAD_MODE.enabled:
             return _node(data, (self,), "relu", grads.relu_backward, (data,))
         return _constant_tensor(data)
