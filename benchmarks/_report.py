@@ -23,8 +23,8 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADER = (
     "# Benchmark results\n\n"
     "Written by `nox -s bench`. Every ratio compares workloads measured in the same process, "
-    "interleaved, on the same machine; the machine is shared and noisy, so the medians matter, "
-    "not single runs.\n"
+    "interleaved (each round starts with a different one), on the same machine; the machine is "
+    "shared and noisy, so the medians matter, not single runs.\n"
 )
 
 
