@@ -381,6 +381,24 @@ def test_cross_entropy_accepts_float_labels_and_single_samples():
     assert single.item() == pytest.approx(cross_entropy(logits[:1], [1]).item())
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.uint64, np.int64])
+def test_cross_entropy_labels_of_every_integer_dtype_and_many_batch_sizes(dtype):
+    rng = np.random.default_rng(3)
+    for n in [*range(1, 80), 1000]:  # more batch sizes than cross_entropy keeps row numbers for
+        z = rng.normal(size=(n, 4))
+        labels = rng.integers(0, 4, n)
+        logits = Tensor(z, requires_grad=True)
+        loss = cross_entropy(logits, labels.astype(dtype))
+        loss.backward()
+        log_probs = z - z.max(axis=1, keepdims=True)
+        log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+        assert loss.item() == pytest.approx(-log_probs[np.arange(n), labels].mean())
+        expected_grad = (np.exp(log_probs) - np.eye(4)[labels]) / n
+        np.testing.assert_allclose(logits.grad, expected_grad, atol=1e-12)
+    with pytest.raises(ValueError, match=r"labels must lie in 0..3"):
+        cross_entropy(Tensor(np.zeros((2, 4))), np.array([1, 4], dtype=dtype))
+
+
 def test_softmax_is_stable_for_huge_scores():
     probs = softmax(Tensor([[1000.0, 1000.0, -1000.0]]))
     np.testing.assert_allclose(probs.numpy(), [[0.5, 0.5, 0.0]])
