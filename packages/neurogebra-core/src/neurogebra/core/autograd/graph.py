@@ -33,28 +33,7 @@ def topological_order(root: N) -> list[N]:
     ``None`` on the stack marks "the node below me has had all its inputs ordered". Leaves
     (nodes without inputs) are placed as soon as they are met: nothing has to precede them.
     """
-    order: list[N] = []
-    expanded: set[N] = set()
-    stack: list[N | None] = [root]
-    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
-    while stack:
-        node = pop()
-        if node is None:
-            emit(pop())  # type: ignore[arg-type]
-            continue
-        if node in expanded:
-            continue
-        expand(node)
-        push(node)
-        push(None)
-        for child in node._prev:
-            if child not in expanded:
-                if child._prev:
-                    push(child)
-                else:
-                    expand(child)
-                    emit(child)
-    return order
+    return _depth_first_order(root, keep_leaves=True)
 
 
 def computed_nodes_in_order(root: N) -> list[N]:
@@ -79,7 +58,7 @@ def computed_nodes_in_order(root: N) -> list[N]:
         for child in node._prev:
             if child._prev:
                 if computed_input is not None and child is not computed_input:
-                    return _computed_nodes_by_search(root)  # the graph branches
+                    return _depth_first_order(root, keep_leaves=False)  # the graph branches
                 computed_input = child
         if computed_input is None:
             chain.reverse()
@@ -88,8 +67,8 @@ def computed_nodes_in_order(root: N) -> list[N]:
         node = computed_input
 
 
-def _computed_nodes_by_search(root: N) -> list[N]:
-    """:func:`computed_nodes_in_order` for any graph, by an iterative depth-first search."""
+def _depth_first_order(root: N, keep_leaves: bool) -> list[N]:
+    """The iterative depth-first search behind both orders (leaves kept or left out)."""
     order: list[N] = []
     expanded: set[N] = set()
     stack: list[N | None] = [root]
@@ -105,6 +84,11 @@ def _computed_nodes_by_search(root: N) -> list[N]:
         push(node)
         push(None)  # marks "every input of the node below has been ordered"
         for child in node._prev:
-            if child._prev and child not in expanded:
+            if child in expanded:
+                continue
+            if child._prev:
                 push(child)
+            elif keep_leaves:  # nothing has to precede a leaf: place it now
+                expand(child)
+                emit(child)
     return order
