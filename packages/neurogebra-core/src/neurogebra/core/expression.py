@@ -38,7 +38,7 @@ def _to_sympy(formula: object) -> sp.Expr:
     if isinstance(formula, sp.Basic):
         return as_real_symbols(formula)
     if isinstance(formula, numbers.Real):
-        return number(formula)
+        return number(formula if isinstance(formula, int) else float(formula))
     raise TypeError(
         f"symbolic_expr must be a formula string such as 'm*x + b' or a SymPy expression, "
         f"got {type(formula).__name__}"
@@ -197,9 +197,11 @@ class Expression:
                 return int(result)
             return result
         arrays = [np.asarray(a, dtype=float) for a in args]
-        result = np.asarray(self._numpy_fn(*arrays), dtype=float)
+        values_out = np.asarray(self._numpy_fn(*arrays), dtype=float)
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
-        return result if result.shape == shape else np.broadcast_to(result, shape).copy()
+        if values_out.shape == shape:
+            return values_out
+        return np.broadcast_to(values_out, shape).copy()
 
     __call__ = eval
 

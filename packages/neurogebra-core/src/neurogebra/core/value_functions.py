@@ -28,7 +28,7 @@ Number = float | Value
 
 def as_value(result: object) -> Value:
     """Wrap a plain-number result (e.g. a Max that chose the constant 0) as a constant Value."""
-    return result if isinstance(result, Value) else Value(float(result))
+    return result if isinstance(result, Value) else Value(float(result))  # type: ignore[arg-type]
 
 
 def _lift(name: str, f: Callable[[float], float], slope: Callable[[float], float]):

@@ -13,13 +13,14 @@ Example:
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class Node(Protocol):
     """Anything with the inputs it was computed from in ``_prev``."""
 
-    _prev: tuple[Node, ...]
+    @property
+    def _prev(self) -> tuple[Any, ...]: ...  # inputs of the same kind as the node
 
 
 N = TypeVar("N", bound=Node)

@@ -13,15 +13,20 @@ Example:
     (2, 2)
 """
 
+from neurogebra.core.tensor.factories import arange, ones, randn, zeros
 from neurogebra.core.tensor.grad_mode import enable_grad, is_grad_enabled, no_grad
 from neurogebra.core.tensor.linear import linear
 from neurogebra.core.tensor.nn_functions import cross_entropy, log_softmax, mse, softmax
+from neurogebra.core.tensor.selecting import clip, where
 from neurogebra.core.tensor.shaping import concatenate, stack
-from neurogebra.core.tensor.tensor import Tensor, unbroadcast
+from neurogebra.core.tensor.tensor import Tensor, constant, record, unbroadcast
 
 __all__ = [
     "Tensor",
+    "arange",
+    "clip",
     "concatenate",
+    "constant",
     "cross_entropy",
     "enable_grad",
     "is_grad_enabled",
@@ -29,7 +34,12 @@ __all__ = [
     "log_softmax",
     "mse",
     "no_grad",
+    "ones",
+    "randn",
+    "record",
     "softmax",
     "stack",
     "unbroadcast",
+    "where",
+    "zeros",
 ]

@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from neurogebra.core.tensor.grad_mode import GRAD_MODE
 from neurogebra.core.tensor.gradients import matmul_backward
-from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+from neurogebra.core.tensor.tensor import Tensor, record
 
 __all__ = ["linear"]
 
@@ -49,7 +48,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """
     x = x if type(x) is Tensor else Tensor(x)
     weight = weight if type(weight) is Tensor else Tensor(weight)
-    xd, wd = x.data, weight.data
+    xd, wd = x._data, weight._data
     if wd.ndim != 2:  # a 1-d weight would make `@` a dot product: not a layer
         raise _shape_error(xd.shape, wd.shape)
     try:
@@ -57,13 +56,10 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     except ValueError:  # NumPy's own check of the shapes, explained in our words
         raise _shape_error(xd.shape, wd.shape) from None
     if bias is None:
-        need_x, need_w = x.requires_grad, weight.requires_grad
-        if (need_x or need_w) and GRAD_MODE.enabled:
-            saved = (xd, wd, need_x, need_w)
-            return _node(data, (x, weight), "linear", matmul_backward, saved)
-        return _constant_tensor(data)
+        need: tuple[bool, ...] = (x.requires_grad, weight.requires_grad)
+        return record(data, (x, weight), "linear", matmul_backward, (xd, wd, *need))
     bias = bias if type(bias) is Tensor else Tensor(bias)
-    bd = bias.data
+    bd = bias._data
     if bd.shape != wd.shape[1:]:
         raise ValueError(
             f"linear: bias has shape {bd.shape} but the weight {wd.shape} makes "
@@ -73,11 +69,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         data += bd  # in place: data is a fresh array that nothing else holds
     else:
         data = data + bd  # mixed precision: NumPy's promotion, exactly as x @ w + b
-    need_x, need_w, need_b = x.requires_grad, weight.requires_grad, bias.requires_grad
-    if (need_x or need_w or need_b) and GRAD_MODE.enabled:
-        saved = (xd, wd, need_x, need_w, need_b)
-        return _node(data, (x, weight, bias), "linear", linear_backward, saved)
-    return _constant_tensor(data)
+    saved = (xd, wd, x.requires_grad, weight.requires_grad, bias.requires_grad)
+    return record(data, (x, weight, bias), "linear", linear_backward, saved)
 
 
 def linear_backward(

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
-from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+from neurogebra.core.tensor.tensor import Tensor, record
 
 __all__ = ["cross_entropy", "log_softmax", "mse", "softmax"]
 
@@ -47,12 +47,10 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
         array([0.5, 0.5])
     """
     x = _as_tensor(x)
-    z = x.data
+    z = x._data
     exp = np.exp(z - _max(z, axis=axis, keepdims=True))
     probs = exp / _sum(exp, axis=axis, keepdims=True)
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(probs, (x,), "softmax", _softmax_backward, (probs, axis))
-    return _constant_tensor(probs)
+    return record(probs, (x,), "softmax", _softmax_backward, (probs, axis))
 
 
 def _softmax_backward(g: Any, probs: Any, axis: int) -> tuple[Any]:
@@ -68,12 +66,10 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
         array([    0., -1000.])
     """
     x = _as_tensor(x)
-    z = x.data
+    z = x._data
     shifted = z - _max(z, axis=axis, keepdims=True)
     log_probs = shifted - np.log(_sum(np.exp(shifted), axis=axis, keepdims=True))
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(log_probs, (x,), "log_softmax", _log_softmax_backward, (log_probs, axis))
-    return _constant_tensor(log_probs)
+    return record(log_probs, (x,), "log_softmax", _log_softmax_backward, (log_probs, axis))
 
 
 def _log_softmax_backward(g: Any, log_probs: Any, axis: int) -> tuple[Any]:
@@ -105,10 +101,10 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
                 "cross_entropy: the target is treated as a constant and gets no gradient; "
                 "pass target.detach()"
             )
-        target = target.data
+        target = target._data
     elif type(target) is not np.ndarray:
         target = np.asarray(target)
-    z = logits.data
+    z = logits._data
     if z.ndim == 2:
         if target.ndim == 1 and len(target) == len(z):  # class labels: the common case
             return _cross_entropy_labels(logits, target, reduction)
@@ -172,7 +168,7 @@ def _row_numbers(n: int) -> np.ndarray:
 
 
 def _cross_entropy_labels(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
-    z = logits.data
+    z = logits._data
     n = z.shape[0]
     labels = _class_labels(labels, z.shape[1])
     shifted = z - _max(z, axis=1, keepdims=True)
@@ -188,10 +184,8 @@ def _cross_entropy_labels(logits: Tensor, labels: np.ndarray, reduction: str) ->
     scale = 1.0
     if reduction == "mean":
         data, scale = data / n, 1.0 / n
-    if logits.requires_grad and GRAD_MODE.enabled:
-        saved = (exp, total, rows, labels, scale)
-        return _node(data, (logits,), "cross_entropy", _cross_entropy_labels_backward, saved)
-    return _constant_tensor(data)
+    saved = (exp, total, rows, labels, scale)
+    return record(data, (logits,), "cross_entropy", _cross_entropy_labels_backward, saved)
 
 
 def _cross_entropy_labels_backward(
@@ -204,7 +198,7 @@ def _cross_entropy_labels_backward(
 
 
 def _cross_entropy_probabilities(logits: Tensor, target: np.ndarray, reduction: str) -> Tensor:
-    z = logits.data
+    z = logits._data
     target = target.astype(z.dtype, copy=False)
     shifted = z - _max(z, axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -214,10 +208,8 @@ def _cross_entropy_probabilities(logits: Tensor, target: np.ndarray, reduction: 
     scale = 1.0
     if reduction == "mean":
         data, scale = data / z.shape[0], 1.0 / z.shape[0]
-    if logits.requires_grad and GRAD_MODE.enabled:
-        saved = (exp, total, target, scale)
-        return _node(data, (logits,), "cross_entropy", _cross_entropy_probs_backward, saved)
-    return _constant_tensor(data)
+    saved = (exp, total, target, scale)
+    return record(data, (logits,), "cross_entropy", _cross_entropy_probs_backward, saved)
 
 
 def _cross_entropy_probs_backward(
@@ -237,9 +229,9 @@ def mse(prediction: Tensor, target: Any) -> Tensor:
         2.5
     """
     prediction = _as_tensor(prediction)
-    p = prediction.data
+    p = prediction._data
     target_is_tensor = type(target) is Tensor
-    t = target.data if target_is_tensor else np.asarray(target, dtype=p.dtype)
+    t = target._data if target_is_tensor else np.asarray(target, dtype=p.dtype)
     if p.shape != t.shape:
         raise ValueError(
             f"mse: prediction shape {p.shape} and target shape {t.shape} differ; they must be "
@@ -250,11 +242,8 @@ def mse(prediction: Tensor, target: Any) -> Tensor:
         raise ValueError("mse: the prediction is empty")
     diff = p - t
     data = np.mean(diff * diff)
-    need_target = target_is_tensor and target.requires_grad
-    if (prediction.requires_grad or need_target) and GRAD_MODE.enabled:
-        parents = (prediction, target) if target_is_tensor else (prediction,)
-        return _node(data, parents, "mse", _mse_backward, (diff, target_is_tensor))
-    return _constant_tensor(data)
+    parents = (prediction, target) if target_is_tensor else (prediction,)
+    return record(data, parents, "mse", _mse_backward, (diff, target_is_tensor))
 
 
 def _mse_backward(g: Any, diff: Any, with_target: bool) -> tuple[Any, ...]:

@@ -21,8 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogebra.core.tensor.grad_mode import GRAD_MODE
-from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+from neurogebra.core.tensor.tensor import Tensor, record
 
 Axis = int | Sequence[int] | None
 
@@ -55,11 +54,9 @@ def _expand(g: Any, axes: tuple[int, ...] | None, keepdims: bool, ndim: int) -> 
 
 
 def tensor_sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    axes = _normalize_axes(axis, x.data.ndim, "sum")
-    data = np.sum(x.data, axis=axes, keepdims=keepdims)
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(data, (x,), "sum", _sum_backward, (x.data.shape, axes, keepdims))
-    return _constant_tensor(data)
+    axes = _normalize_axes(axis, x._data.ndim, "sum")
+    data = np.sum(x._data, axis=axes, keepdims=keepdims)
+    return record(data, (x,), "sum", _sum_backward, (x._data.shape, axes, keepdims))
 
 
 def _sum_backward(g: Any, shape: tuple[int, ...], axes: Any, keepdims: bool) -> tuple[Any]:
@@ -67,16 +64,14 @@ def _sum_backward(g: Any, shape: tuple[int, ...], axes: Any, keepdims: bool) -> 
 
 
 def tensor_mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    data_in = x.data
+    data_in = x._data
     axes = _normalize_axes(axis, data_in.ndim, "mean")
     count = data_in.size if axes is None else int(np.prod([data_in.shape[a] for a in axes]))
     if count == 0:
         raise ValueError(f"Tensor.mean: the mean over axis {axis} of shape {x.shape} is empty")
     data = np.mean(data_in, axis=axes, keepdims=keepdims)
-    if x.requires_grad and GRAD_MODE.enabled:
-        saved = (data_in.shape, axes, keepdims, count)
-        return _node(data, (x,), "mean", _mean_backward, saved)
-    return _constant_tensor(data)
+    saved = (data_in.shape, axes, keepdims, count)
+    return record(data, (x,), "mean", _mean_backward, saved)
 
 
 def _mean_backward(
@@ -86,14 +81,12 @@ def _mean_backward(
 
 
 def _extreme(x: Tensor, axis: Axis, keepdims: bool, op: str, reduce: Any) -> Tensor:
-    data_in = x.data
+    data_in = x._data
     if data_in.size == 0:
         raise ValueError(f"Tensor.{op}: the tensor is empty (shape {x.shape}), so it has no {op}")
     axes = _normalize_axes(axis, data_in.ndim, op)
     data = reduce(data_in, axis=axes, keepdims=keepdims)
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(data, (x,), op, _extreme_backward, (data_in, data, axes, keepdims))
-    return _constant_tensor(data)
+    return record(data, (x,), op, _extreme_backward, (data_in, data, axes, keepdims))
 
 
 def _extreme_backward(g: Any, x: Any, out: Any, axes: Any, keepdims: bool) -> tuple[Any]:
@@ -108,3 +101,46 @@ def tensor_max(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def tensor_min(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return _extreme(x, axis, keepdims, "min", np.min)
+
+
+def tensor_var(x: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    data_in = x._data
+    axes = _normalize_axes(axis, data_in.ndim, "var")
+    count = data_in.size if axes is None else int(np.prod([data_in.shape[a] for a in axes]))
+    if count - ddof <= 0:
+        raise ValueError(
+            f"Tensor.var: {count} element(s) over axis {axis} of shape {x.shape} with "
+            f"ddof={ddof} leave nothing to divide by; use ddof=0 or reduce over more elements"
+        )
+    centered = data_in - np.mean(data_in, axis=axes, keepdims=True)
+    data = np.sum(centered * centered, axis=axes, keepdims=keepdims) / (count - ddof)
+    saved = (centered, axes, keepdims, count - ddof)
+    return record(data, (x,), "var", _var_backward, saved)
+
+
+def _var_backward(g: Any, centered: Any, axes: Any, keepdims: bool, divisor: int) -> tuple[Any]:
+    # d/dx_i of Σ (x_j - mean)² / divisor = 2 (x_i - mean) / divisor (the mean's own terms cancel)
+    return (_expand(g, axes, keepdims, centered.ndim) * (2.0 / divisor) * centered,)
+
+
+def tensor_std(x: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    return tensor_var(x, axis, keepdims, ddof).sqrt()
+
+
+def tensor_argmax(x: Tensor, axis: int | None = None) -> Any:
+    return _arg_extreme(x, axis, "argmax", np.argmax)
+
+
+def tensor_argmin(x: Tensor, axis: int | None = None) -> Any:
+    return _arg_extreme(x, axis, "argmin", np.argmin)
+
+
+def _arg_extreme(x: Tensor, axis: int | None, op: str, find: Any) -> Any:
+    """The position of the winner (an int, or an int array over the other axes): no gradient."""
+    data = x._data
+    if data.size == 0:
+        raise ValueError(f"Tensor.{op}: the tensor is empty (shape {x.shape}), so it has no {op}")
+    if axis is not None:
+        (axis,) = _normalize_axes(axis, data.ndim, op) or (0,)
+        return find(data, axis=axis)
+    return int(find(data))

@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogebra.core.tensor.grad_mode import GRAD_MODE
-from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+from neurogebra.core.tensor.tensor import Tensor, record
 
 __all__ = ["concatenate", "stack"]
 
@@ -35,15 +34,13 @@ def _flatten_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     new_shape = _flatten_args(shape)
     try:
-        data = x.data.reshape(new_shape)
+        data = x._data.reshape(new_shape)
     except ValueError:
         raise ValueError(
-            f"Tensor.reshape: cannot reshape shape {x.shape} ({x.data.size} elements) into "
+            f"Tensor.reshape: cannot reshape shape {x.shape} ({x._data.size} elements) into "
             f"{tuple(new_shape)}; the number of elements must stay the same (-1 infers one size)"
         ) from None
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(data, (x,), "reshape", _reshape_backward, (x.data.shape,))
-    return _constant_tensor(data)
+    return record(data, (x,), "reshape", _reshape_backward, (x._data.shape,))
 
 
 def _reshape_backward(g: Any, shape: tuple[int, ...]) -> tuple[Any]:
@@ -51,17 +48,15 @@ def _reshape_backward(g: Any, shape: tuple[int, ...]) -> tuple[Any]:
 
 
 def transpose(x: Tensor, *axes: Any) -> Tensor:
-    order = _flatten_args(axes) or tuple(reversed(range(x.data.ndim)))
+    order = _flatten_args(axes) or tuple(reversed(range(x._data.ndim)))
     try:
-        data = x.data.transpose(order)
+        data = x._data.transpose(order)
     except ValueError:
         raise ValueError(
             f"Tensor.transpose: axes {tuple(order)} are not a permutation of the "
-            f"{x.data.ndim} axes of a tensor of shape {x.shape}"
+            f"{x._data.ndim} axes of a tensor of shape {x.shape}"
         ) from None
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(data, (x,), "transpose", _transpose_backward, (np.argsort(order),))
-    return _constant_tensor(data)
+    return record(data, (x,), "transpose", _transpose_backward, (np.argsort(order),))
 
 
 def _transpose_backward(g: Any, inverse_order: Any) -> tuple[Any]:
@@ -86,13 +81,11 @@ def getitem(x: Tensor, index: Any) -> Tensor:
             "not with a Tensor (Tensors hold floats); use t.numpy().astype(int) for an index"
         )
     try:
-        data = x.data[index]
+        data = x._data[index]
     except IndexError as error:
         raise IndexError(f"Tensor indexing (shape {x.shape}): {error}") from None
-    if x.requires_grad and GRAD_MODE.enabled:
-        saved = (x.data.shape, x.data.dtype, index, _is_basic_index(index))
-        return _node(data, (x,), "[]", _getitem_backward, saved)
-    return _constant_tensor(data)
+    saved = (x._data.shape, x._data.dtype, index, _is_basic_index(index))
+    return record(data, (x,), "[]", _getitem_backward, saved)
 
 
 def _getitem_backward(
@@ -122,7 +115,7 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
         array([1., 2., 3.])
     """
     parts = _as_tensors(tensors, "concatenate")
-    arrays = [t.data for t in parts]
+    arrays = [t._data for t in parts]
     try:
         data = np.concatenate(arrays, axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
@@ -131,10 +124,8 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
             f"concatenate: cannot join shapes {shapes} along axis {axis}: every axis except "
             f"that one must match ({error})"
         ) from None
-    if any(t.requires_grad for t in parts) and GRAD_MODE.enabled:
-        ends = np.cumsum([a.shape[axis] for a in arrays])[:-1]
-        return _node(data, parts, "concatenate", _concatenate_backward, (ends, axis))
-    return _constant_tensor(data)
+    ends = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+    return record(data, parts, "concatenate", _concatenate_backward, (ends, axis))
 
 
 def _concatenate_backward(g: Any, ends: Any, axis: int) -> tuple[Any, ...]:
@@ -149,7 +140,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
         (2, 2)
     """
     parts = _as_tensors(tensors, "stack")
-    arrays = [t.data for t in parts]
+    arrays = [t._data for t in parts]
     try:
         data = np.stack(arrays, axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
@@ -158,10 +149,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
             f"stack: cannot stack shapes {shapes} along axis {axis}: all tensors need the "
             f"same shape ({error})"
         ) from None
-    if any(t.requires_grad for t in parts) and GRAD_MODE.enabled:
-        new_axis = axis % data.ndim
-        return _node(data, parts, "stack", _stack_backward, (new_axis,))
-    return _constant_tensor(data)
+    return record(data, parts, "stack", _stack_backward, (axis % data.ndim,))
 
 
 def _stack_backward(g: Any, axis: int) -> tuple[Any, ...]:

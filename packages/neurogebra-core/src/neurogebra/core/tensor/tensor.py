@@ -48,6 +48,9 @@ BackwardFunction: TypeAlias = Callable[..., tuple[Any, ...]]
 FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _ndarray = np.ndarray
 _new = object.__new__
+# The in-place clock: ticks once per in-place change of any Tensor. A node stamped before an
+# input's last change was computed from numbers that are gone, so backward refuses it.
+_CLOCK = [0]
 
 
 class Tensor:
@@ -70,10 +73,12 @@ class Tensor:
     __slots__ = (
         "__weakref__",
         "_backward",
+        "_data",
         "_op",
         "_prev",
         "_saved",
-        "data",
+        "_stamp",
+        "_version",
         "grad",
         "label",
         "requires_grad",
@@ -90,7 +95,7 @@ class Tensor:
         dtype: Any = None,
         label: str = "",
     ) -> None:
-        self.data = _to_float_array(data, dtype)
+        self._data = _to_float_array(data, dtype)
         self.grad: Any = None
         self.requires_grad = bool(requires_grad)
         self._prev: tuple[Tensor, ...] = ()
@@ -98,24 +103,39 @@ class Tensor:
         self._backward: BackwardFunction | None = None
         self._saved: tuple[Any, ...] = ()
         self.label = label
+        self._version = 0  # the clock's time of the last in-place change (0: never changed)
+        self._stamp = 0  # for a graph node, the clock's time when it was recorded
+
+    @property
+    def data(self) -> np.ndarray:
+        """The array of numbers. Assigning to it (``t.data = ...``, ``t.data -= ...``) is an
+        in-place change: a graph recorded before it can no longer be backpropagated."""
+        return self._data
+
+    @data.setter
+    def data(self, value: ArrayLike) -> None:
+        if type(value) is not _ndarray or value.dtype not in FLOAT_DTYPES:
+            value = _to_float_array(value, None)
+        self._data = value
+        _mark_changed(self)
 
     # ---- properties and conversions ----
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def op(self) -> str:
@@ -133,49 +153,49 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array (shared, not copied: copy it before changing it)."""
-        data = self.data
+        data = self._data
         return data if type(data) is _ndarray else np.asarray(data)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """``np.asarray(tensor)`` gives the data, so plotting libraries accept Tensors."""
-        data = np.asarray(self.data, dtype=dtype)
+        data = np.asarray(self._data, dtype=dtype)
         return data.copy() if copy else data
 
     def item(self) -> float:
         """The single number in a one-element Tensor, as a Python float."""
-        if self.data.ndim == 0:
-            return float(self.data)
-        if self.data.size != 1:
+        if self._data.ndim == 0:
+            return float(self._data)
+        if self._data.size != 1:
             raise ValueError(
                 f"Tensor.item: only a one-element Tensor converts to a number; this one has "
                 f"shape {self.shape}; reduce it first (e.g. .sum() or .mean()) or index it"
             )
-        return float(self.data.reshape(-1)[0])
+        return float(self._data.reshape(-1)[0])
 
     def __float__(self) -> float:
         return self.item()
 
     def __bool__(self) -> bool:
-        return bool(self.data)  # NumPy's "truth value is ambiguous" error for several elements
+        return bool(self._data)  # NumPy's "truth value is ambiguous" error for several elements
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d Tensor (a single number); use .item()")
-        return len(self.data)
+        return len(self._data)
 
     def detach(self) -> Tensor:
         """The same data (shared) as a new leaf that is cut off from this graph."""
-        return _constant_tensor(self.data)
+        return constant(self._data)
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad`` becomes None); do it before each backward."""
         self.grad = None
 
     def __repr__(self) -> str:
-        body = np.array2string(np.asarray(self.data), separator=", ", prefix="Tensor(")
+        body = np.array2string(np.asarray(self._data), separator=", ", prefix="Tensor(")
         extras = []
-        if self.data.dtype != np.float64:
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype != np.float64:
+            extras.append(f"dtype={self._data.dtype}")
         if self._op:
             extras.append(f"op={self._op!r}")
         elif self.requires_grad:
@@ -212,7 +232,11 @@ class Tensor:
             g = node.grad
             if g is None:  # no path from self reached this node with a gradient
                 continue
-            for parent, grad in zip(node._prev, node._backward(g, *node._saved)):  # noqa: B905
+            stamp = node._stamp
+            grads_of_inputs = node._backward(g, *node._saved)  # type: ignore[misc]
+            for parent, grad in zip(node._prev, grads_of_inputs):  # noqa: B905
+                if parent._version > stamp:
+                    raise _changed_in_place_error(parent, node)
                 if grad is None or not parent.requires_grad:
                     continue
                 if parent._prev:  # an intermediate result: never changed in place
@@ -221,169 +245,169 @@ class Tensor:
                 else:
                     _accumulate_into_leaf(parent, grad, g)
 
+    # ---- comparisons: boolean NumPy arrays, as ``ndarray`` comparisons give ----
+
+    __hash__ = object.__hash__  # hashed by identity, so Tensors stay usable in sets and dicts
+
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+        return _compare(np.equal, self, other, "==")
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+        return _compare(np.not_equal, self, other, "!=")
+
+    def __lt__(self, other: Tensor | ArrayLike) -> Any:
+        return _compare(np.less, self, other, "<")
+
+    def __le__(self, other: Tensor | ArrayLike) -> Any:
+        return _compare(np.less_equal, self, other, "<=")
+
+    def __gt__(self, other: Tensor | ArrayLike) -> Any:
+        return _compare(np.greater, self, other, ">")
+
+    def __ge__(self, other: Tensor | ArrayLike) -> Any:
+        return _compare(np.greater_equal, self, other, ">=")
+
+    # ---- in-place updates: ``w -= lr * w.grad`` inside ``no_grad()``, as in PyTorch ----
+
+    def __iadd__(self, other: Tensor | ArrayLike) -> Tensor:
+        return _in_place(self, other, np.add, "+=", Tensor.__add__)
+
+    def __isub__(self, other: Tensor | ArrayLike) -> Tensor:
+        return _in_place(self, other, np.subtract, "-=", Tensor.__sub__)
+
+    def __imul__(self, other: Tensor | ArrayLike) -> Tensor:
+        return _in_place(self, other, np.multiply, "*=", Tensor.__mul__)
+
+    def __itruediv__(self, other: Tensor | ArrayLike) -> Tensor:
+        return _in_place(self, other, np.divide, "/=", Tensor.__truediv__)
+
     # ---- elementwise arithmetic (numbers and arrays on either side are constants) ----
 
     def __add__(self, other: Tensor | ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         if type(other) is Tensor:  # written out (not _binary): the hottest op of all
-            y = other.data
+            y = other._data
             try:
                 data = x + y
             except ValueError:
                 raise _shape_error("+", x, y) from None
-            if (self.requires_grad or other.requires_grad) and GRAD_MODE.enabled:
-                return _node(data, (self, other), "+", _add_backward, (x, y))
-            return _constant_tensor(data)
+            return record(data, (self, other), "+", _add_backward, (x, y))
         data = _apply(np.add, x, other, "+")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "+", grads.plus_constant_backward, (x,))
-        return _constant_tensor(data)
+        return record(data, (self,), "+", grads.plus_constant_backward, (x,))
 
     __radd__ = __add__
 
     def __sub__(self, other: Tensor | ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         if type(other) is Tensor:
-            y = other.data
+            y = other._data
             return _binary(self, other, "-", np.subtract, grads.sub_backward, (x, y))
         data = _apply(np.subtract, x, other, "-")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "-", grads.plus_constant_backward, (x,))
-        return _constant_tensor(data)
+        return record(data, (self,), "-", grads.plus_constant_backward, (x,))
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         data = _apply(np.subtract, other, x, "-")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "-", grads.constant_minus_backward, (x,))
-        return _constant_tensor(data)
+        return record(data, (self,), "-", grads.constant_minus_backward, (x,))
 
     def __mul__(self, other: Tensor | ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         if type(other) is Tensor:
-            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            saved = (x, other._data, self.requires_grad, other.requires_grad)
             return _binary(self, other, "*", np.multiply, grads.mul_backward, saved)
         data = _apply(np.multiply, x, other, "*")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "*", grads.times_constant_backward, (x, other))
-        return _constant_tensor(data)
+        return record(data, (self,), "*", grads.times_constant_backward, (x, other))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Tensor | ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         if type(other) is Tensor:
-            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            saved = (x, other._data, self.requires_grad, other.requires_grad)
             return _binary(self, other, "/", np.divide, grads.div_backward, saved)
         data = _apply(np.divide, x, other, "/")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "/", grads.over_constant_backward, (x, other))
-        return _constant_tensor(data)
+        return record(data, (self,), "/", grads.over_constant_backward, (x, other))
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         data = _apply(np.divide, other, x, "/")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "/", grads.constant_over_backward, (x, data))
-        return _constant_tensor(data)
+        return record(data, (self,), "/", grads.constant_over_backward, (x, data))
 
     def __neg__(self) -> Tensor:
-        data = -self.data
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "neg", grads.neg_backward, ())
-        return _constant_tensor(data)
+        data = -self._data
+        return record(data, (self,), "neg", grads.neg_backward, ())
 
     def __pos__(self) -> Tensor:
         return self
 
     def __pow__(self, other: Tensor | ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         if type(other) is Tensor:
-            saved = (x, other.data, self.requires_grad, other.requires_grad)
+            saved = (x, other._data, self.requires_grad, other.requires_grad)
             return _binary(self, other, "**", np.power, grads.pow_backward, saved)
         data = _apply(np.power, x, other, "**")
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "**", grads.power_of_constant_backward, (x, other))
-        return _constant_tensor(data)
+        return record(data, (self,), "**", grads.power_of_constant_backward, (x, other))
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        x = self.data
+        x = self._data
         data = _apply(np.power, other, x, "**")
-        if self.requires_grad and GRAD_MODE.enabled:
-            saved = (x, other, data)
-            return _node(data, (self,), "**", grads.constant_to_power_backward, saved)
-        return _constant_tensor(data)
+        saved = (x, other, data)
+        return record(data, (self,), "**", grads.constant_to_power_backward, saved)
 
     # ---- matrix product ----
 
     def __matmul__(self, other: Tensor | ArrayLike) -> Tensor:
         if type(other) is not Tensor:
-            other = _constant_tensor(_as_constant(other, "@"))
-        x, y = self.data, other.data
+            other = constant(_as_constant(other, "@"))
+        x, y = self._data, other._data
         try:
             data = x @ y
         except ValueError:
             raise grads.matmul_error(x, y) from None
-        need_x, need_y = self.requires_grad, other.requires_grad
-        if (need_x or need_y) and GRAD_MODE.enabled:
-            return _node(data, (self, other), "@", _matmul_backward, (x, y, need_x, need_y))
-        return _constant_tensor(data)
+        saved = (x, y, self.requires_grad, other.requires_grad)
+        return record(data, (self, other), "@", _matmul_backward, saved)
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return _constant_tensor(_as_constant(other, "@")) @ self
+        return constant(_as_constant(other, "@")) @ self
 
     # ---- elementwise functions ----
 
     def exp(self) -> Tensor:
         """e**x; overflows to inf beyond about 709.78 (shift inputs first, as softmax does)."""
-        data = np.exp(self.data)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "exp", grads.exp_backward, (data,))
-        return _constant_tensor(data)
+        data = np.exp(self._data)
+        return record(data, (self,), "exp", grads.exp_backward, (data,))
 
     def log(self) -> Tensor:
         """Natural logarithm: -inf at 0 and nan below, as in NumPy (clip probabilities first)."""
-        data = np.log(self.data)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "log", grads.log_backward, (self.data,))
-        return _constant_tensor(data)
+        data = np.log(self._data)
+        return record(data, (self,), "log", grads.log_backward, (self._data,))
 
     def sqrt(self) -> Tensor:
         """Square root; its slope at 0 is inf, as in PyTorch."""
-        data = np.sqrt(self.data)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "sqrt", grads.sqrt_backward, (data,))
-        return _constant_tensor(data)
+        data = np.sqrt(self._data)
+        return record(data, (self,), "sqrt", grads.sqrt_backward, (data,))
 
     def abs(self) -> Tensor:
         """|x|; its slope at 0 is taken as 0, as in PyTorch."""
-        data = np.abs(self.data)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "abs", grads.abs_backward, (self.data,))
-        return _constant_tensor(data)
+        data = np.abs(self._data)
+        return record(data, (self,), "abs", grads.abs_backward, (self._data,))
 
     __abs__ = abs
 
     def relu(self) -> Tensor:
         """max(0, x); its slope at 0 is taken as 0, as in PyTorch."""
-        data = np.maximum(self.data, 0.0)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "relu", grads.relu_backward, (data,))
-        return _constant_tensor(data)
+        data = np.maximum(self._data, 0.0)
+        return record(data, (self,), "relu", grads.relu_backward, (data,))
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e**-x), computed as exp(-log(1 + e**-x)) so that no input overflows."""
-        data = np.exp(-np.logaddexp(0.0, -self.data))
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "sigmoid", grads.sigmoid_backward, (data,))
-        return _constant_tensor(data)
+        data = np.exp(-np.logaddexp(0.0, -self._data))
+        return record(data, (self,), "sigmoid", grads.sigmoid_backward, (data,))
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent."""
-        data = np.tanh(self.data)
-        if self.requires_grad and GRAD_MODE.enabled:
-            return _node(data, (self,), "tanh", grads.tanh_backward, (data,))
-        return _constant_tensor(data)
+        data = np.tanh(self._data)
+        return record(data, (self,), "tanh", grads.tanh_backward, (data,))
 
     # ---- reductions, shaping and neural-network functions (in sibling modules) ----
 
@@ -402,6 +426,33 @@ class Tensor:
     def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Smallest element over ``axis``; tied minima share the gradient equally."""
         return reductions.tensor_min(self, axis, keepdims)
+
+    def var(
+        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, ddof: int = 0
+    ) -> Tensor:
+        """Variance over ``axis``: mean squared distance from the mean, divided by
+        ``n - ddof`` (ddof=0 as NumPy; PyTorch's default is ddof=1)."""
+        return reductions.tensor_var(self, axis, keepdims, ddof)
+
+    def std(
+        self, axis: int | Sequence[int] | None = None, keepdims: bool = False, ddof: int = 0
+    ) -> Tensor:
+        """Standard deviation over ``axis``: ``var(...).sqrt()`` (ddof=0 as NumPy)."""
+        return reductions.tensor_std(self, axis, keepdims, ddof)
+
+    def argmax(self, axis: int | None = None) -> Any:
+        """Where the largest element is: an int (flat position) or, along ``axis``, an int
+        array (the first of tied maxima). A position has no gradient, so this is NumPy's."""
+        return reductions.tensor_argmax(self, axis)
+
+    def argmin(self, axis: int | None = None) -> Any:
+        """Where the smallest element is (see :meth:`argmax`)."""
+        return reductions.tensor_argmin(self, axis)
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Each element limited to ``[low, high]``; the slope is 1 inside (bounds included)
+        and 0 outside, as PyTorch's ``clamp``."""
+        return selecting.clip(self, low, high)
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
@@ -431,34 +482,109 @@ class Tensor:
 # ---- building tensors and graph nodes ----
 
 
+_KIND_HINTS = {
+    "c": "complex numbers (Tensor and its gradients are real); pass the real and imaginary "
+    "parts as two Tensors (x.real, x.imag), or np.abs(x)",
+    "M": "dates; turn them into numbers first, e.g. (d - d.min()) / np.timedelta64(1, 'D')",
+    "m": "time spans; turn them into numbers first, e.g. span / np.timedelta64(1, 's')",
+    "O": "objects that are not numbers (None, or lists of different lengths?)",
+    "U": "text; convert it to numbers first, e.g. np.asarray(x, dtype=float)",
+    "S": "bytes; convert them to numbers first",
+    "V": "structured records; pass one numeric field, e.g. x['price']",
+}
+
+
 def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
     """Copy ``data`` into a float32 or float64 array, or explain why it can't be one."""
     if dtype is None and type(data) is _ndarray and data.dtype in FLOAT_DTYPES:
         return data.copy()  # the common case: a float array, e.g. a batch of inputs
     if isinstance(data, Tensor):
-        data = data.data
-    if dtype is None:
-        source_dtype = getattr(data, "dtype", None)
-        keep = source_dtype is not None and source_dtype in FLOAT_DTYPES
-        dtype = source_dtype if keep else np.float64
-    elif np.dtype(dtype) not in FLOAT_DTYPES:
+        data = data._data
+    if dtype is not None and np.dtype(dtype) not in FLOAT_DTYPES:
         raise ValueError(
             f"Tensor: dtype must be float64 (the default) or float32, got {np.dtype(dtype)}; "
             "gradients need floating-point numbers"
         )
+    if data is None:
+        raise TypeError(
+            "Tensor: data is None; pass a number, a (nested) list of numbers, or a NumPy array"
+        )
     try:
-        return np.array(data, dtype=dtype)
+        array = np.asarray(data)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"Tensor: cannot make an array of numbers from {type(data).__name__} "
             f"({error}); pass a number, a (nested) list of numbers, or a NumPy array"
         ) from None
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"Tensor: cannot make an array of numbers from {type(data).__name__}: it holds "
+            f"{_KIND_HINTS.get(kind, array.dtype)}"
+        )
+    if dtype is None:
+        dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
+    return np.array(array, dtype=dtype)
 
 
-def _constant_tensor(data: Any) -> Tensor:
-    """A Tensor around an existing array, with no graph (the fast path of every op)."""
+def record(
+    data: Any,
+    inputs: tuple[Tensor, ...],
+    op: str,
+    backward: BackwardFunction,
+    saved: tuple[Any, ...] = (),
+) -> Tensor:
+    """The result ``data`` of operation ``op`` on ``inputs``: how every Tensor op ends.
+
+    When gradients are being recorded (outside ``no_grad()``) and one of ``inputs`` requires a
+    gradient, the result is a graph node: ``backward(grad_of_result, *saved)`` must return one
+    gradient per input (``None`` for an input that needs none). Otherwise the result is a plain
+    Tensor with no graph, and ``backward`` is never called. Write a new op as its forward
+    (NumPy), ``return record(...)``, and its backward function right below it.
+
+    Example:
+        >>> def double(x: Tensor) -> Tensor:
+        ...     return record(x.numpy() * 2.0, (x,), "double", double_backward)
+        >>> def double_backward(g):
+        ...     return (g * 2.0,)
+        >>> x = Tensor([1.0, 3.0], requires_grad=True)
+        >>> double(x).sum().backward()
+        >>> x.grad
+        array([2., 2.])
+    """
     t = _new(Tensor)
-    t.data = data
+    t._data = data
+    t.grad = None
+    t.label = ""
+    t._version = 0
+    if GRAD_MODE.enabled:
+        for tensor in inputs:
+            if tensor.requires_grad:
+                t.requires_grad = True
+                t._prev = inputs
+                t._op = op
+                t._backward = backward
+                t._saved = saved
+                t._stamp = _CLOCK[0]
+                return t
+    t.requires_grad = False
+    t._prev = ()
+    t._op = ""
+    t._backward = None
+    t._saved = ()
+    t._stamp = 0
+    return t
+
+
+def constant(data: Any) -> Tensor:
+    """A Tensor around the array ``data`` (not copied), with no graph and no gradient.
+
+    Example:
+        >>> constant(np.array([1.0, 2.0])).requires_grad
+        False
+    """
+    t = _new(Tensor)
+    t._data = data
     t.grad = None
     t.requires_grad = False
     t._prev = ()
@@ -466,22 +592,23 @@ def _constant_tensor(data: Any) -> Tensor:
     t._backward = None
     t._saved = ()
     t.label = ""
+    t._version = 0
+    t._stamp = 0
     return t
+
+
+# The pre-0.3 private names (kept for code written against them; use record and constant).
+_constant_tensor = constant
 
 
 def _node(
     data: Any, prev: tuple[Tensor, ...], op: str, backward: BackwardFunction, saved: tuple
 ) -> Tensor:
-    """A Tensor computed by ``op`` from ``prev``; ``backward(grad, *saved)`` undoes it."""
-    t = _new(Tensor)
-    t.data = data
-    t.grad = None
-    t.requires_grad = True
-    t._prev = prev
-    t._op = op
-    t._backward = backward
-    t._saved = saved
-    t.label = ""
+    """Always a graph node (the old private helper, used after its own check; prefer record)."""
+    t = record(data, prev, op, backward, saved)
+    if not t._prev:
+        t.requires_grad, t._prev, t._op = True, prev, op
+        t._backward, t._saved, t._stamp = backward, saved, _CLOCK[0]
     return t
 
 
@@ -495,18 +622,16 @@ def _binary(
 ) -> Tensor:
     """``ufunc(a, b)`` for two Tensors, recorded when either needs a gradient."""
     try:
-        data = ufunc(a.data, b.data)
+        data = ufunc(a._data, b._data)
     except ValueError:
-        raise _shape_error(op, a.data, b.data) from None
-    if (a.requires_grad or b.requires_grad) and GRAD_MODE.enabled:
-        return _node(data, (a, b), op, backward, saved)
-    return _constant_tensor(data)
+        raise _shape_error(op, a._data, b._data) from None
+    return record(data, (a, b), op, backward, saved)
 
 
 def _apply(ufunc: np.ufunc, a: Any, b: Any, op: str) -> Any:
     """``ufunc(a, b)`` where one side is a constant (number or array), with clear errors."""
     try:
-        return ufunc(a, b)
+        result = ufunc(a, b)
     except ValueError:
         raise _shape_error(op, a, b) from None
     except TypeError:
@@ -515,6 +640,12 @@ def _apply(ufunc: np.ufunc, a: Any, b: Any, op: str) -> Any:
             f"Tensor {op}: cannot combine a Tensor with {type(bad).__name__} {bad!r}; "
             "use a number, a NumPy array or another Tensor"
         ) from None
+    if result.dtype.kind == "c":
+        raise TypeError(
+            f"Tensor {op}: the other side holds complex numbers, and a Tensor is real; "
+            "pass its real and imaginary parts separately (x.real, x.imag)"
+        )
+    return result
 
 
 def _as_constant(value: ArrayLike, op: str) -> Any:
@@ -542,12 +673,79 @@ def _shape_error(op: str, a: Any, b: Any) -> ValueError:
     )
 
 
+def _describe(t: Tensor) -> str:
+    """How an error message names a tensor: its label, else its kind and shape."""
+    if t.label:
+        return f"tensor {t.label!r} (shape {t.shape})"
+    if t._prev:
+        return f"the result of {t._op!r} (shape {t.shape})"
+    return f"a {'parameter' if t.requires_grad else 'constant'} tensor of shape {t.shape}"
+
+
+def _compare(ufunc: np.ufunc, t: Tensor, other: Any, op: str) -> Any:
+    """``t op other`` elementwise, as a boolean NumPy array (comparisons have no gradient)."""
+    value = other._data if isinstance(other, Tensor) else other
+    try:
+        return ufunc(t._data, value)
+    except ValueError:
+        raise _shape_error(op, t._data, value) from None
+    except TypeError:
+        raise TypeError(
+            f"Tensor {op}: cannot compare a Tensor with {type(other).__name__} {other!r}; "
+            "compare with a number, a NumPy array or another Tensor"
+        ) from None
+
+
+def _mark_changed(t: Tensor) -> None:
+    """Note that ``t``'s numbers changed in place (so older graphs through it are stale)."""
+    _CLOCK[0] += 1
+    t._version = _CLOCK[0]
+
+
+def _in_place(
+    t: Tensor, other: Any, ufunc: np.ufunc, op: str, out_of_place: Callable[..., Tensor]
+) -> Tensor:
+    """``t op= other``: changes ``t``'s array when no graph is being recorded through ``t``."""
+    if t.requires_grad and GRAD_MODE.enabled:
+        if t._prev:  # a computed tensor: a new node, exactly as `t = t + other`
+            return out_of_place(t, other)
+        raise RuntimeError(
+            f"Tensor {op}: {_describe(t)} requires a gradient, so changing it in place while "
+            "gradients are recorded would corrupt the graph; update parameters inside "
+            f"`with no_grad():` (e.g. `with no_grad(): w {op} lr * w.grad`)"
+        )
+    value = other._data if isinstance(other, Tensor) else other
+    data = t._data
+    try:
+        ufunc(data, value, out=data, casting="same_kind")
+    except ValueError:
+        raise ValueError(
+            f"Tensor {op}: the right side (shape {np.shape(value)}) does not fit {_describe(t)}; "
+            "an in-place update keeps the tensor's shape, so the right side must broadcast to it"
+        ) from None
+    except TypeError:
+        raise TypeError(
+            f"Tensor {op}: cannot update {_describe(t)} in place with "
+            f"{type(other).__name__} {other!r}; use real numbers, arrays or Tensors"
+        ) from None
+    _mark_changed(t)
+    return t
+
+
+def _changed_in_place_error(changed: Tensor, user: Tensor) -> RuntimeError:
+    return RuntimeError(
+        f"Tensor.backward: {_describe(changed)} was changed in place (t.data = ..., "
+        f"t -= ..., ...) after the {user._op!r} operation used it, so its gradient would be "
+        "computed from numbers that are gone; run the forward pass again after the change"
+    )
+
+
 # ---- the backward pass ----
 
 
 def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
     """d root / d root: 1 for a single number, else the caller's ``gradient``."""
-    data = root.data
+    data = root._data
     if gradient is None:
         if data.ndim == 0:
             return data.dtype.type(1)  # a NumPy scalar: cheaper to compute with than an array
@@ -558,7 +756,7 @@ def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
                 ".mean()"
             )
         return np.ones(data.shape, data.dtype)
-    seed = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, data.dtype)
+    seed = np.asarray(gradient._data if isinstance(gradient, Tensor) else gradient, data.dtype)
     if seed.shape != data.shape:
         raise ValueError(
             f"Tensor.backward: gradient has shape {seed.shape} but the tensor has shape "
@@ -574,7 +772,7 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Any, source: Any) -> None:
     it on unchanged (``+``) or as a view (``reshape``). A leaf's ``.grad`` is the user's, so it
     must be an array that nothing else shares: such gradients are copied first.
     """
-    data = leaf.data
+    data = leaf._data
     old = leaf.grad
     if old is None:
         if (
@@ -591,5 +789,5 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Any, source: Any) -> None:
         leaf.grad = np.array(old + grad, dtype=data.dtype)
 
 
-# Late imports: these modules build on Tensor and _node, defined above.
-from neurogebra.core.tensor import nn_functions, reductions, shaping  # noqa: E402
+# Late imports: these modules define ops with record (above); Tensor's methods call them.
+from neurogebra.core.tensor import nn_functions, reductions, selecting, shaping  # noqa: E402
