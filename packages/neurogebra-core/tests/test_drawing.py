@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import graphviz
+import numpy as np
 import pytest
 
 import neurogebra
@@ -126,3 +127,28 @@ def test_labels_with_graphviz_record_characters(label: str) -> None:
     if not shutil.which("dot"):
         pytest.skip("rendering needs Graphviz's dot (the escaping is checked where it exists)")
     assert label in render_svg_texts(graph)  # drawn as written, not as record syntax
+
+
+def test_tensor_graphs_are_drawn_with_shapes_and_small_numbers() -> None:
+    from neurogebra.core.tensor import Tensor, linear
+
+    x = Tensor(np.ones((8, 3)), label="x")
+    w = Tensor(np.ones((3, 2)), requires_grad=True, label="w")
+    b = Tensor([0.5, -0.5], dtype=np.float32, requires_grad=True, label="b")
+    loss = linear(x, w, b).relu().sum()
+    loss.label = "loss"
+    loss.backward()
+    source = draw_graph(loss).source
+    assert "{ x | shape (8, 3) }" in source
+    assert "{ w | shape (3, 2) | grad ✓ }" in source
+    assert "{ b | shape (2,) float32 | data [0.5, -0.5] | grad [8, 8] }" in source
+    assert "{ loss | shape () | data 48 | grad 1 }" in source
+    for op in ("linear", "relu", "Σ"):
+        assert re.search(rf'label="?{re.escape(op)}"? shape=circle', source), op
+    assert source.count("shape=record") == 6  # x, w, b, linear, relu, loss
+
+
+@pytest.mark.parametrize("thing", [3.0, "a", None, [1, 2]])
+def test_draw_graph_of_something_else_names_what_it_needs(thing) -> None:
+    with pytest.raises(TypeError, match="expected a Value or a Tensor"):
+        draw_graph(thing)

@@ -271,3 +271,20 @@ def test_complex_constants_are_refused_by_ops():
         Tensor([1.0]) * np.array([1j])
     with pytest.raises(TypeError, match="complex"):
         Tensor([1.0]).data = np.array([1j])
+
+
+# ---- float32 end to end ----
+
+WITH_FLOAT64_CONSTANTS = {"__rmatmul__", "linear"}  # NumPy promotes those, as it should
+
+
+@pytest.mark.parametrize("name", sorted(set(OPS) - WITH_FLOAT64_CONSTANTS))
+def test_every_op_keeps_float32_in_values_and_gradients(name):
+    x, v = _inputs()
+    x32 = Tensor(x.numpy(), dtype=np.float32, requires_grad=True)
+    v32 = Tensor(v.numpy(), dtype=np.float32, requires_grad=True)
+    out = OPS[name](x32, v32)
+    assert out.dtype == np.float32
+    out.backward(np.ones(out.shape, dtype=np.float32))
+    for t in (x32, v32):
+        assert t.grad is None or t.grad.dtype == np.float32

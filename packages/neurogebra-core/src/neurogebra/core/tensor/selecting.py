@@ -69,8 +69,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         raise TypeError(
             f"where: condition must be a boolean array (e.g. x > 0), got dtype {mask.dtype}"
         )
-    a = a if type(a) is Tensor else Tensor(a)
-    b = b if type(b) is Tensor else Tensor(b)
+    a, b = _as_tensor(a, b), _as_tensor(b, a)
     try:
         data = np.where(mask, a._data, b._data)
     except ValueError:
@@ -79,6 +78,15 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
             "broadcast together"
         ) from None
     return record(data, (a, b), "where", _where_backward, (mask, a.shape, b.shape))
+
+
+def _as_tensor(value: Any, other: Any) -> Tensor:
+    """``value`` as a Tensor; a plain number takes the other side's dtype (float32 stays)."""
+    if type(value) is Tensor:
+        return value
+    if isinstance(value, Real) and type(other) is Tensor:
+        return Tensor(value, dtype=other.dtype)
+    return Tensor(value)
 
 
 def _where_backward(g: Any, mask: Any, a_shape: Any, b_shape: Any) -> tuple[Any, Any]:
