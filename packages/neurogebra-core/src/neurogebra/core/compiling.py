@@ -26,6 +26,7 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 from neurogebra.core.parsing import real_symbol
+from neurogebra.core.stable_forms import NUMPY_NAMES, stable_form
 from neurogebra.core.value_functions import VALUE_FUNCTIONS
 
 __all__ = ["compile_numpy", "compile_values"]
@@ -101,16 +102,20 @@ def _symbols(names: Sequence[str]) -> list[sp.Symbol]:
 def compile_numpy(expr: sp.Expr | Sequence[sp.Expr], names: Sequence[str]) -> Callable:
     """A NumPy function of the symbols ``names`` (positional, in that order).
 
+    The code computes :func:`~neurogebra.core.stable_forms.stable_form` of the expression:
+    the same numbers, without the overflows and 0/0 of some textbook forms.
+
     Several expressions may be given at once; they then share common subexpressions. Arguments
     are renamed internally (``dummify``), so a symbol may share its name with a function
     (``gamma`` the symbol next to ``gamma(x)`` the function).
     """
     printer = _FastNumPyPrinter(dict(_LAMBDIFY_SETTINGS))
     several = not isinstance(expr, sp.Basic)
+    stable = [stable_form(e) for e in expr] if several else stable_form(expr)  # type: ignore[union-attr]
     return sp.lambdify(
         _symbols(names),
-        list(expr) if several else expr,
-        modules=["scipy", "numpy"],
+        stable,
+        modules=[NUMPY_NAMES, "scipy", "numpy"],
         printer=printer,
         cse=several,
         dummify=True,

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -53,6 +54,49 @@ def _param_value(name: str, value: object) -> float:
 
 def _is_scalar(value: object) -> bool:
     return isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+def _argument_problem(value: object) -> str:
+    """Why ``value`` can't be an input of a formula ('' when it can)."""
+    if isinstance(value, Value | numbers.Real):
+        return ""
+    if value is None:
+        return "is None, not a number"
+    if isinstance(value, str | bytes):
+        return "is text, not a number (convert it first, e.g. float(text))"
+    if isinstance(value, numbers.Complex):
+        return "is complex; formulas are evaluated over the real numbers"
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        return "can't be made into an array of numbers (lists of different lengths?)"
+    problems = {
+        "c": "holds complex numbers; formulas are evaluated over the real numbers",
+        "O": "holds objects that are not numbers (None?)",
+        "U": "holds text, not numbers",
+        "S": "holds bytes, not numbers",
+        "M": "holds dates, not numbers",
+        "m": "holds time spans, not numbers",
+        "V": "holds structured records, not numbers",
+    }
+    return problems.get(kind, "")
+
+
+def _real(result: np.ndarray, name: str) -> np.ndarray:
+    """A formula's result as real numbers: a complex part (a real formula outside its domain,
+    e.g. a negative number to a fractional power) becomes nan, with NumPy's warning."""
+    if result.dtype.kind != "c":
+        return result.astype(float, copy=False)
+    real = result.real.astype(float)
+    outside = result.imag != 0
+    if np.any(outside):
+        warnings.warn(
+            f"{name}: the formula is undefined over the real numbers at some inputs (nan there)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        real = np.where(outside, np.nan, real)
+    return real
 
 
 def _is_int(value: object) -> bool:
@@ -173,40 +217,95 @@ class Expression:
 
     # ---- numbers ----
 
-    def eval(self, **values: Any) -> Any:
+    def eval(self, *positional: Any, **values: Any) -> Any:
         """Evaluate with keyword values for the variables (they may also override parameters).
 
         Scalars give a number, arrays give an array (with broadcasting), and autograd
-        ``Value`` inputs give a ``Value`` whose ``backward()`` matches :meth:`gradient`.
+        ``Value`` inputs give a ``Value`` whose ``backward()`` matches :meth:`gradient`. A
+        formula of one variable also takes it positionally: ``relu.eval(3)``.
+
+        Numbers and arrays follow one rule, NumPy's: where a formula is undefined or overflows
+        (``1/x`` at 0, ``sqrt(x)`` below 0, ``x**2`` at 1e200) the result is ``inf`` or ``nan``
+        and NumPy warns (RuntimeWarning); a real formula never returns a complex number.
 
         Example:
             >>> import numpy as np
             >>> Expression("relu", "Max(0, x)").eval(x=np.array([-1.0, 2.0]))
             array([0., 2.])
         """
+        if positional:
+            values = self._positional(positional, values)
         args = self._arguments(values)
         if any(isinstance(a, Value) for a in args):
+            return self._eval_values(args)
+        if self._numpy_fn is None:
+            self._numpy_fn = compile_numpy(self.symbolic_expr, self._arg_names())
+        arrays = [np.asarray(a, dtype=float) for a in args]
+        result = _real(np.asarray(self._numpy_fn(*arrays)), self.name)
+        if all(_is_scalar(a) for a in args):
+            number = float(result)
+            if self._integer_result(args) and number.is_integer():
+                return int(number)
+            return number
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        if result.shape == shape:
+            return result
+        return np.broadcast_to(result, shape).copy()
+
+    def _positional(self, positional: tuple[Any, ...], values: dict[str, Any]) -> dict[str, Any]:
+        if len(self._variables) != 1 or len(positional) != 1 or self._variables[0] in values:
+            example = ", ".join(f"{v}=1.0" for v in self._variables) or ""
+            raise TypeError(
+                f"{self.name}.eval() takes its inputs by name when a formula has "
+                f"{'no' if not self._variables else 'several'} variables or when more than "
+                f"one value is given; got {len(positional)} positional value(s); write "
+                f"{self.name}.eval({example})"
+            )
+        return {self._variables[0]: positional[0], **values}
+
+    def _eval_values(self, args: list[Any]) -> Value:
+        """The formula on autograd Values: the compiled graph of Value operations, or, for a
+        formula with kinks (Max, Min, steps), one node whose local derivatives are the
+        symbolic ones, so that its slopes at a kink follow :meth:`gradient`'s convention."""
+        if not self.symbolic_expr.has(sp.Max, sp.Min, sp.Heaviside):
             if self._value_fn is None:
                 self._value_fn = compile_values(self.symbolic_expr, self._arg_names())
             return as_value(self._value_fn(*args))
+        names = self._arg_names()
+        numbers_in = [float(a.data) if isinstance(a, Value) else float(a) for a in args]
         if self._numpy_fn is None:
-            self._numpy_fn = compile_numpy(self.symbolic_expr, self._arg_names())
-        if all(_is_scalar(a) for a in args):
-            result = float(self._numpy_fn(*(float(a) for a in args)))
-            if self._integer_result(args) and result.is_integer():
-                return int(result)
-            return result
-        arrays = [np.asarray(a, dtype=float) for a in args]
-        values_out = np.asarray(self._numpy_fn(*arrays), dtype=float)
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-        if values_out.shape == shape:
-            return values_out
-        return np.broadcast_to(values_out, shape).copy()
+            self._numpy_fn = compile_numpy(self.symbolic_expr, names)
+        data = float(_real(np.asarray(self._numpy_fn(*map(np.float64, numbers_in))), self.name))
+        inputs = [(name, a) for name, a in zip(names, args, strict=True) if isinstance(a, Value)]
+        slopes = [
+            float(
+                self._like("slope", differentiate(self.symbolic_expr, real_symbol(name))).eval(
+                    **dict(zip(names, numbers_in, strict=True))
+                )
+            )
+            for name, _ in inputs
+        ]
+        values = [a for _, a in inputs]
+        if len(values) == 1:
+            return Value(data, values[0], None, self.name, slopes[0])
+        out = Value(data, values[0], values[1], self.name, slopes[0], slopes[1])
+        # more inputs: each through a scaling node, added with local derivative 1 (as Value.sum)
+        out._more = tuple(
+            Value(v.data * k, v, None, "*", k) for v, k in zip(values[2:], slopes[2:], strict=True)
+        )
+        return out
 
     __call__ = eval
 
     def _arguments(self, values: Mapping[str, Any]) -> list[Any]:
         known = set(self._variables) | set(self.params)
+        for key, value in values.items():
+            problem = _argument_problem(value)
+            if problem:
+                raise TypeError(
+                    f"{self.name}.eval(): {key}={value!r:.60} {problem}; pass a real number, "
+                    "an array of real numbers or an autograd Value"
+                )
         for key in values:
             if key not in known:
                 raise TypeError(
@@ -257,6 +356,12 @@ class Expression:
             >>> Expression("relu", "Max(0, x)").gradient("x").symbolic_expr
             Heaviside(x)
         """
+        if not isinstance(var, str | sp.Symbol):
+            raise TypeError(
+                f"{self.name}.gradient(): var must be a variable name such as 'x', got {var!r}"
+            )
+        if not self.symbolic_expr.free_symbols:  # a constant: its slope is 0 in any direction
+            return self._like(f"d({self.name})/d{var}", sp.S.Zero)
         derivative = differentiate(self.symbolic_expr, self._symbol(var, "differentiate"))
         return self._like(f"d({self.name})/d{var}", derivative)
 

@@ -151,9 +151,9 @@ class Value:
     # ---- activations and elementary functions ----
 
     def relu(self) -> Value:
-        """max(0, x); its slope at 0 is taken as 0, as in PyTorch."""
-        positive = self.data > 0.0
-        return Value(self.data if positive else 0.0, self, None, "relu", 1.0 if positive else 0.0)
+        """max(0, x); its slope at 0 is taken as 0 and nan stays nan, as in PyTorch."""
+        passes = not self.data <= 0.0  # positive, or nan (which must not turn into 0)
+        return Value(self.data if passes else 0.0, self, None, "relu", 1.0 if passes else 0.0)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed so that no finite input overflows."""
@@ -235,6 +235,10 @@ class Value:
 
     def __float__(self) -> float:
         return self.data
+
+    def __bool__(self) -> bool:
+        """False for 0.0, like the number it holds (``if loss:`` means "is it non-zero")."""
+        return self.data != 0.0
 
     @property
     def op(self) -> str:
