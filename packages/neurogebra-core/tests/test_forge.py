@@ -121,3 +121,27 @@ def test_lazy_top_level_exports() -> None:
 
     assert neurogebra.Trainer is Trainer
     assert {"Expression", "MathForge", "Trainer"} <= set(neurogebra.__all__)
+
+
+def test_singular_category_names_of_neurogebra_2_are_aliases():
+    forge = MathForge()
+    assert forge.list_all("activation") == forge.list_all("activations")
+    assert forge.list_all("loss") == forge.list_all("losses")
+    with pytest.raises(TypeError, match="category"):
+        forge.list_all(3)  # type: ignore[arg-type]
+
+
+def test_register_a_name_and_a_formula_string_as_in_neurogebra_2():
+    forge = MathForge()
+    forge.register("cube", "a*x**3", category="activation", params={"a": 2.0})
+    assert forge.get("cube").eval(x=2.0) == 16.0
+    assert forge.category_of("cube") == "activations"
+    with pytest.raises(TypeError, match="formula"):
+        forge.register("bad", None, category="algebra")
+    with pytest.raises(TypeError, match="category"):
+        forge.register(Expression("sq", "x**2"), "x**2", category="algebra")
+
+
+def test_search_refuses_a_query_that_is_not_text():
+    with pytest.raises(TypeError, match="query"):
+        MathForge().search(None)  # type: ignore[arg-type]

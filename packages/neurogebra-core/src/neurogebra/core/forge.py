@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from neurogebra.core.compose_grammar import compose_text
 from neurogebra.core.expression import Expression
@@ -40,6 +41,11 @@ class MathForge:
         self._categories: dict[str, str] = {e.name: e.category for e in all_entries()}
 
     def _expression(self, name: str) -> Expression:
+        if not isinstance(name, str):
+            raise TypeError(
+                f"a formula's name is a string such as 'relu', got {type(name).__name__} "
+                f"{name!r:.40}; see MathForge().list_all()"
+            )
         if name not in self._categories:
             raise KeyError(
                 f"no formula called {name!r}{did_you_mean(name, self._categories)}; "
@@ -85,7 +91,7 @@ class MathForge:
     def list_all(self, category: str | None = None) -> list[str]:
         """Every formula name, or those of one category, in repository order."""
         if category is not None:
-            self._check_category(category)
+            category = self._category(category)
         return [n for n, c in self._categories.items() if category is None or c == category]
 
     def categories(self) -> list[str]:
@@ -105,6 +111,11 @@ class MathForge:
             >>> MathForge().search("robust regression")
             ['huber', 'log_cosh']
         """
+        if not isinstance(query, str):
+            raise TypeError(
+                f"search(query): the query is words in a string such as 'robust regression', "
+                f"got {type(query).__name__}"
+            )
         words = query.lower().split()
         found = []
         for name in self._categories:
@@ -114,12 +125,27 @@ class MathForge:
                 found.append(name)
         return found
 
-    def _check_category(self, category: str) -> None:
-        if category not in self.categories():
-            raise KeyError(
-                f"no category {category!r}{did_you_mean(category, self.categories())}; the "
-                f"categories are {', '.join(self.categories())}"
+    def _category(self, category: str) -> str:
+        """The category's name; the singular form of neurogebra 2.x ("activation") is an alias
+        of the plural ("activations")."""
+        if not isinstance(category, str):
+            raise TypeError(
+                f"a category is a string such as 'activations', got {type(category).__name__}"
             )
+        known = self.categories()
+        return self._plural(category, known)
+
+    @staticmethod
+    def _plural(category: str, known: list[str]) -> str:
+        for plural in (f"{category}s", f"{category}es"):
+            if category not in known and plural in known:
+                return plural
+        if category not in known:
+            raise KeyError(
+                f"no category {category!r}{did_you_mean(category, known)}; the "
+                f"categories are {', '.join(known)}"
+            )
+        return category
 
     # ---- building and adding ----
 
@@ -131,12 +157,56 @@ class MathForge:
         """
         return compose_text(text, self.get)
 
-    def register(self, expression: Expression, category: str, overwrite: bool = False) -> None:
-        """Add your own Expression under ``category`` (new categories are allowed)."""
-        if not isinstance(expression, Expression):
-            raise TypeError(f"register() needs an Expression, got {type(expression).__name__}")
+    def register(
+        self,
+        expression: Expression | str,
+        formula: str | None = None,
+        category: str | None = None,
+        overwrite: bool = False,
+        **details: Any,
+    ) -> None:
+        """Add your own formula under ``category`` (new categories are allowed).
+
+        Pass an :class:`Expression` and its category, or (as in neurogebra 2.x) a name, a
+        formula string and ``category=``; ``details`` (``params``, ``description``, ...) go to
+        :class:`Expression`. The singular category names ("activation") are aliases.
+
+        Example:
+            >>> forge = MathForge()
+            >>> forge.register("cube", "x**3", category="algebra")
+            >>> forge.get("cube").eval(x=2.0)
+            8.0
+        """
+        if isinstance(expression, str):
+            if not isinstance(formula, str):
+                raise TypeError(
+                    f"register({expression!r}, formula, category=...): the formula is a string "
+                    f"such as 'x**3', got {type(formula).__name__}"
+                )
+            if category is None:
+                raise TypeError(
+                    f"register({expression!r}, {formula!r}, category=...): name the category, "
+                    "e.g. category='activations'"
+                )
+            expression = Expression(expression, formula, **details)
+        elif not isinstance(expression, Expression):
+            raise TypeError(
+                "register() needs an Expression, or a name and a formula string, got "
+                f"{type(expression).__name__}"
+            )
+        else:
+            if category is None:
+                category, formula = formula, None  # register(expression, "algebra")
+            if formula is not None or details:
+                raise TypeError(
+                    "register(expression, category): an Expression already holds its formula; "
+                    "pass only its category"
+                )
         if not isinstance(category, str) or not category:
             raise ValueError("category must be a non-empty string, e.g. 'activations'")
+        known = self.categories()
+        if category not in known and {f"{category}s", f"{category}es"} & set(known):
+            category = self._plural(category, known)  # a singular alias; others are new
         if expression.name in self._categories and not overwrite:
             raise ValueError(
                 f"a formula called {expression.name!r} already exists; pick another name or "

@@ -114,7 +114,7 @@ def number(value: int | float) -> sp.Expr:
     if isinstance(value, int):
         return sp.Integer(value)
     if value != value or value in (float("inf"), float("-inf")):
-        raise FormulaError(f"the number {value!r} is not a finite real number")
+        raise FormulaError(f"a formula's number must be finite and real, got {value!r}")
     exact = Fraction(repr(value))
     return sp.Rational(exact.numerator, exact.denominator)
 
@@ -139,6 +139,20 @@ def parse_formula(text: str) -> sp.Expr:
         hint = ""
         if re.search(r"\blambda\b", text):
             hint = " ('lambda' is reserved in Python: name the symbol lambda_)"
+        implicit = re.search(r"(\d)\s*([A-Za-z_]\w*|\()|(\))\s*([A-Za-z_]\w*|\d+|\()", text)
+        if implicit and not hint:
+            left, right = (
+                (implicit.group(1), implicit.group(2))
+                if implicit.group(1)
+                else (
+                    implicit.group(3),
+                    implicit.group(4),
+                )
+            )
+            hint = (
+                f"; write every multiplication with *: '{left}*{right}', not '{left}{right}' "
+                "(e.g. 2*x, not 2x)"
+            )
         raise FormulaError(f"can't read the formula {text!r}: {error.msg}{hint}") from None
     return _Translator(source).visit(tree.body)
 

@@ -39,6 +39,21 @@ def _as_tensor(x: Any) -> Tensor:
     return x if type(x) is Tensor else Tensor(x)
 
 
+def _check_scores(z: np.ndarray, axis: Any, op: str) -> None:
+    """The scores must have an ``axis`` with at least one score on it."""
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"{op}: axis must be an int (e.g. -1 for the last axis), got {axis!r}")
+    if not -z.ndim <= axis < max(z.ndim, 1) or z.ndim == 0:
+        raise ValueError(
+            f"{op}: axis {axis} is out of range for scores of shape {z.shape}; softmax needs "
+            "at least a 1-d tensor of scores"
+        )
+    if z.shape[axis] == 0:
+        raise ValueError(
+            f"{op}: there are no scores along axis {axis} (shape {z.shape}); it needs at least one"
+        )
+
+
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """Probabilities along ``axis``: exp(x) / sum(exp(x)), computed without overflow.
 
@@ -48,6 +63,7 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """
     x = _as_tensor(x)
     z = x._data
+    _check_scores(z, axis, "softmax")
     exp = np.exp(z - _max(z, axis=axis, keepdims=True))
     probs = exp / _sum(exp, axis=axis, keepdims=True)
     return record(probs, (x,), "softmax", _softmax_backward, (probs, axis))
@@ -67,6 +83,7 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """
     x = _as_tensor(x)
     z = x._data
+    _check_scores(z, axis, "log_softmax")
     shifted = z - _max(z, axis=axis, keepdims=True)
     log_probs = shifted - np.log(_sum(np.exp(shifted), axis=axis, keepdims=True))
     return record(log_probs, (x,), "log_softmax", _log_softmax_backward, (log_probs, axis))
@@ -106,6 +123,11 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
         target = np.asarray(target)
     z = logits._data
     if z.ndim == 2:
+        if z.shape[0] == 0 or z.shape[1] == 0:
+            raise ValueError(
+                f"cross_entropy: the logits are empty (shape {z.shape}); a batch needs at "
+                "least one sample and one class"
+            )
         if target.ndim == 1 and len(target) == len(z):  # class labels: the common case
             return _cross_entropy_labels(logits, target, reduction)
         if target.shape == z.shape:
