@@ -29,14 +29,21 @@ if TYPE_CHECKING:
 
 __all__ = ["summary_text"]
 
-RULE = "─" * 53
-
 
 def _shape_cell(shape: Shape | None) -> str:
     if shape is None:
         return "(batch, ?)"
     sizes = (shape,) if isinstance(shape, int) else shape
     return "(batch, " + ", ".join(map(str, sizes)) + ")"
+
+
+def _widths(model: Model) -> list[Shape | None]:
+    width = model.input_dim
+    widths = []
+    for layer in model.layers:
+        width = layer.output_width(width)
+        widths.append(width)
+    return widths
 
 
 def summary_text(model: Model) -> str:
@@ -49,7 +56,16 @@ def summary_text(model: Model) -> str:
             "Input: not known yet (the input width d is set by the first layer's input_dim, by "
             "model.build(d), or by the first fit()/predict())",
         ]
-    lines += [RULE, f" #  {'Layer':<18}  {'Output shape':<14}  {'Parameters':>12}", RULE]
+    # columns widen for long names and image shapes; the classic table is 53 characters wide
+    name_width = max(18, *(len(layer.describe()) for layer in model.layers))
+    shapes = [_shape_cell(w) for w in _widths(model)]
+    shape_width = max(14, *(len(cell) for cell in shapes))
+    rule = "─" * (53 + name_width - 18 + shape_width - 14)
+    lines += [
+        rule,
+        f" #  {'Layer':<{name_width}}  {'Output shape':<{shape_width}}  {'Parameters':>12}",
+        rule,
+    ]
     total, per_d, unknown = 0, 0, False
     width_is_d = not model.built  # the layer's input is the model's unknown input width d
     seen: dict[int, int] = {}
@@ -70,9 +86,11 @@ def summary_text(model: Model) -> str:
             total += count
         seen.setdefault(id(layer), i)
         width_is_d = width_is_d and out is None and layer.keeps_shape
-        lines.append(f"{i:>2}  {layer.describe():<18}  {shape:<14}  {cell:>12}")
+        lines.append(
+            f"{i:>2}  {layer.describe():<{name_width}}  {shape:<{shape_width}}  {cell:>12}"
+        )
         width = out
-    lines.append(RULE)
+    lines.append(rule)
     if per_d and not unknown:
         lines.append(
             f"Total parameters: {per_d:,}·d + {total:,}, where d is the input width (not known "
