@@ -78,8 +78,10 @@ class BatchNorm(Layer):
             count = x.size // x.shape[1]
             if count < 2:
                 raise ValueError(
-                    "BatchNorm: training needs at least 2 values per feature in a batch to "
-                    "measure a variance; use a batch_size of at least 2"
+                    f"BatchNorm: training needs at least 2 values per feature in a batch to "
+                    f"measure a variance, got a batch of {x.shape[0]} sample; use a batch_size "
+                    "of at least 2, and one that does not leave a last batch of a single sample "
+                    "(len(X) % batch_size == 1)"
                 )
             mean = x.mean(axis=axes, keepdims=True)
             centered = x - mean
