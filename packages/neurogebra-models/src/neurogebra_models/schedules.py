@@ -68,7 +68,8 @@ class ExponentialDecay:
 
 class CosineDecay:
     """From ``initial`` down to ``minimum`` along half a cosine over ``epochs`` epochs, then
-    ``minimum`` (PyTorch's CosineAnnealingLR with T_max=epochs, eta_min=minimum)."""
+    ``minimum`` (PyTorch's CosineAnnealingLR with T_max=epochs, eta_min=minimum, up to epoch
+    ``epochs``; beyond it PyTorch's rate rises again, ours stays at ``minimum``)."""
 
     def __init__(self, initial: float, epochs: int, minimum: float = 0.0) -> None:
         self.initial = _number(initial, "CosineDecay: initial", 0.0)
