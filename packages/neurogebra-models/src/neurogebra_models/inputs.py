@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 
+class ComplexInputError(TypeError):
+    """Complex numbers where real ones are needed."""
+
+
 def as_features(
     X: object, name: str = "X", rank: int | None = 1, dtype: np.dtype | None = None
 ) -> np.ndarray:
@@ -36,18 +40,20 @@ def as_features(
     which of the two it must be.
     """
     source = X.numpy() if hasattr(X, "numpy") else X
-    if np.iscomplexobj(source):
-        raise TypeError(
-            f"{name} holds complex numbers; a model learns from real numbers, so pass "
-            f"{name}.real (or split real and imaginary parts into separate features)"
-        )
     try:
         array = np.asarray(source)
+        if array.dtype.kind == "c":
+            raise ComplexInputError(
+                f"{name} holds complex numbers; a model learns from real numbers, so pass "
+                f"{name}.real (or split real and imaginary parts into separate features)"
+            )
         if array.dtype.kind not in "biuf":
             raise TypeError(f"dtype {array.dtype} is not a number type")
         if dtype is None:
             dtype = array.dtype if array.dtype == np.float32 else np.dtype(np.float64)
         array = array.astype(dtype, copy=False)
+    except ComplexInputError:
+        raise
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{name} must be an array of numbers (a NumPy array or nested lists), got "
@@ -104,11 +110,10 @@ def float_dtype(dtype: object) -> np.dtype:
     """``"float32"``/``np.float32`` or ``"float64"``/``np.float64`` as a NumPy dtype."""
     try:
         result = np.dtype(dtype)  # type: ignore[call-overload]
-    except TypeError:
+    except Exception:  # NumPy raises several kinds of error for what is not a dtype
         result = None
-    if result not in (np.dtype(np.float32), np.dtype(np.float64)):
+    if dtype is None or result is None or result.name not in ("float32", "float64"):
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    assert result is not None
     return result
 
 
@@ -125,6 +130,13 @@ def sample_shape(value: object) -> int | tuple[int, ...]:
             raise ValueError("input_dim must not be empty; give a number of features")
         return sizes[0] if len(sizes) == 1 else sizes
     return positive_int(value, "input_dim")
+
+
+def fraction_or_zero(value: object, name: str) -> float:
+    """``value`` as a fraction in [0, 1), 0 meaning "none", or an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a fraction in (0, 1) (or 0 for none), got {value!r}")
+    return float(value)
 
 
 def split_validation(

@@ -57,7 +57,7 @@ class Loss:
     allowed_activations: ClassVar[tuple[str, ...] | None] = None  # None: any activation
 
     def __init__(self, reduction: str = "mean") -> None:
-        if reduction not in REDUCTIONS:
+        if not isinstance(reduction, str) or reduction not in REDUCTIONS:
             raise ValueError(
                 f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
                 f"{reduction!r}"

@@ -35,7 +35,12 @@ AVERAGES = ("macro", "binary")
 
 
 def _pair(y_true: object, y_pred: object) -> tuple[np.ndarray, np.ndarray]:
-    t, p = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    try:
+        t, p = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    except ValueError:
+        raise ValueError(
+            "metrics: y_true and y_pred must be flat lists or arrays of labels, one per sample"
+        ) from None
     if t.shape != p.shape:
         raise ValueError(f"metrics: {t.size} true labels but {p.size} predictions")
     if t.size == 0:
@@ -50,7 +55,7 @@ def accuracy(y_true: object, y_pred: object) -> float:
 
 
 def _per_class(y_true: object, y_pred: object, denominator: str, average: str) -> float:
-    if average not in AVERAGES:
+    if not isinstance(average, str) or average not in AVERAGES:
         raise ValueError(
             f"average must be 'macro' (mean over the classes) or 'binary' (class 1 only), got "
             f"{average!r}"

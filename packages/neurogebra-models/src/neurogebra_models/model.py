@@ -26,6 +26,7 @@ from neurogebra_models.inputs import (
     check_lengths,
     check_seed,
     float_dtype,
+    fraction_or_zero,
     positive_int,
     sample_shape,
     split_validation,
@@ -287,6 +288,8 @@ class Model:
     def _targets(self, y: object, n: int, name: str = "y") -> np.ndarray:
         try:
             y = np.asarray(y.numpy() if hasattr(y, "numpy") else y)
+            if y.dtype.kind not in "biufc":
+                raise TypeError(f"dtype {y.dtype} is not a number type")
         except (TypeError, ValueError) as error:
             raise TypeError(f"{name} must be an array of labels or numbers ({error})") from None
         if y.ndim == 0:
@@ -345,6 +348,7 @@ class Model:
         epochs = positive_int(epochs, "epochs", allow_zero=True)
         batch_size = positive_int(batch_size, "batch_size")
         validation = None
+        validation_split = fraction_or_zero(validation_split, "validation_split")
         if validation_data is not None and validation_split:
             raise ValueError("pass validation_split or validation_data, not both")
         if validation_split:

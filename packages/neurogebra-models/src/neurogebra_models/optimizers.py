@@ -71,7 +71,8 @@ class Optimizer:
         clip_value: float | None = None,
     ) -> None:
         self.learning_rate = _check("learning_rate", learning_rate, 0.0)
-        self.weight_decay = 0.0 if weight_decay == 0 else _check("weight_decay", weight_decay, 0.0)
+        no_decay = isinstance(weight_decay, numbers.Real) and weight_decay == 0
+        self.weight_decay = 0.0 if no_decay else _check("weight_decay", weight_decay, 0.0)
         self.clip_norm = None if clip_norm is None else _check("clip_norm", clip_norm, 0.0)
         self.clip_value = None if clip_value is None else _check("clip_value", clip_value, 0.0)
         self.iterations = 0

@@ -83,7 +83,12 @@ class Batches:
 
 
 def _array(value: object, name: str) -> np.ndarray:
-    array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    try:
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    except ValueError:  # ragged nested lists
+        array = np.asarray(None)
     if array.dtype == object:
-        raise TypeError(f"Batches: {name} must be an array (or nested lists) of numbers")
+        raise TypeError(
+            f"Batches: {name} must be an array (or nested lists of equal length) of numbers"
+        )
     return array
