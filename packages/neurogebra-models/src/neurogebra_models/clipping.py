@@ -26,9 +26,10 @@ __all__ = ["clip_grad_norm", "clip_grad_value"]
 
 
 def _limit(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+    number = float(value) if isinstance(value, numbers.Real) else math.nan
+    if isinstance(value, bool) or not number > 0:
         raise ValueError(f"{name} must be a number > 0, got {value!r}")
-    return float(value)
+    return number
 
 
 def clip_grad_norm(parameters: Iterable[Tensor], max_norm: float) -> float:

@@ -134,9 +134,10 @@ def sample_shape(value: object) -> int | tuple[int, ...]:
 
 def fraction_or_zero(value: object, name: str) -> float:
     """``value`` as a fraction in [0, 1), 0 meaning "none", or an error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+    number = float(value) if isinstance(value, numbers.Real) else -1.0
+    if isinstance(value, bool) or not 0 <= number < 1:
         raise ValueError(f"{name} must be a fraction in (0, 1) (or 0 for none), got {value!r}")
-    return float(value)
+    return number
 
 
 def split_validation(

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -157,7 +158,7 @@ class Huber(_Regression):
         super().__init__(reduction)
         if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not delta > 0:
             raise ValueError(f"Huber: delta must be > 0 (a number), got {delta!r}")
-        self.delta = float(delta)
+        self.delta: float = float(delta)
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
         size = (outputs - targets).abs()
@@ -189,14 +190,14 @@ def _class_weights(weights: object, loss: str) -> dict[int, float] | None:
     for key, value in pairs:
         if isinstance(key, str) and key.isdigit():  # a dict read back from a saved model's JSON
             key = int(key)
-        ok_key = isinstance(key, numbers.Integral) and not isinstance(key, bool) and key >= 0
-        ok_value = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not ok_key or not ok_value or not (np.isfinite(value) and value >= 0):
+        ok_key = isinstance(key, numbers.Integral) and not isinstance(key, bool) and int(key) >= 0
+        number = float(value) if isinstance(value, numbers.Real) else math.nan
+        if not ok_key or isinstance(value, bool) or not (math.isfinite(number) and number >= 0):
             raise ValueError(
                 f"{loss}: class_weights must map classes 0, 1, ... to finite weights ≥ 0, got "
                 f"{key!r}: {value!r}"
             )
-        result[int(key)] = float(value)
+        result[int(key)] = number
     return result
 
 

@@ -19,13 +19,14 @@ __all__ = ["CosineDecay", "ExponentialDecay", "StepDecay"]
 
 
 def _number(value: object, name: str, low: float, high: float | None = None) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value > low
+    number = float(value) if isinstance(value, numbers.Real) else math.nan
+    ok = not isinstance(value, bool) and number > low
     if ok and high is not None:
-        ok = value <= high
+        ok = number <= high
     if not ok:
         bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
         raise ValueError(f"{name} must be a number {bound}, got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+    return number
 
 
 def _epoch(epoch: object) -> int:
@@ -76,11 +77,13 @@ class CosineDecay:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"CosineDecay: epochs must be a whole number ≥ 1, got {epochs!r}")
         self.epochs = epochs
-        if not isinstance(minimum, numbers.Real) or not 0 <= minimum < self.initial:
+        if isinstance(minimum, bool) or not isinstance(minimum, numbers.Real):
+            minimum = math.nan
+        if not 0 <= float(minimum) < self.initial:
             raise ValueError(
                 f"CosineDecay: minimum must be a number in [0, initial), got {minimum!r}"
             )
-        self.minimum = float(minimum)
+        self.minimum: float = float(minimum)
 
     def __call__(self, epoch: int) -> float:
         t = min(_epoch(epoch), self.epochs)

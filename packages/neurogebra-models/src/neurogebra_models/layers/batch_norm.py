@@ -51,8 +51,8 @@ class BatchNorm(Layer):
             raise ValueError(f"BatchNorm: momentum must be in (0, 1], got {momentum!r}")
         if not isinstance(epsilon, numbers.Real) or isinstance(epsilon, bool) or not epsilon > 0:
             raise ValueError(f"BatchNorm: epsilon must be a number > 0, got {epsilon!r}")
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.momentum: float = float(momentum)
+        self.epsilon: float = float(epsilon)
         self.gamma: Tensor | None = None
         self.beta: Tensor | None = None
         self.running_mean: Tensor | None = None
