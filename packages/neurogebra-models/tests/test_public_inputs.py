@@ -23,6 +23,7 @@ from neurogebra_models.schedules import StepDecay
 
 X_GOOD = np.random.default_rng(0).normal(size=(10, 2))
 Y_GOOD = np.arange(10) % 3
+ONES = [np.ones((2, 4)), np.ones(4), np.ones((4, 3)), np.ones(3)]  # weights of compiled_model()
 
 # Odd values of every kind: wrong types, shapes, NaN and infinity, empty and huge.
 ODD = st.one_of(
@@ -73,6 +74,8 @@ ENTRY_POINTS = [
     ("validation_split", ("validation_split",), lambda v: fit(validation_split=v)),
     ("validation_data", ("validation_data", "X_val", "y_val"), lambda v: fit(validation_data=v)),
     ("callbacks", ("callbacks",), lambda v: fit(callbacks=v)),
+    ("shuffle", ("shuffle",), lambda v: fit(shuffle=v)),
+    ("weights", ("set_weights",), lambda v: compiled_model().set_weights([v, *ONES[1:]])),
     ("X", ("X",), lambda v: compiled_model().predict(v)),
     ("X", ("X",), lambda v: compiled_model().evaluate(v, Y_GOOD)),
     ("input_dim", ("input_dim",), lambda v: Model([Dense(2)]).build(v) if not _huge(v) else None),

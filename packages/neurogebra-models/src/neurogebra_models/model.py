@@ -349,6 +349,8 @@ class Model:
         batch_size = positive_int(batch_size, "batch_size")
         validation = None
         validation_split = fraction_or_zero(validation_split, "validation_split")
+        if not isinstance(shuffle, bool | np.bool_):
+            raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r}")
         if validation_data is not None and validation_split:
             raise ValueError("pass validation_split or validation_data, not both")
         if validation_split:
@@ -409,8 +411,18 @@ class Model:
         params = self.weights()
         if len(weights) != len(params):
             raise ValueError(f"set_weights: the model has {len(params)} arrays, got {len(weights)}")
-        for p, w in zip(params, weights, strict=True):
-            w = np.asarray(w, dtype=p.data.dtype)
+        for i, (p, w) in enumerate(zip(params, weights, strict=True)):
+            try:
+                if np.iscomplexobj(w):
+                    raise ValueError("complex numbers")
+                w = np.asarray(w, dtype=p.data.dtype)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"set_weights: array {i} must be an array of real numbers of shape "
+                    f"{p.shape}, got {type(w).__name__}"
+                ) from None
+            if not np.all(np.isfinite(w)):
+                raise ValueError(f"set_weights: array {i} contains NaN or infinity")
             if w.shape != p.shape:
                 raise ValueError(
                     f"set_weights: expected an array of shape {p.shape}, got {w.shape}"
