@@ -109,13 +109,17 @@ def test_one_hot_labels_and_integer_labels_train_identically():
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
 
 
-def test_validation_split_holds_out_the_last_samples_and_validation_data_is_scored():
+def test_validation_split_holds_out_random_samples_and_validation_data_is_scored():
     X, y = make_moons(100, seed=5)
     model = classifier(units=2)
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     history = model.fit(X, y, epochs=2, batch_size=10, validation_split=0.2, verbose=0)
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert history["val_loss"][-1] == pytest.approx(model.evaluate(X[80:], y[80:])["loss"])
+    held_out = history.validation_indices
+    assert len(held_out) == 20 and len(set(held_out.tolist())) == 20
+    assert sorted(held_out.tolist()) != list(range(80, 100))
+    val = model.evaluate(X[held_out], y[held_out])["loss"]
+    assert history["val_loss"][-1] == pytest.approx(val)
     history = model.fit(X[:50], y[:50], epochs=1, validation_data=(X[50:], y[50:]), verbose=0)
     assert history["val_accuracy"][0] == pytest.approx(model.evaluate(X[50:], y[50:])["accuracy"])
     with pytest.raises(ValueError, match="not both"):
@@ -143,7 +147,8 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert seen == history.epoch
     assert stop.stopped_epoch - stop.best_epoch == 2
     best = min(history["val_loss"])
-    assert model.evaluate(X[60:], y[60:])["loss"] == pytest.approx(best)
+    held_out = history.validation_indices
+    assert model.evaluate(X[held_out], y[held_out])["loss"] == pytest.approx(best)
 
 
 def test_early_stopping_on_a_missing_quantity_says_what_is_measured():

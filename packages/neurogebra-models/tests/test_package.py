@@ -22,6 +22,6 @@ def test_entry_points_are_declared_in_the_installed_metadata():
 
 
 def test_version_matches_the_distribution_and_core_is_in_range():
-    assert neurogebra_models.__version__ == version("neurogebra-models") == "0.1.0"
+    assert neurogebra_models.__version__ == version("neurogebra-models") == "0.3.0"
     major, minor = (int(p) for p in version("neurogebra-core").split(".")[:2])
-    assert (major, minor) >= (0, 1) and (major, minor) < (0, 3)
+    assert (major, minor) >= (0, 2) and (major, minor) < (0, 4)

@@ -86,8 +86,27 @@ def test_history_plot_has_loss_and_metric_panels(trained, tmp_path):
     assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "metric"]
     assert len(fig.axes[0].lines) == 2 and len(fig.axes[0].lines[0].get_xdata()) == 15
     assert_real_picture(fig, tmp_path / "history.png")
-    with pytest.raises(ValueError, match="at least 'loss'"):
+    with pytest.raises(ValueError, match="no 'loss' values to draw"):
         plot_history({})
+
+
+def test_history_plot_takes_a_core_trainer_and_its_history_and_names_bad_input():
+    from neurogebra import Expression
+    from neurogebra.core.trainer import Trainer
+
+    X = np.linspace(-1, 1, 20)
+    trainer = Trainer(
+        Expression("line", "m*x + c", params={"m": 0.0, "c": 0.0}, trainable_params=["m", "c"]),
+        learning_rate=0.1,
+    )
+    losses = trainer.fit(X, 2 * X + 1, epochs=5)
+    for history in (losses, trainer):
+        fig = plot_history(history)
+        assert len(fig.axes[0].lines) == 1 and len(fig.axes[0].lines[0].get_xdata()) == 5
+    with pytest.raises(TypeError, match="got int"):
+        plot_history(3)
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers"):
+        plot_history({"loss": ["a", "b"]})
 
 
 def test_neuron_activations_of_first_and_deeper_layers(trained, tmp_path):

@@ -16,8 +16,10 @@ Example:
 from importlib.metadata import PackageNotFoundError, version
 
 from neurogebra_models.builder import ModelBuilder
+from neurogebra_models.clipping import clip_grad_norm, clip_grad_value
 from neurogebra_models.craft import NeuroCraft
 from neurogebra_models.datasets import (
+    load_digits,
     make_circles,
     make_moons,
     make_regression,
@@ -25,10 +27,17 @@ from neurogebra_models.datasets import (
     make_xor,
     train_test_split,
 )
-from neurogebra_models.layers import Dense, Dropout, Layer
+from neurogebra_models.layers import BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from neurogebra_models.model import Model
 from neurogebra_models.optimizers import SGD, Adam, RMSprop
-from neurogebra_models.training.callbacks import Callback, EarlyStopping, LambdaCallback
+from neurogebra_models.schedules import CosineDecay, ExponentialDecay, StepDecay
+from neurogebra_models.training.batches import Batches
+from neurogebra_models.training.callbacks import (
+    Callback,
+    EarlyStopping,
+    LambdaCallback,
+    LearningRateScheduler,
+)
 from neurogebra_models.training.history import History
 
 try:
@@ -39,17 +48,29 @@ except PackageNotFoundError:  # a source tree that was never installed
 __all__ = [
     "SGD",
     "Adam",
+    "BatchNorm",
+    "Batches",
     "Callback",
+    "Conv2D",
+    "CosineDecay",
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "ExponentialDecay",
+    "Flatten",
     "History",
     "LambdaCallback",
     "Layer",
+    "LearningRateScheduler",
+    "MaxPool2D",
     "Model",
     "ModelBuilder",
     "NeuroCraft",
     "RMSprop",
+    "StepDecay",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "load_digits",
     "make_circles",
     "make_moons",
     "make_regression",

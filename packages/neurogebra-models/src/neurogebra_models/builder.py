@@ -14,12 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from neurogebra_models import losses, optimizers
+from neurogebra_models import losses, optimizers, schedules
 from neurogebra_models.activations import ACTIVATIONS
 from neurogebra_models.initializers import INITIALIZERS
-from neurogebra_models.layers import Dense, Dropout, Layer
+from neurogebra_models.inputs import check_seed
+from neurogebra_models.layers import BatchNorm, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from neurogebra_models.model import Model
-from neurogebra_models.training.callbacks import EarlyStopping
+from neurogebra_models.training.batches import Batches
+from neurogebra_models.training.callbacks import (
+    EarlyStopping,
+    LambdaCallback,
+    LearningRateScheduler,
+)
 
 __all__ = ["ModelBuilder"]
 
@@ -30,14 +36,26 @@ class ModelBuilder:
 
     Dense = Dense
     Dropout = Dropout
+    Conv2D = Conv2D
+    MaxPool2D = MaxPool2D
+    Flatten = Flatten
+    BatchNorm = BatchNorm
     EarlyStopping = EarlyStopping
+    LambdaCallback = LambdaCallback
+    LearningRateScheduler = LearningRateScheduler
+    StepDecay = schedules.StepDecay
+    ExponentialDecay = schedules.ExponentialDecay
+    CosineDecay = schedules.CosineDecay
     SGD = optimizers.SGD
     Adam = optimizers.Adam
     RMSprop = optimizers.RMSprop
     Huber = losses.Huber
+    CategoricalCrossEntropy = losses.CategoricalCrossEntropy
+    BinaryCrossEntropy = losses.BinaryCrossEntropy
+    Batches = Batches
 
     def __init__(self, seed: int | None = None) -> None:
-        self.seed = seed
+        self.seed = None if seed is None else check_seed(seed, "ModelBuilder: seed")
 
     def Sequential(self, layers: Sequence[Layer], name: str = "Sequential") -> Model:
         """A model whose layers run in the given order."""

@@ -20,6 +20,7 @@ import numpy as np
 from neurogebra.examples.spiral import generate_spirals
 
 __all__ = [
+    "load_digits",
     "make_circles",
     "make_moons",
     "make_regression",
@@ -162,3 +163,31 @@ def train_test_split(
     else:
         order = np.random.default_rng(seed).permutation(len(X))
     return X[order[:split]], X[order[split:]], y[order[:split]], y[order[split:]]
+
+
+def load_digits(
+    test_size: float = 0.25, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits bundled with scikit-learn, as images for ``Conv2D``.
+
+    Returns ``X_train, X_test, y_train, y_test``: ``X`` of shape (samples, 1, 8, 8) with the
+    grey levels scaled from 0..16 to 0..1, ``y`` the digits 0..9, split with
+    :func:`train_test_split` (``seed``). The data ship inside scikit-learn (nothing is
+    downloaded); install it with ``pip install neurogebra-models[digits]``.
+
+    Example:
+        >>> X_train, X_test, y_train, y_test = load_digits()
+        >>> X_train.shape, X_test.shape, float(X_train.max())
+        ((1347, 1, 8, 8), (450, 1, 8, 8), 1.0)
+    """
+    try:
+        # scikit-learn: the only library that ships these digits inside its package.
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError:
+        raise ImportError(
+            "load_digits reads the digits bundled with scikit-learn, which is not installed; "
+            "install it with `pip install neurogebra-models[digits]` (or scikit-learn)"
+        ) from None
+    digits = sklearn_digits()
+    images = (digits.images / 16.0).reshape(-1, 1, 8, 8)
+    return train_test_split(images, digits.target, test_size=test_size, seed=seed)

@@ -17,7 +17,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from neurogebra_models.initializers import DESCRIPTIONS
-from neurogebra_models.layers import Dense, Dropout, Layer
+from neurogebra_models.layers import Dense, Dropout, Layer, Shape
 
 if TYPE_CHECKING:
     from neurogebra.core.forge import MathForge
@@ -34,11 +34,13 @@ def forge() -> MathForge:
     return MathForge()
 
 
-def _width(n: int | None) -> str:
+def _width(n: Shape | None) -> str:
+    if isinstance(n, tuple):
+        return "×".join(map(str, n))
     return "d (not known yet)" if n is None else str(n)
 
 
-def _dense_text(layer: Dense, index: int, width: int | None, last: bool) -> list[str]:
+def _dense_text(layer: Dense, index: int, width: Shape | None, last: bool) -> list[str]:
     act = layer.activation
     shape = f"({_width(width)} × {layer.units})"
     count = layer.param_count(width)
@@ -63,7 +65,7 @@ def _dense_text(layer: Dense, index: int, width: int | None, last: bool) -> list
     return lines
 
 
-def _dropout_text(layer: Dropout, index: int, width: int | None) -> list[str]:
+def _dropout_text(layer: Dropout, index: int, width: Shape | None) -> list[str]:
     return [
         f"Layer {index}: {layer.describe()}",
         f"  While training, each of the {_width(width)} values is set to 0 with probability "
@@ -75,18 +77,18 @@ def _dropout_text(layer: Dropout, index: int, width: int | None) -> list[str]:
     ]
 
 
-def layer_text(layer: Layer, index: int, width: int | None, last: bool) -> list[str]:
+def layer_text(layer: Layer, index: int, width: Shape | None, last: bool) -> list[str]:
     if isinstance(layer, Dense):
         return _dense_text(layer, index, width, last)
     if isinstance(layer, Dropout):
         return _dropout_text(layer, index, width)
-    return [f"Layer {index}: {layer.describe()}"]
+    return [f"Layer {index}: {layer.describe()}", *layer.explanation(width)]
 
 
 def architecture_text(model: Model) -> str:
     width = model.input_dim
     intro = f"{model.name} network with {len(model.layers)} layers. " + (
-        f"Each sample enters as {width} numbers."
+        f"Each sample enters as {_width(width)} numbers."
         if width is not None
         else "The input width d is not known yet; it is fixed by the first data the model sees."
     )

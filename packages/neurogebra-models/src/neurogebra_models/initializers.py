@@ -18,31 +18,34 @@ from neurogebra_models.naming import lookup
 
 __all__ = ["DESCRIPTIONS", "INITIALIZERS", "check_initializer", "default_initializer", "initialize"]
 
-Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
+Size = tuple[int, ...] | None  # the array's shape; (n_in, n_out) by default
+Initializer = Callable[[int, int, np.random.Generator, Size], np.ndarray]
 
 
-def _he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+def _he(n_in: int, n_out: int, rng: np.random.Generator, size: Size = None) -> np.ndarray:
     # He/Kaiming normal: variance 2 / n_in keeps ReLU activations' size steady layer to layer.
-    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=size or (n_in, n_out))
 
 
-def _he_uniform(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+def _he_uniform(n_in: int, n_out: int, rng: np.random.Generator, size: Size = None) -> np.ndarray:
     limit = np.sqrt(6.0 / n_in)
-    return rng.uniform(-limit, limit, size=(n_in, n_out))
+    return rng.uniform(-limit, limit, size=size or (n_in, n_out))
 
 
-def _xavier(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+def _xavier(n_in: int, n_out: int, rng: np.random.Generator, size: Size = None) -> np.ndarray:
     # Glorot/Xavier uniform: variance 2 / (n_in + n_out), balanced for forward and backward.
     limit = np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-limit, limit, size=(n_in, n_out))
+    return rng.uniform(-limit, limit, size=size or (n_in, n_out))
 
 
-def _xavier_normal(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_in, n_out))
+def _xavier_normal(
+    n_in: int, n_out: int, rng: np.random.Generator, size: Size = None
+) -> np.ndarray:
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=size or (n_in, n_out))
 
 
-def _lecun(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
+def _lecun(n_in: int, n_out: int, rng: np.random.Generator, size: Size = None) -> np.ndarray:
+    return rng.normal(0.0, np.sqrt(1.0 / n_in), size=size or (n_in, n_out))
 
 
 INITIALIZERS: dict[str, Initializer] = {
@@ -72,6 +75,10 @@ def check_initializer(name: str) -> str:
     return name.strip().lower()
 
 
-def initialize(name: str, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    """A fresh ``(n_in, n_out)`` weight matrix drawn by the initializer called ``name``."""
-    return lookup("initializer", name, INITIALIZERS)(n_in, n_out, rng)
+def initialize(
+    name: str, n_in: int, n_out: int, rng: np.random.Generator, size: Size = None
+) -> np.ndarray:
+    """Fresh weights drawn by the initializer called ``name``, scaled for ``n_in`` inputs and
+    ``n_out`` outputs per neuron: a ``(n_in, n_out)`` matrix, or an array of shape ``size``
+    (a convolution's kernels: ``n_in`` = channels·kh·kw, ``n_out`` = filters·kh·kw)."""
+    return lookup("initializer", name, INITIALIZERS)(n_in, n_out, rng, size)

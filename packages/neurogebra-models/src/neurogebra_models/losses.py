@@ -16,15 +16,19 @@ Example:
 
 from __future__ import annotations
 
-from typing import ClassVar
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
-from neurogebra.core.tensor import Tensor, cross_entropy, mse
+from neurogebra.core.tensor import Tensor, cross_entropy, log_softmax, mse
 from neurogebra_models.naming import lookup
 
 __all__ = [
     "LOSSES",
+    "REDUCTIONS",
     "BinaryCrossEntropy",
     "CategoricalCrossEntropy",
     "Huber",
@@ -35,14 +39,37 @@ __all__ = [
 ]
 
 
+REDUCTIONS = ("mean", "sum", "none")
+
+
 class Loss:
-    """Base class. ``task`` is "multiclass", "binary" or "regression" (it decides the metrics)."""
+    """Base class. ``task`` is "multiclass", "binary" or "regression" (it decides the metrics).
+
+    ``reduction`` turns the loss of every element (or sample) into what is returned: "mean"
+    (the default, what fit() minimises), "sum", or "none" (the losses themselves, as PyTorch's
+    ``reduction="none"``: one per element for regression and binary cross-entropy, one per
+    sample for categorical cross-entropy).
+    """
 
     name = "loss"
     task = "regression"
     formula_name = ""  # the MathForge entry that shows its formula
     logit_activations: ClassVar[tuple[str, ...]] = ()  # output activations it reads logits of
     allowed_activations: ClassVar[tuple[str, ...] | None] = None  # None: any activation
+
+    def __init__(self, reduction: str = "mean") -> None:
+        if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
+                f"{reduction!r}"
+            )
+        self.reduction = reduction
+
+    def reduce(self, losses: Tensor) -> Tensor:
+        """The element losses combined as ``reduction`` says."""
+        if self.reduction == "mean":
+            return losses.mean()
+        return losses.sum() if self.reduction == "sum" else losses
 
     def check_output_layer(self, activation: str, units: int) -> None:
         """Raise a clear error when the output layer cannot work with this loss."""
@@ -67,11 +94,12 @@ class Loss:
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
         raise NotImplementedError
 
-    def config(self) -> dict[str, float]:
-        return {}
+    def config(self) -> dict[str, Any]:
+        return {} if self.reduction == "mean" else {"reduction": self.reduction}
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+        return f"{type(self).__name__}({args})"
 
 
 def _numbers(y: np.ndarray, loss: str) -> np.ndarray:
@@ -104,7 +132,10 @@ class MeanSquaredError(_Regression):
     formula_name = "mse"
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
-        return mse(outputs, targets)
+        if self.reduction == "mean":
+            return mse(outputs, targets)  # one fused node: the common case
+        error = outputs - targets
+        return self.reduce(error * error)
 
 
 class MeanAbsoluteError(_Regression):
@@ -114,7 +145,7 @@ class MeanAbsoluteError(_Regression):
     formula_name = "mae"
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
-        return (outputs - targets).abs().mean()
+        return self.reduce((outputs - targets).abs())
 
 
 class Huber(_Regression):
@@ -123,21 +154,64 @@ class Huber(_Regression):
     name = "huber"
     formula_name = "huber"
 
-    def __init__(self, delta: float = 1.0) -> None:
-        if not delta > 0:
-            raise ValueError(f"Huber: delta must be > 0, got {delta!r}")
-        self.delta = float(delta)
+    def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not delta > 0:
+            raise ValueError(f"Huber: delta must be > 0 (a number), got {delta!r}")
+        self.delta: float = float(delta)
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
         size = (outputs - targets).abs()
         small = size - (size - self.delta).relu()  # min(|e|, delta)
-        return (small * small * 0.5 + (size - small) * self.delta).mean()
+        return self.reduce(small * small * 0.5 + (size - small) * self.delta)
 
-    def config(self) -> dict[str, float]:
-        return {"delta": self.delta}
+    def config(self) -> dict[str, Any]:
+        return {"delta": self.delta, **super().config()}
 
     def __repr__(self) -> str:
-        return f"Huber(delta={self.delta:g})"
+        extra = "" if self.reduction == "mean" else f", reduction={self.reduction!r}"
+        return f"Huber(delta={self.delta:g}{extra})"
+
+
+def _class_weights(weights: object, loss: str) -> dict[int, float] | None:
+    """``class_weights`` as {class: weight}: from a list (one per class) or a dict."""
+    if weights is None:
+        return None
+    if isinstance(weights, Mapping):
+        pairs = list(weights.items())
+    elif isinstance(weights, Sequence | np.ndarray) and not isinstance(weights, str):
+        pairs = list(enumerate(weights))
+    else:
+        raise TypeError(
+            f"{loss}: class_weights must be a list with one weight per class, or a dict "
+            f"{{class: weight}}, got {type(weights).__name__}"
+        )
+    result = {}
+    for key, value in pairs:
+        if isinstance(key, str) and key.isdigit():  # a dict read back from a saved model's JSON
+            key = int(key)
+        ok_key = isinstance(key, numbers.Integral) and not isinstance(key, bool) and int(key) >= 0
+        number = float(value) if isinstance(value, numbers.Real) else math.nan
+        if not ok_key or isinstance(value, bool) or not (math.isfinite(number) and number >= 0):
+            raise ValueError(
+                f"{loss}: class_weights must map classes 0, 1, ... to finite weights ≥ 0, got "
+                f"{key!r}: {value!r}"
+            )
+        result[int(key)] = number
+    return result
+
+
+def _weight_vector(weights: dict[int, float], n_classes: int, loss: str) -> np.ndarray:
+    """One weight per class (1 for classes a dict leaves out)."""
+    if max(weights, default=-1) >= n_classes:
+        raise ValueError(
+            f"{loss}: class_weights name class {max(weights)}, but the output layer has only "
+            f"{n_classes} classes (0..{n_classes - 1})"
+        )
+    vector = np.ones(n_classes)
+    for key, value in weights.items():
+        vector[key] = value
+    return vector
 
 
 class CategoricalCrossEntropy(Loss):
@@ -145,7 +219,25 @@ class CategoricalCrossEntropy(Loss):
 
     Reads the logits of a softmax output layer (a linear output layer's values are taken as the
     logits themselves, as in PyTorch's CrossEntropyLoss).
+
+    ``class_weights`` (a list with one weight per class, or a dict {class: weight}) multiplies
+    each sample's loss by the weight of its class, for unbalanced data; the mean is then
+    divided by the sum of the weights used, as PyTorch's ``CrossEntropyLoss(weight=...)`` does
+    (with one-hot or soft targets: by the number of samples, as PyTorch too).
+
+    Example:
+        >>> loss = CategoricalCrossEntropy(class_weights=[1.0, 3.0], reduction="none")
+        >>> loss(Tensor([[0.0, 0.0], [0.0, 0.0]]), np.array([0, 1])).numpy().round(4)
+        array([0.6931, 2.0794])
     """
+
+    def __init__(
+        self,
+        class_weights: Sequence[float] | Mapping[int, float] | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.class_weights = _class_weights(class_weights, "CategoricalCrossEntropy")
 
     name = "categorical_crossentropy"
     task = "multiclass"
@@ -155,6 +247,11 @@ class CategoricalCrossEntropy(Loss):
 
     def output_hint(self, units: int) -> str:
         return f"use Dense({units}, activation='softmax') as the output layer"
+
+    def check_output_layer(self, activation: str, units: int) -> None:
+        super().check_output_layer(activation, units)
+        if self.class_weights is not None:
+            _weight_vector(self.class_weights, units, self.name)
 
     def prepare_targets(self, y: np.ndarray, units: int) -> np.ndarray:
         y = np.asarray(y)
@@ -182,7 +279,29 @@ class CategoricalCrossEntropy(Loss):
         )
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
-        return cross_entropy(outputs, targets)
+        if self.class_weights is None and self.reduction != "none":
+            return cross_entropy(outputs, targets, self.reduction)  # one fused node
+        targets = np.asarray(targets)
+        log_p = log_softmax(outputs, axis=-1)
+        n_classes = outputs.shape[-1]
+        weights = (
+            np.ones(n_classes)
+            if self.class_weights is None
+            else _weight_vector(self.class_weights, n_classes, self.name)
+        )
+        if targets.ndim == 1:  # class labels
+            labels = targets.astype(np.intp)
+            sample_weights = weights[labels].astype(outputs.dtype)
+            losses = -log_p[np.arange(len(labels)), labels] * sample_weights
+            if self.reduction == "mean":
+                return losses.sum() / float(sample_weights.sum())
+            return self.reduce(losses)
+        losses = -(log_p * (targets * weights).astype(outputs.dtype)).sum(axis=1)
+        return self.reduce(losses)
+
+    def config(self) -> dict[str, Any]:
+        extra = {} if self.class_weights is None else {"class_weights": self.class_weights}
+        return {**extra, **super().config()}
 
 
 def _class_labels(y: np.ndarray, n_classes: int, loss: str) -> np.ndarray:
@@ -207,7 +326,21 @@ class BinaryCrossEntropy(Loss):
 
     Reads the logits of a sigmoid output layer (a linear output layer's values are taken as the
     logits), and computes it as ``relu(z) - z·y + log(1 + e^-|z|)``, which never overflows.
+
+    ``class_weights`` ``[w0, w1]`` (or a dict) weighs each element's loss by ``w1`` where the
+    label is 1 and ``w0`` where it is 0 (for soft labels: ``y·w1 + (1 - y)·w0``), like
+    PyTorch's ``binary_cross_entropy_with_logits(weight=...)`` with that weight per element.
     """
+
+    def __init__(
+        self,
+        class_weights: Sequence[float] | Mapping[int, float] | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.class_weights = _class_weights(class_weights, "BinaryCrossEntropy")
+        if self.class_weights is not None:
+            _weight_vector(self.class_weights, 2, self.name)
 
     name = "binary_crossentropy"
     task = "binary"
@@ -237,7 +370,16 @@ class BinaryCrossEntropy(Loss):
 
     def __call__(self, outputs: Tensor, targets: np.ndarray) -> Tensor:
         z = outputs
-        return (z.relu() - z * targets + ((-z.abs()).exp() + 1.0).log()).mean()
+        losses = z.relu() - z * targets + ((-z.abs()).exp() + 1.0).log()
+        if self.class_weights is not None:
+            w0, w1 = _weight_vector(self.class_weights, 2, self.name)
+            weights = np.asarray(targets) * (w1 - w0) + w0
+            losses = losses * weights.astype(outputs.dtype)
+        return self.reduce(losses)
+
+    def config(self) -> dict[str, Any]:
+        extra = {} if self.class_weights is None else {"class_weights": self.class_weights}
+        return {**extra, **super().config()}
 
 
 LOSSES: dict[str, type[Loss]] = {

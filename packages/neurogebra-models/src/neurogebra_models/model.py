@@ -21,13 +21,22 @@ from typing import Any
 import numpy as np
 
 from neurogebra.core.tensor import Tensor, no_grad
-from neurogebra_models.inputs import as_features, check_lengths, positive_int, split_validation
-from neurogebra_models.layers import Dense, Layer
+from neurogebra_models.inputs import (
+    as_features,
+    check_lengths,
+    check_seed,
+    float_dtype,
+    fraction_or_zero,
+    positive_int,
+    sample_shape,
+    split_validation,
+)
+from neurogebra_models.layers import Dense, Layer, Shape, describe_shape
 from neurogebra_models.losses import Loss, get_loss
 from neurogebra_models.metrics import get_metric
 from neurogebra_models.optimizers import Optimizer, get_optimizer
 from neurogebra_models.text import PrintedText
-from neurogebra_models.training.callbacks import Callback
+from neurogebra_models.training.callbacks import Callback, check_callbacks
 from neurogebra_models.training.history import History
 from neurogebra_models.training.loop import run_training
 from neurogebra_models.training.narration import Narrator
@@ -41,10 +50,24 @@ class Model:
     ``seed`` fixes the initial weights, the dropout masks and the shuffling; without one, a
     seed is drawn from NumPy's global generator, so ``np.random.seed(...)`` at the top of a
     script makes the whole run reproducible. The input width comes from the first layer's
-    ``input_dim``, from :meth:`build`, or from the first data the model sees.
+    ``input_dim``, from :meth:`build`, or from the first data the model sees: a number of
+    features, or ``(channels, height, width)`` for images (a first ``Conv2D`` layer).
+
+    The same layer object may appear more than once: its weights are then shared (counted and
+    updated once, with the gradients of every use added up), as in PyTorch and Keras.
+
+    ``dtype`` is "float64" or "float32" for the weights and the arithmetic. By default a model
+    built from float32 data computes in float32, and in float64 otherwise; data of the other
+    type is converted to the model's.
     """
 
-    def __init__(self, layers: Sequence[Layer], name: str = "Sequential", seed: int | None = None):
+    def __init__(
+        self,
+        layers: Sequence[Layer],
+        name: str = "Sequential",
+        seed: int | None = None,
+        dtype: Any = None,
+    ):
         layers = list(layers) if not isinstance(layers, Layer) else [layers]
         if not layers:
             raise ValueError(
@@ -58,18 +81,19 @@ class Model:
                 )
         self.layers: list[Layer] = layers
         self.name = name
-        self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else int(seed)
+        self.seed = int(np.random.randint(0, 2**31 - 1)) if seed is None else check_seed(seed)
+        self.dtype: np.dtype | None = None if dtype is None else float_dtype(dtype)
         self.rng = np.random.default_rng(self.seed)
-        self.input_dim: int | None = None
+        self.input_dim: Shape | None = None
         self.loss: Loss | None = None
         self.optimizer: Optimizer | None = None
         self.metric_functions: dict[str, Any] = {}
         self.stop_training = False
         self.history: History | None = None
         self.narrator: Narrator | None = None  # set by NeuroCraft's educational mode
-        first = layers[0]
-        if isinstance(first, Dense) and first.declared_input_dim is not None:
-            self.build(first.declared_input_dim)
+        declared = layers[0].declared_input
+        if declared is not None:
+            self.build(declared)
 
     # ---- shape ----
 
@@ -77,24 +101,54 @@ class Model:
     def built(self) -> bool:
         return self.input_dim is not None
 
-    def build(self, input_dim: int) -> Model:
-        """Fix the input width and create every layer's parameters (done once)."""
-        input_dim = positive_int(input_dim, "input_dim")
+    def build(self, input_dim: Shape | Sequence[int]) -> Model:
+        """Fix the input shape and create every layer's parameters (done once).
+
+        ``input_dim`` is a number of features, or ``(channels, height, width)`` for images.
+        """
+        shape = sample_shape(input_dim)
         if self.built:
-            if input_dim != self.input_dim:
+            if shape != self.input_dim:
                 raise ValueError(
-                    f"this model was built for {self.input_dim} input features, not {input_dim}"
+                    f"this model was built for {describe_shape(self.input_dim)} per sample, not "
+                    f"{describe_shape(shape)}"
                 )
             return self
-        width: int | None = input_dim
+        if self.dtype is None:
+            self.dtype = np.dtype(np.float64)
+        width: Shape | None = shape
         for layer in self.layers:
+            if width is None:
+                raise ValueError(f"{layer.describe()} gets inputs of an unknown shape")
             layer.build(width, self.rng)
             width = layer.output_width(width)
-        self.input_dim = input_dim
+        for tensor in self.weights():
+            if tensor.data.dtype != self.dtype:
+                tensor.data = tensor.data.astype(self.dtype)
+        self.input_dim = shape
         return self
 
+    def unique_layers(self) -> list[Layer]:
+        """The layers, each once (a layer used twice shares its weights)."""
+        seen: set[int] = set()
+        unique = []
+        for layer in self.layers:
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                unique.append(layer)
+        return unique
+
+    def sample_rank(self) -> int | None:
+        """How many axes one input sample has (1 for features, 3 for images), if it's known."""
+        for layer in self.layers:
+            if layer.input_rank is not None:
+                return layer.input_rank
+            if not layer.keeps_shape:
+                return None
+        return None
+
     @property
-    def output_width(self) -> int | None:
+    def output_width(self) -> Shape | None:
         width = self.input_dim
         for layer in self.layers:
             width = layer.output_width(width)
@@ -111,16 +165,27 @@ class Model:
         return last
 
     def _features(self, X: object, name: str = "X") -> np.ndarray:
-        X = as_features(X, name)
+        rank = self.sample_rank() if not self.built else self._built_rank()
+        X = as_features(X, name, rank, self.dtype)
+        shape: Shape = X.shape[1] if X.ndim == 2 else tuple(X.shape[1:])
         if not self.built:
-            self.build(X.shape[1])
-        elif X.shape[1] != self.input_dim:
+            if self.dtype is None:
+                self.dtype = X.dtype
+            self.build(shape)
+        elif shape != self.input_dim and isinstance(shape, int):
             raise ValueError(
                 f"the model expects {self.input_dim} features per sample (it was built for "
-                f"{self.input_dim} inputs), but {name} has {X.shape[1]} columns (shape "
-                f"{X.shape})"
+                f"{self.input_dim} inputs), but {name} has {shape} columns (shape {X.shape})"
+            )
+        elif shape != self.input_dim:
+            raise ValueError(
+                f"the model expects {describe_shape(self.input_dim)} per sample (it was built "
+                f"for them), but {name} has {describe_shape(shape)} (shape {X.shape})"
             )
         return X
+
+    def _built_rank(self) -> int:
+        return 1 if isinstance(self.input_dim, int) else len(self.input_dim or ())
 
     # ---- computing ----
 
@@ -185,11 +250,23 @@ class Model:
     ) -> None:
         """Choose what to minimise (``loss``), how (``optimizer``) and what to report."""
         loss_obj = get_loss(loss)
+        if getattr(loss_obj, "reduction", "mean") == "none":
+            raise ValueError(
+                f"compile: loss {loss_obj!r} has reduction='none' (one loss per sample), but "
+                "fit() needs one number to minimise; use reduction='mean' (or 'sum') here and "
+                "keep reduction='none' for looking at single samples"
+            )
         layer = self.output_layer
         loss_obj.check_output_layer(layer.activation.name, layer.units)
         if isinstance(metrics, str):
             metrics = [metrics]
-        functions = dict(get_metric(m) for m in metrics or [])
+        if metrics is not None and not isinstance(metrics, list | tuple):
+            raise TypeError(
+                f"compile: metrics must be a list of names such as ['accuracy'], got "
+                f"{type(metrics).__name__}"
+            )
+        average = "binary" if loss_obj.task == "binary" else "macro"
+        functions = dict(get_metric(m, average) for m in metrics or [])
         if functions and loss_obj.task == "regression":
             raise ValueError(
                 f"metrics {list(functions)} compare classes, but loss {loss_obj.name!r} is for "
@@ -211,12 +288,19 @@ class Model:
     def _targets(self, y: object, n: int, name: str = "y") -> np.ndarray:
         try:
             y = np.asarray(y.numpy() if hasattr(y, "numpy") else y)
+            if y.dtype.kind not in "biufc":
+                raise TypeError(f"dtype {y.dtype} is not a number type")
         except (TypeError, ValueError) as error:
             raise TypeError(f"{name} must be an array of labels or numbers ({error})") from None
         if y.ndim == 0:
             raise ValueError(f"{name} must have one label per sample, got a single number")
+        if np.iscomplexobj(y):
+            raise TypeError(f"{name} holds complex numbers; targets must be real labels or numbers")
         check_lengths(np.empty(n), y, "X and " + name)
-        return self.loss.prepare_targets(y, self.output_layer.units)
+        targets = self.loss.prepare_targets(y, self.output_layer.units)
+        if targets.dtype.kind == "f" and self.dtype is not None:
+            targets = targets.astype(self.dtype, copy=False)
+        return targets
 
     def classes_of(self, scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Predicted and true classes from loss-side scores (logits) and prepared targets."""
@@ -252,8 +336,9 @@ class Model:
     ) -> History:
         """Train with mini-batches for ``epochs`` passes over the data; returns the History.
 
-        Hold out data with ``validation_split`` (the last fraction of the samples, taken before
-        shuffling) or ``validation_data=(X_val, y_val)``; their loss and metrics are recorded as
+        Hold out data with ``validation_split`` (a random fraction of the samples, drawn with
+        the model's seed; ``history.validation_indices`` says which) or
+        ``validation_data=(X_val, y_val)``; their loss and metrics are recorded as
         ``val_loss``, ``val_accuracy``, ... ``verbose``: 0 silent, 1 progress bar, 2 a line per
         epoch. ``callbacks`` such as ``EarlyStopping`` run after every epoch.
         """
@@ -263,17 +348,21 @@ class Model:
         epochs = positive_int(epochs, "epochs", allow_zero=True)
         batch_size = positive_int(batch_size, "batch_size")
         validation = None
+        validation_split = fraction_or_zero(validation_split, "validation_split")
+        if not isinstance(shuffle, bool | np.bool_):
+            raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r}")
         if validation_data is not None and validation_split:
             raise ValueError("pass validation_split or validation_data, not both")
         if validation_split:
-            X, targets, X_val, y_val = split_validation(X, targets, validation_split)
-            validation = (X_val, y_val)
+            train, held_out = split_validation(len(X), validation_split, self.rng)
+            validation = (X[held_out], targets[held_out])
+            X, targets = X[train], targets[train]
         elif validation_data is not None:
             if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
             X_val = self._features(validation_data[0], "X_val")
             validation = (X_val, self._targets(validation_data[1], len(X_val), "y_val"))
-        callbacks = list(callbacks)
+        callbacks = check_callbacks(callbacks)
         if self.narrator is not None:
             self.narrator.on_fit_start(self, len(X), batch_size, epochs)
             callbacks.append(self.narrator)
@@ -288,6 +377,8 @@ class Model:
             callbacks=callbacks,
             shuffle=shuffle,
         )
+        if validation_split:
+            self.history.validation_indices = held_out
         return self.history
 
     def evaluate(self, X: object, y: object) -> dict[str, float]:
@@ -299,23 +390,39 @@ class Model:
     # ---- parameters ----
 
     def parameters(self) -> list[Tensor]:
-        """Every trainable Tensor, layer by layer (empty until the input width is known)."""
-        return [p for layer in self.layers for p in layer.parameters()]
+        """Every trainable Tensor, layer by layer, each once (empty until the input shape is
+        known)."""
+        return [p for layer in self.unique_layers() for p in layer.parameters()]
+
+    def weights(self) -> list[Tensor]:
+        """The parameters, then the saved but untrained state (BatchNorm's running averages)."""
+        layers = self.unique_layers()
+        return self.parameters() + [b for layer in layers for b in layer.buffers()]
 
     def count_params(self) -> int | None:
-        """How many numbers the model learns, or None while the input width is unknown."""
+        """How many numbers the model learns, or None while the input shape is unknown."""
         return sum(p.size for p in self.parameters()) if self.built else None
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of every parameter's array, in :meth:`parameters` order."""
-        return [p.data.copy() for p in self.parameters()]
+        """Copies of every array in :meth:`weights` order (parameters first)."""
+        return [p.data.copy() for p in self.weights()]
 
     def set_weights(self, weights: Sequence[np.ndarray]) -> None:
-        params = self.parameters()
+        params = self.weights()
         if len(weights) != len(params):
             raise ValueError(f"set_weights: the model has {len(params)} arrays, got {len(weights)}")
-        for p, w in zip(params, weights, strict=True):
-            w = np.asarray(w, dtype=np.float64)
+        for i, (p, w) in enumerate(zip(params, weights, strict=True)):
+            try:
+                if np.iscomplexobj(w):
+                    raise ValueError("complex numbers")
+                w = np.asarray(w, dtype=p.data.dtype)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"set_weights: array {i} must be an array of real numbers of shape "
+                    f"{p.shape}, got {type(w).__name__}"
+                ) from None
+            if not np.all(np.isfinite(w)):
+                raise ValueError(f"set_weights: array {i} contains NaN or infinity")
             if w.shape != p.shape:
                 raise ValueError(
                     f"set_weights: expected an array of shape {p.shape}, got {w.shape}"
@@ -351,5 +458,5 @@ class Model:
 
     def __repr__(self) -> str:
         layers = ", ".join(layer.describe() for layer in self.layers)
-        inputs = self.input_dim if self.built else "?"
+        inputs = str(self.input_dim) if self.built else "?"
         return f"{self.name}(inputs={inputs}: {layers})"

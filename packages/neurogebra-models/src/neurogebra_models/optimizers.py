@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from neurogebra.core.tensor import Tensor
+from neurogebra_models.clipping import clip_grad_norm, clip_grad_value
 from neurogebra_models.naming import lookup
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "RMSprop", "get_optimizer"]
@@ -40,6 +41,17 @@ def _check(name: str, value: object, low: float, high: float | None = None) -> f
 class Optimizer:
     """Base class: ``step(parameters)`` applies one update using each parameter's ``.grad``.
 
+    Every optimizer also takes, as in PyTorch:
+
+    - ``weight_decay``: adds ``weight_decay · w`` to each gradient (an L2 penalty that pulls the
+      weights towards 0; biases too, as in PyTorch unless parameter groups are used);
+    - ``clip_norm``: first scales the gradients so their joint length is at most this
+      (:func:`~neurogebra_models.clipping.clip_grad_norm`);
+    - ``clip_value``: first clips each gradient value into ``[-clip_value, clip_value]``.
+
+    The learning rate may be changed between steps (``optimizer.learning_rate = ...``), e.g.
+    by a schedule.
+
     Subclasses define ``_delta(grad, *state)``: it updates the running state arrays in place
     and returns the amount to subtract from the parameter. When every parameter has a
     gradient (always, in Model.fit), all of them are updated at once as one long vector, which
@@ -51,8 +63,18 @@ class Optimizer:
     formula_name = "gradient_descent_step"
     slots = 0  # running-state arrays per parameter (velocity, moments, ...)
 
-    def __init__(self, learning_rate: float) -> None:
+    def __init__(
+        self,
+        learning_rate: float,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
         self.learning_rate = _check("learning_rate", learning_rate, 0.0)
+        no_decay = isinstance(weight_decay, numbers.Real) and weight_decay == 0
+        self.weight_decay = 0.0 if no_decay else _check("weight_decay", weight_decay, 0.0)
+        self.clip_norm = None if clip_norm is None else _check("clip_norm", clip_norm, 0.0)
+        self.clip_value = None if clip_value is None else _check("clip_value", clip_value, 0.0)
         self.iterations = 0
         self._key: tuple[int, ...] = ()
         self._params: list[Tensor] = []
@@ -69,7 +91,8 @@ class Optimizer:
         for p in parameters:
             bounds.append((total, total + p.size))
             total += p.size
-        flat = [np.zeros(total) for _ in range(self.slots)]
+        dtype = np.result_type(*[p.data.dtype for p in parameters]) if parameters else None
+        flat = [np.zeros(total, dtype) for _ in range(self.slots)]
         views = {}
         for p, (a, b) in zip(parameters, bounds, strict=True):
             views[id(p)] = [slot[a:b].reshape(p.shape) for slot in flat]
@@ -83,15 +106,23 @@ class Optimizer:
         self.iterations += 1
         self._begin_step()
         self._prepare(parameters)
+        if self.clip_value is not None:
+            clip_grad_value(parameters, self.clip_value)
+        if self.clip_norm is not None:
+            clip_grad_norm(parameters, self.clip_norm)
         grads = [p.grad for p in parameters]
+        decay = self.weight_decay
         if all(g is not None for g in grads):
             flat_grad = np.concatenate([g.reshape(-1) for g in grads]) if grads else np.zeros(0)
+            if decay:
+                flat_grad += decay * np.concatenate([p.data.reshape(-1) for p in parameters])
             delta = self._delta(flat_grad, *self._flat)
             for p, (a, b) in zip(parameters, self._bounds, strict=True):
                 p.data -= delta[a:b].reshape(p.shape)
             return
         for p, g in zip(parameters, grads, strict=True):
             if g is not None:  # a parameter the loss did not depend on stays as it is
+                g = g + decay * p.data if decay else g
                 p.data -= self._delta(g, *self._views[id(p)])
 
     def _begin_step(self) -> None:
@@ -105,7 +136,18 @@ class Optimizer:
             p.grad = None
 
     def config(self) -> dict[str, Any]:
-        return {"learning_rate": self.learning_rate}
+        return {"learning_rate": self.learning_rate, **self._extras()}
+
+    def _extras(self) -> dict[str, Any]:
+        """weight_decay, clip_norm and clip_value, when they are set."""
+        extras: dict[str, Any] = {}
+        if self.weight_decay:
+            extras["weight_decay"] = self.weight_decay
+        if self.clip_norm is not None:
+            extras["clip_norm"] = self.clip_norm
+        if self.clip_value is not None:
+            extras["clip_value"] = self.clip_value
+        return extras
 
     def describe(self) -> str:
         args = ", ".join(
@@ -126,9 +168,13 @@ class SGD(Optimizer):
     name = "sgd"
 
     def __init__(
-        self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False
+        self,
+        learning_rate: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        **options: Any,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **options)
         if momentum != 0.0:
             _check("momentum", momentum, 0.0, 1.0)
         elif nesterov:
@@ -156,6 +202,7 @@ class SGD(Optimizer):
             "learning_rate": self.learning_rate,
             "momentum": self.momentum,
             "nesterov": self.nesterov,
+            **self._extras(),
         }
 
 
@@ -173,8 +220,9 @@ class Adam(Optimizer):
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
+        **options: Any,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **options)
         self.beta1 = _check("beta1", beta1, 0.0, 1.0)
         self.beta2 = _check("beta2", beta2, 0.0, 1.0)
         self.epsilon = _check("epsilon", epsilon, 0.0)
@@ -201,6 +249,7 @@ class Adam(Optimizer):
             "beta1": self.beta1,
             "beta2": self.beta2,
             "epsilon": self.epsilon,
+            **self._extras(),
         }
 
 
@@ -213,9 +262,13 @@ class RMSprop(Optimizer):
     slots = 1
 
     def __init__(
-        self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-8
+        self,
+        learning_rate: float = 0.001,
+        rho: float = 0.9,
+        epsilon: float = 1e-8,
+        **options: Any,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, **options)
         self.rho = _check("rho", rho, 0.0, 1.0)
         self.epsilon = _check("epsilon", epsilon, 0.0)
 
@@ -226,7 +279,12 @@ class RMSprop(Optimizer):
         return self.learning_rate * grad / (np.sqrt(square) + self.epsilon)
 
     def config(self) -> dict[str, Any]:
-        return {"learning_rate": self.learning_rate, "rho": self.rho, "epsilon": self.epsilon}
+        return {
+            "learning_rate": self.learning_rate,
+            "rho": self.rho,
+            "epsilon": self.epsilon,
+            **self._extras(),
+        }
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}

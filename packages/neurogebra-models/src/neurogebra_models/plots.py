@@ -122,13 +122,47 @@ def plot_decision_boundary(
     return fig
 
 
-def plot_history(history: Mapping[str, Sequence[float]], title: str = "Training") -> Figure:
-    """Loss curves (left) and, when recorded, metric curves (right), one point per epoch."""
-    curves = dict(history)
-    if not curves or "loss" not in curves:
-        raise ValueError(
-            "plot_history needs the History that fit() returned (a mapping with at least 'loss')"
+def _curves(history: object) -> dict[str, list[float]]:
+    """The curves to draw from any of the histories the library makes, or a clear error."""
+    if not isinstance(history, Mapping) and hasattr(history, "history"):
+        history = history.history  # a Trainer, or an object that keeps its history
+    if isinstance(history, Mapping):
+        raw = {str(key): value for key, value in history.items()}
+    elif isinstance(history, Sequence | np.ndarray) and not isinstance(history, str | bytes):
+        raw = {"loss": history}  # Trainer.fit's list of losses, one per epoch
+    else:
+        raise TypeError(
+            "plot_history needs the History that Model.fit() returned, a dict of lists such as "
+            "{'loss': [...]}, or a list of loss values (Trainer.fit()'s history), got "
+            f"{type(history).__name__}"
         )
+    curves = {}
+    for key, values in raw.items():
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.ndim != 1:
+            raise TypeError(
+                f"plot_history: history[{key!r}] must be a list of numbers, one per epoch, got "
+                f"{type(values).__name__}"
+            )
+        curves[key] = array.tolist()
+    if "loss" not in curves or not curves["loss"]:
+        raise ValueError(
+            "plot_history: the history has no 'loss' values to draw (it has: "
+            f"{', '.join(curves) or 'nothing'}); train first, then pass what fit() returned"
+        )
+    return curves
+
+
+def plot_history(history: object, title: str = "Training") -> Figure:
+    """Loss curves (left) and, when recorded, metric curves (right), one point per epoch.
+
+    ``history`` is what ``Model.fit`` returns, a dict of lists with at least ``'loss'``, or a
+    plain list of losses (what the core ``Trainer.fit`` returns, or the Trainer itself).
+    """
+    curves = _curves(history)
     metrics = [k for k in curves if "loss" not in k]
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2 if metrics else 1, figsize=(12 if metrics else 6, 4.5))

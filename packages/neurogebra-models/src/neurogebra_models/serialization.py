@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogebra_models.layers import LAYER_TYPES
+from neurogebra_models.layers import LAYER_TYPES, Layer
 from neurogebra_models.losses import LOSSES, Loss
 from neurogebra_models.model import Model
 from neurogebra_models.optimizers import OPTIMIZERS
@@ -30,7 +30,20 @@ from neurogebra_models.optimizers import OPTIMIZERS
 __all__ = ["load_model", "save_model"]
 
 FORMAT = "neurogebra-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: image input shapes, shared layers ("same_as"), dtype, buffers
+
+
+def _layer_configs(model: Model) -> list[dict[str, Any]]:
+    """One entry per position; a layer used again is written as ``{"same_as": first index}``."""
+    first: dict[int, int] = {}
+    configs: list[dict[str, Any]] = []
+    for i, layer in enumerate(model.layers):
+        if id(layer) in first:
+            configs.append({"same_as": first[id(layer)]})
+        else:
+            first[id(layer)] = i
+            configs.append({"type": layer.kind, **layer.config()})
+    return configs
 
 
 def _config(model: Model) -> dict[str, Any]:
@@ -40,10 +53,11 @@ def _config(model: Model) -> dict[str, Any]:
         "name": model.name,
         "seed": model.seed,
         "input_dim": model.input_dim,
-        "layers": [{"type": layer.kind, **layer.config()} for layer in model.layers],
+        "dtype": None if model.dtype is None else model.dtype.name,
+        "layers": _layer_configs(model),
         "compile": None,
     }
-    if model.loss is not None:
+    if model.loss is not None and model.optimizer is not None:
         config["compile"] = {
             "loss": model.loss.name,
             "loss_config": model.loss.config(),
@@ -59,6 +73,11 @@ def save_model(model: Model, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"save: the folder {str(path.parent)!r} does not exist; create it first (e.g. "
+            f"Path({str(path.parent)!r}).mkdir(parents=True)) or save somewhere else"
+        )
     arrays = {f"param_{i}": w for i, w in enumerate(model.get_weights())}
     np.savez(path, config=np.array(json.dumps(_config(model))), **arrays)
     return path
@@ -76,11 +95,19 @@ def load_model(path: str | Path) -> Model:
         weights = [archive[f"param_{i}"] for i in range(len(archive.files) - 1)]
     if config.get("format") != FORMAT:
         raise ValueError(f"{path} is not a saved neurogebra model")
-    layers = []
+    layers: list[Layer] = []
     for spec in config["layers"]:
         spec = dict(spec)
-        layers.append(LAYER_TYPES[spec.pop("type")](**spec))
-    model = Model(layers, name=config["name"], seed=config["seed"])
+        if "same_as" in spec:
+            layers.append(layers[spec["same_as"]])
+            continue
+        kind = spec.pop("type")
+        if kind == "Conv2D":
+            spec["kernel_size"] = tuple(spec["kernel_size"])
+            if spec["input_shape"] is not None:
+                spec["input_shape"] = tuple(spec["input_shape"])
+        layers.append(LAYER_TYPES[kind](**spec))
+    model = Model(layers, name=config["name"], seed=config["seed"], dtype=config.get("dtype"))
     if config["input_dim"] is not None:
         model.build(config["input_dim"])
         model.set_weights(weights)

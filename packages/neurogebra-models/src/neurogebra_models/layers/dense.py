@@ -19,7 +19,7 @@ import numpy as np
 from neurogebra.core.tensor import Tensor, linear
 from neurogebra_models.activations import Activation, get_activation
 from neurogebra_models.initializers import check_initializer, default_initializer, initialize
-from neurogebra_models.layers.base import Layer
+from neurogebra_models.layers.base import Layer, Shape
 
 __all__ = ["Dense"]
 
@@ -40,6 +40,8 @@ class Dense(Layer):
     """
 
     kind = "Dense"
+    input_rank = 1
+    keeps_shape = False
 
     def __init__(
         self,
@@ -61,13 +63,20 @@ class Dense(Layer):
         self.weight: Tensor | None = None
         self.bias: Tensor | None = None
 
-    def build(self, input_width: int, rng: np.random.Generator) -> None:
+    @property
+    def declared_input(self) -> Shape | None:
+        return self.declared_input_dim
+
+    def check_input(self, input_width: Shape) -> None:
+        super().check_input(input_width)
         if self.declared_input_dim is not None and input_width != self.declared_input_dim:
             raise ValueError(
                 f"Dense({self.units}) was declared with input_dim={self.declared_input_dim} but "
                 f"receives {input_width} features; fix input_dim or the data"
             )
-        super().build(input_width, rng)
+
+    def create(self, input_width: Shape, rng: np.random.Generator) -> None:
+        assert isinstance(input_width, int)  # check_input made sure
         weights = initialize(self.initializer, input_width, self.units, rng)
         self.weight = Tensor(weights, requires_grad=True, label="W")
         self.bias = Tensor(np.zeros(self.units), requires_grad=True, label="b")
@@ -78,19 +87,28 @@ class Dense(Layer):
         Computed by ``linear``, which records one graph node instead of two (same values and
         gradients, less bookkeeping per training step).
         """
+        if self.weight is None:
+            raise RuntimeError(
+                f"{self.describe()} has no weights yet: put it in a model (the model builds it "
+                "from the first data), or call layer.build(input_width, np.random.default_rng())"
+            )
         return linear(x, self.weight, self.bias)
 
     def forward(self, x: Tensor, training: bool = False) -> Tensor:
         return self.activation(self.pre_activation(x))
 
     def parameters(self) -> list[Tensor]:
-        return [] if self.weight is None else [self.weight, self.bias]
+        if self.weight is None or self.bias is None:
+            return []
+        return [self.weight, self.bias]
 
-    def output_width(self, input_width: int | None) -> int | None:
+    def output_width(self, input_width: Shape | None) -> Shape | None:
         return self.units
 
-    def param_count(self, input_width: int | None) -> int | None:
-        return None if input_width is None else input_width * self.units + self.units
+    def param_count(self, input_width: Shape | None) -> int | None:
+        if not isinstance(input_width, int):
+            return None
+        return input_width * self.units + self.units
 
     def param_formula(self) -> tuple[int, int]:
         return (self.units, self.units)  # d·units weights and units biases

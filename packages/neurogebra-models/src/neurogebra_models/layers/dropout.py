@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from neurogebra.core.tensor import Tensor
-from neurogebra_models.layers.base import Layer
+from neurogebra_models.layers.base import Layer, Shape
 
 __all__ = ["Dropout"]
 
@@ -42,8 +42,7 @@ class Dropout(Layer):
         self.rate = float(rate)
         self.rng = np.random.default_rng(seed) if seed is not None else None
 
-    def build(self, input_width: int, rng: np.random.Generator) -> None:
-        super().build(input_width, rng)
+    def create(self, input_width: Shape, rng: np.random.Generator) -> None:
         if self.rng is None:
             self.rng = rng  # share the model's generator: one seed makes a run reproducible
 

@@ -16,7 +16,13 @@ import numpy as np
 if TYPE_CHECKING:
     from neurogebra_models.model import Model
 
-__all__ = ["Callback", "EarlyStopping", "LambdaCallback"]
+__all__ = [
+    "Callback",
+    "EarlyStopping",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "check_callbacks",
+]
 
 Logs = Mapping[str, float]
 
@@ -138,3 +144,62 @@ class EarlyStopping(Callback):
             f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
             f"min_delta={self.min_delta:g}, restore_best_weights={self.restore_best_weights})"
         )
+
+
+class LearningRateScheduler(Callback):
+    """Set the optimizer's learning rate at the start of every epoch to ``schedule(epoch)``.
+
+    ``schedule`` is any function of the epoch number (from 0), e.g. one of
+    :mod:`neurogebra_models.schedules` (``StepDecay``, ``ExponentialDecay``, ``CosineDecay``).
+    ``rates`` records the rate used in each epoch.
+
+    Example:
+        >>> from neurogebra_models.schedules import StepDecay
+        >>> LearningRateScheduler(StepDecay(0.1, step_size=10, gamma=0.5)).schedule(25)
+        0.025
+    """
+
+    def __init__(self, schedule: Callable[[int], float]) -> None:
+        if not callable(schedule):
+            raise TypeError(
+                f"LearningRateScheduler: schedule must be a function of the epoch, e.g. "
+                f"StepDecay(0.1, step_size=10), got {type(schedule).__name__}"
+            )
+        self.schedule = schedule
+        self.rates: list[float] = []
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        rate = self.schedule(epoch)
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate >= 0:
+            raise ValueError(
+                f"LearningRateScheduler: the schedule gave {rate!r} for epoch {epoch}; it must "
+                "give a number ≥ 0"
+            )
+        assert self.model.optimizer is not None
+        self.model.optimizer.learning_rate = float(rate)
+        self.rates.append(float(rate))
+
+    def __repr__(self) -> str:
+        return f"LearningRateScheduler({self.schedule!r})"
+
+
+def check_callbacks(callbacks: object) -> list[Callback]:
+    """``callbacks`` as a list of Callback objects, or an error naming the one that is not."""
+    if isinstance(callbacks, Callback) or not isinstance(callbacks, list | tuple):
+        raise TypeError(
+            "fit: callbacks must be a list of callbacks, e.g. callbacks=[EarlyStopping()], got "
+            f"{type(callbacks).__name__}"
+        )
+    for i, callback in enumerate(callbacks):
+        if not isinstance(callback, Callback):
+            hint = (
+                "; to call a function after every epoch wrap it: "
+                "LambdaCallback(on_epoch_end=lambda epoch, logs: ...)"
+                if callable(callback)
+                else ""
+            )
+            raise TypeError(
+                f"fit: callbacks[{i}] is {callback!r}, not a Callback (such as EarlyStopping or "
+                f"LearningRateScheduler){hint}"
+            )
+    return list(callbacks)

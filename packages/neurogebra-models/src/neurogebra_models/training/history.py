@@ -12,16 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+import numpy as np
+
 __all__ = ["History"]
 
 
 class History(Mapping[str, list[float]]):
     """One list per measured quantity (``loss``, ``accuracy``, ``val_loss``, ...), one entry per
-    epoch; also a read-only mapping, so ``history["loss"]`` and ``dict(history)`` work."""
+    epoch; also a read-only mapping, so ``history["loss"]`` and ``dict(history)`` work.
+
+    After ``fit(validation_split=...)``, ``validation_indices`` holds the row numbers of the
+    samples that were held out (None otherwise)."""
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
+        self.validation_indices: np.ndarray | None = None
 
     def record(self, epoch: int, logs: Mapping[str, float]) -> None:
         self.epoch.append(epoch)
