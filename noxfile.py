@@ -7,6 +7,7 @@ Each package has one test session, `tests-<package>`, that installs it from the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -121,17 +122,59 @@ DOCS_DEPS = (
 )
 
 
+GUIDE_TEST = "tests/docs/test_instructor_guide.py"
+GUIDE_LOG = ROOT / "build" / "docs-guide-test.log"
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
     """The course site: KaTeX from npm, `mkdocs build --strict` (links and anchors checked),
-    then every code block, the instructor guide's practice run and headless Chromium."""
+    then every code block, headless Chromium, and the instructor guide followed literally.
+
+    The guide's practice run (a fresh clone and venv, real sandboxed grading) needs no built
+    site, so it runs in a second pytest process alongside the build and the other tests. With
+    arguments (`nox -s docs -- -k name`) everything runs in one pytest process instead.
+    """
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.install("-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]", *DOCS_DEPS)
     install_torch_if_local(session)
     session.env["NO_MKDOCS_2_WARNING"] = "1"  # silence a banner that a plugin prints
     session.env["DISABLE_MKDOCS_2_WARNING"] = "true"
-    session.run("mkdocs", "build", "--strict")
-    session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
+    if session.posargs:
+        session.run("mkdocs", "build", "--strict")
+        session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
+        return
+    guide = start_pytest_in_background(session, GUIDE_TEST)
+    try:
+        session.run("mkdocs", "build", "--strict")
+        session.run("pytest", "tests/docs", f"--ignore={GUIDE_TEST}", "--durations=5")
+    except BaseException:
+        os.killpg(guide.pid, signal.SIGTERM)  # the test and the kernels it started
+        guide.wait()
+        raise
+    finish_background(session, guide)
+
+
+def start_pytest_in_background(session: nox.Session, *args: str) -> subprocess.Popen:
+    """pytest in the session's venv, in a process of its own; its output goes to a log file."""
+    env = {k: v for k, v in {**os.environ, **session.env}.items() if v is not None}
+    env["PATH"] = str(session.bin) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(session.virtualenv.location)
+    GUIDE_LOG.parent.mkdir(exist_ok=True)
+    session.log(f"pytest {' '.join(args)} runs alongside (log: {GUIDE_LOG.relative_to(ROOT)})")
+    with open(GUIDE_LOG, "w") as log:  # the child keeps its own copy of the file descriptor
+        return subprocess.Popen(
+            [str(Path(session.bin) / "pytest"), *args, "--durations=3"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def finish_background(session: nox.Session, process: subprocess.Popen) -> None:
+    """Wait for a background pytest, show its output, and fail the session if it failed."""
+    code = process.wait()
+    print(GUIDE_LOG.read_text(), end="")
+    if code != 0:
+        session.error(f"the instructor guide's test failed (exit {code}); see above")
 
 
 @nox.session

@@ -64,7 +64,9 @@ def repository_copy(destination: Path) -> Path:
 
 def outside_environment() -> dict[str, str]:
     """This process's environment without its virtualenv: the guide makes its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    # nox points uv at its own venv through UV_PYTHON and UV_PROJECT_ENVIRONMENT
+    inherited = ("VIRTUAL_ENV", "PYTHON", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "CONDA")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     venv_bin = os.path.dirname(sys.executable)
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != venv_bin)
     env["COLUMNS"] = "200"  # rich tables: one row per line
@@ -95,6 +97,11 @@ def test_the_guide_works_as_written_in_a_fresh_venv(tmp_path: Path) -> None:
     checkout = work / "neurogebra"
     venv_python = checkout / ".venv" / "bin" / "python"
     assert venv_python.exists(), "the guide's venv was not made in the checkout"
+    installed = subprocess.run(
+        [venv_python, "-c", "import neurogebra_grader as g, matplotlib; print(g.__file__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert installed.startswith(str(checkout)), f"the grader came from elsewhere: {installed}"
     practice = checkout / "practice"
     assert "alice" in output and "bob" in output
     with open(practice / "grades.csv", newline="") as handle:

@@ -132,17 +132,3 @@ def write_notebooks() -> None:
 
 write_catalogue()
 write_notebooks()
-
-
-def write_graph_picture() -> None:
-    """The computation graph drawn on the autograd page, rendered with Graphviz's `dot`."""
-    from neurogebra.core.autograd import Value, draw_graph
-
-    a, b = Value(2.0, label="a"), Value(3.0, label="b")
-    e = (a + b) + a * b
-    e.backward()
-    with mkdocs_gen_files.open("learn/autograd-graph.svg", "wb") as out:
-        out.write(draw_graph(e).pipe(format="svg"))
-
-
-write_graph_picture()
