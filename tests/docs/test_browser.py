@@ -182,6 +182,35 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
+def page_faults(page, label: str, screenshot: str | None = None) -> tuple[list[str], str]:
+    """The faults of the page open in `page` (at 1280 px, then at 390 px), and its title."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    if page.locator(".arithmatex").count():
+        page.wait_for_selector(".katex", state="attached", timeout=20_000)
+    found = page.evaluate(FAULTS_JS)
+    problems = [f"{label}: raw markup left: {r!r}" for r in found["raw"]]
+    problems += [f"{label}: code cut off at 1280 px: {c!r}" for c in found["cut"]]
+    if found["fmtSkip"]:
+        problems.append(f"{label}: '# fmt: skip' shows in code")
+    if found["copyOverNotebook"]:
+        problems.append(f"{label}: copy buttons cover notebook code")
+    if screenshot:
+        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(150)
+    overflow = page.evaluate(OVERFLOW_JS)
+    if overflow > 1:
+        problems.append(f"{label}: scrolls sideways by {overflow} px at 390 px")
+    if screenshot:
+        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}-390.png"))
+    return problems, found["title"]
+
+
+def shared_titles(titles: dict[str, list[str]]) -> list[str]:
+    """One line per browser title that more than one page carries."""
+    return [f"pages {', '.join(p)} share the title {t!r}" for t, p in titles.items() if len(p) > 1]
+
+
 def test_no_page_has_layout_faults(browser_context, site_url: str, built_site: Path) -> None:
     """On every page: no raw LaTeX or Sphinx roles, no cut-off code at 1280 px, no sideways
     scrolling at 390 px (a phone), no `# fmt: skip`, no copy button over notebook code, and a
@@ -191,32 +220,41 @@ def test_no_page_has_layout_faults(browser_context, site_url: str, built_site: P
     problems: list[str] = []
     titles: dict[str, list[str]] = {}
     for path in site_pages(built_site):
-        page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(site_url + path, wait_until="networkidle")
-        if page.locator(".arithmatex").count():
-            page.wait_for_selector(".katex", state="attached", timeout=20_000)
-        found = page.evaluate(FAULTS_JS)
-        titles.setdefault(found["title"], []).append(path or "/")
-        problems += [f"{path}: raw markup left: {r!r}" for r in found["raw"]]
-        problems += [f"{path}: code cut off at 1280 px: {c!r}" for c in found["cut"]]
-        if found["fmtSkip"]:
-            problems.append(f"{path}: '# fmt: skip' shows in code")
-        if found["copyOverNotebook"]:
-            problems.append(f"{path}: copy buttons cover notebook code")
         name = path.strip("/").replace("/", "_") or "home"
-        if path in SHOT_PAGES:
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"))
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.wait_for_timeout(150)
-        overflow = page.evaluate(OVERFLOW_JS)
-        if overflow > 1:
-            problems.append(f"{path}: scrolls sideways by {overflow} px at 390 px")
-        if path in SHOT_PAGES:
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"))
+        found, title = page_faults(page, path or "/", name if path in SHOT_PAGES else None)
+        problems += found
+        titles.setdefault(title, []).append(path or "/")
     page.close()
-    problems += [f"pages {', '.join(p)} share the title {t!r}" for t, p in titles.items()
-                 if len(p) > 1]  # fmt: skip
+    problems += shared_titles(titles)
     assert not problems, f"{len(problems)} faults:\n" + "\n".join(problems[:60])
+
+
+# A page with one of each fault, to show that the checks above see them. Code blocks scroll
+# sideways, as the theme's do.
+FAULTY_PAGE = """<!doctype html><html><head><title>Guide - Neurogebra</title>
+<style>pre > code { display: block; overflow: auto; }</style></head><body>
+<article>
+<p>The loss \\(\\frac{1}{n}\\sum_i x_i\\) and the class :class:`Value`.</p>
+<pre><code>total = 0  # fmt: skip
+LONG_LINE</code></pre>
+<div style="width: 700px">a formula wider than a phone</div>
+</article></body></html>""".replace("LONG_LINE", "total = " + " + ".join(["weight"] * 40))
+
+
+def test_the_fault_checks_see_each_fault(browser_context, tmp_path: Path) -> None:
+    html = tmp_path / "faulty.html"
+    html.write_text(FAULTY_PAGE)
+    page = browser_context.new_page()
+    page.goto(html.as_uri())
+    problems, title = page_faults(page, "faulty")
+    page.close()
+    kinds = " | ".join(problems)
+    assert "raw markup left" in kinds and "\\frac" in kinds and ":class:`" in kinds, kinds
+    assert "code cut off at 1280 px" in kinds, kinds
+    assert "fmt: skip" in kinds, kinds
+    assert "scrolls sideways" in kinds, kinds
+    assert shared_titles({title: ["guide/", "notebooks/guide/"]}), "shared titles not seen"
 
 
 def test_search_reads_well(browser_context, site_url: str) -> None:
