@@ -58,6 +58,34 @@ def test_the_catalogue_lists_every_formula_of_the_repository(built_site: Path) -
         assert html.count('class="arithmatex"') >= len(entries)
 
 
+ARITHMATEX = re.compile(r'class="arithmatex">(.*?)</(?:div|span)>', re.DOTALL)
+
+
+def test_catalogue_formulas_read_as_mathematics(built_site: Path) -> None:
+    """Names like y_pred are typeset as y with a subscript (not y_p followed by "red"), no
+    gradient is a raw SymPy step function, and no number is an unwieldy fraction."""
+    faults = []
+    for page in sorted((built_site / "catalogue").glob("*/index.html")):
+        for latex in ARITHMATEX.findall(page.read_text()):
+            where = f"{page.parent.name}: {latex[:90]}"
+            if re.search(r"[A-Za-z]_[A-Za-z]{2,}", latex):
+                faults.append(f"{where} (a subscript of several letters without braces)")
+            if "Heaviside" in latex or "theta\\left" in latex:
+                faults.append(f"{where} (a raw step function)")
+            if re.search(r"\\frac\{\d{4,}\}|\\frac\{\d+\}\{\d{4,}\}", latex):
+                faults.append(f"{where} (an unwieldy fraction)")
+    assert not faults, "\n".join(faults[:20])
+
+
+def test_api_reference_renders_examples_as_code_and_roles_as_names(built_site: Path) -> None:
+    """Docstrings' "Example:" sections are code, not nested blockquotes; no Sphinx role shows."""
+    for name in ("core", "models", "grader"):
+        html = (built_site / "reference" / name / "index.html").read_text()
+        assert "<blockquote" not in html, f"reference/{name}: an example became a blockquote"
+        assert not re.search(r":(class|meth|func|attr|mod):`", html), f"reference/{name}: a role"
+        assert "&gt;&gt;&gt;" in html, f"reference/{name}: no example sessions rendered"
+
+
 def test_student_notebooks_hold_no_solutions_or_hidden_tests(built_site: Path) -> None:
     for name in ("autograd", "linear_regression", "spiral_network"):
         nb = nbformat.read(built_site / "downloads" / f"{name}.ipynb", as_version=4)
