@@ -7,8 +7,9 @@ repository from `$NEUROGEBRA_REPO`: here a git repository made from this checkou
 (committed or not, as a download would hold them). The guide's own lines make the virtual
 environment and install into it; nothing of the environment running this test is inherited
 (its venv is taken off PATH). Then the outcome is checked: both submissions graded, Alice's
-partial work scored above Bob's untouched notebook, feedback fetched without hidden tests, a
-CSV written. Last, the guide's clean-up block runs, and the checkout must hold no stray file.
+partial work scored above Bob's untouched notebook, feedback fetched without hidden tests and
+with KaTeX inside, a CSV written. Last, the guide's clean-up block runs, and the checkout must
+hold no stray file.
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ def test_the_guide_works_as_written_in_a_fresh_venv(tmp_path: Path) -> None:
     assert len(pages) == 1, pages
     html = pages[0].read_text()
     assert "BEGIN HIDDEN TESTS" not in html and "Score" in html
+    # The math travels inside the page (KaTeX from the guide's `npm ci`): nothing from a CDN.
+    assert "renderMathInElement" in html and "mathjax" not in html.lower()
 
     # The clean-up block leaves the checkout as cloned: no stray gradebook, no scratch files.
     status = run_bash("\n".join(guide_blocks(CLEAN_UP)), checkout, env)
@@ -124,5 +127,9 @@ def test_the_guide_works_as_written_in_a_fresh_venv(tmp_path: Path) -> None:
     ignored = subprocess.run(
         ["git", "status", "--short", "--ignored"], cwd=checkout, capture_output=True, text=True
     ).stdout.split("\n")
-    stray = [line for line in ignored if line and not line.endswith((".venv/", "__pycache__/"))]
+    stray = [
+        line
+        for line in ignored
+        if line and not line.endswith((".venv/", "node_modules/", "__pycache__/"))
+    ]
     assert not stray, f"ignored but stray files after the practice run: {stray}"
