@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import nbformat
-from test_browser import browser_context, chromium_path  # noqa: F401  (the shared browser)
+from test_browser import SCREENSHOTS, browser_context, chromium_path  # noqa: F401  (shared browser)
 
 from neurogebra_grader.offline_math import OfflineMathHTMLExporter, katex_dist
 
@@ -45,6 +45,8 @@ def test_feedback_math_renders_offline_in_a_browser(tmp_path: Path, browser_cont
     page.wait_for_selector(".katex", state="attached", timeout=20_000)
     rendered = page.locator(".katex").count()
     text = page.inner_text("body")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feedback-offline.png"))
     page.close()
     assert rendered == 2, rendered
     assert "\\frac" not in text and "$$" not in text, text[:300]
