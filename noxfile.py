@@ -122,8 +122,13 @@ DOCS_DEPS = (
 )
 
 
-GUIDE_TEST = "tests/docs/test_instructor_guide.py"
-GUIDE_LOG = ROOT / "build" / "docs-guide-test.log"
+# Site tests that need no built site run alongside the build, each in a pytest process of its
+# own: the instructor guide's practice run (a fresh clone and venv, real sandboxed grading) and
+# every code block of the pages (the examples run and print what the pages say).
+ALONGSIDE = {
+    "guide": ("tests/docs/test_instructor_guide.py",),
+    "code": ("tests/docs/test_code_blocks.py", "tests/docs/test_feedback_offline.py"),
+}
 
 
 @nox.session
@@ -131,9 +136,9 @@ def docs(session: nox.Session) -> None:
     """The course site: KaTeX from npm, `mkdocs build --strict` (links and anchors checked),
     then every code block, headless Chromium, and the instructor guide followed literally.
 
-    The guide's practice run (a fresh clone and venv, real sandboxed grading) needs no built
-    site, so it runs in a second pytest process alongside the build and the other tests. With
-    arguments (`nox -s docs -- -k name`) everything runs in one pytest process instead.
+    The tests that need no built site (see ALONGSIDE) run in pytest processes of their own,
+    alongside the build and the browser tests. With arguments (`nox -s docs -- -k name`)
+    everything runs in one pytest process instead.
     """
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.install("-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]", *DOCS_DEPS)
@@ -144,37 +149,46 @@ def docs(session: nox.Session) -> None:
         session.run("mkdocs", "build", "--strict")
         session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
         return
-    guide = start_pytest_in_background(session, GUIDE_TEST)
+    background = {name: start_pytest_in_background(session, name, *tests)
+                  for name, tests in ALONGSIDE.items()}  # fmt: skip
+    ignored = [f"--ignore={test}" for tests in ALONGSIDE.values() for test in tests]
     try:
         session.run("mkdocs", "build", "--strict")
-        session.run("pytest", "tests/docs", f"--ignore={GUIDE_TEST}", "--durations=5")
+        session.run("pytest", "tests/docs", *ignored, "--durations=5")
     except BaseException:
-        os.killpg(guide.pid, signal.SIGTERM)  # the test and the kernels it started
-        guide.wait()
+        for process, _ in background.values():
+            os.killpg(process.pid, signal.SIGTERM)  # the tests and the kernels they started
+            process.wait()
         raise
-    finish_background(session, guide)
+    failed = [name for name, job in background.items() if not finish_background(session, *job)]
+    if failed:
+        session.error(f"the tests run alongside failed: {', '.join(failed)}; see above")
 
 
-def start_pytest_in_background(session: nox.Session, *args: str) -> subprocess.Popen:
+def start_pytest_in_background(
+    session: nox.Session, name: str, *args: str
+) -> tuple[subprocess.Popen, Path]:
     """pytest in the session's venv, in a process of its own; its output goes to a log file."""
     env = {k: v for k, v in {**os.environ, **session.env}.items() if v is not None}
     env["PATH"] = str(session.bin) + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = str(session.virtualenv.location)
-    GUIDE_LOG.parent.mkdir(exist_ok=True)
-    session.log(f"pytest {' '.join(args)} runs alongside (log: {GUIDE_LOG.relative_to(ROOT)})")
-    with open(GUIDE_LOG, "w") as log:  # the child keeps its own copy of the file descriptor
-        return subprocess.Popen(
+    log_path = ROOT / "build" / f"docs-{name}-tests.log"
+    log_path.parent.mkdir(exist_ok=True)
+    session.log(f"pytest {' '.join(args)} runs alongside (log: {log_path.relative_to(ROOT)})")
+    with open(log_path, "w") as log:  # the child keeps its own copy of the file descriptor
+        process = subprocess.Popen(
             [str(Path(session.bin) / "pytest"), *args, "--durations=3"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+    return process, log_path
 
 
-def finish_background(session: nox.Session, process: subprocess.Popen) -> None:
-    """Wait for a background pytest, show its output, and fail the session if it failed."""
+def finish_background(session: nox.Session, process: subprocess.Popen, log_path: Path) -> bool:
+    """Wait for a background pytest and show its output; whether it passed."""
     code = process.wait()
-    print(GUIDE_LOG.read_text(), end="")
-    if code != 0:
-        session.error(f"the instructor guide's test failed (exit {code}); see above")
+    session.log(f"{log_path.relative_to(ROOT)}:")
+    print(log_path.read_text(), end="")
+    return code == 0
 
 
 @nox.session
