@@ -187,6 +187,8 @@ def page_faults(page, label: str, screenshot: str | None = None) -> tuple[list[s
     page.set_viewport_size({"width": 1280, "height": 900})
     if page.locator(".arithmatex").count():
         page.wait_for_selector(".katex", state="attached", timeout=20_000)
+    # collapsed blocks (exercise solutions) are opened, so that their code is measured too
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     found = page.evaluate(FAULTS_JS)
     problems = [f"{label}: raw markup left: {r!r}" for r in found["raw"]]
     problems += [f"{label}: code cut off at 1280 px: {c!r}" for c in found["cut"]]
