@@ -7,6 +7,7 @@ Each package has one test session, `tests-<package>`, that installs it from the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -121,17 +122,73 @@ DOCS_DEPS = (
 )
 
 
+# Site tests that need no built site run alongside the build, each in a pytest process of its
+# own: the instructor guide's practice run (a fresh clone and venv, real sandboxed grading) and
+# every code block of the pages (the examples run and print what the pages say).
+ALONGSIDE = {
+    "guide": ("tests/docs/test_instructor_guide.py",),
+    "code": ("tests/docs/test_code_blocks.py", "tests/docs/test_feedback_offline.py"),
+}
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
     """The course site: KaTeX from npm, `mkdocs build --strict` (links and anchors checked),
-    then every code block, the instructor guide's practice run and headless Chromium."""
+    then every code block, headless Chromium, and the instructor guide followed literally.
+
+    The tests that need no built site (see ALONGSIDE) run in pytest processes of their own,
+    alongside the build and the browser tests. With arguments (`nox -s docs -- -k name`)
+    everything runs in one pytest process instead.
+    """
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.install("-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]", *DOCS_DEPS)
     install_torch_if_local(session)
     session.env["NO_MKDOCS_2_WARNING"] = "1"  # silence a banner that a plugin prints
     session.env["DISABLE_MKDOCS_2_WARNING"] = "true"
-    session.run("mkdocs", "build", "--strict")
-    session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
+    if session.posargs:
+        session.run("mkdocs", "build", "--strict")
+        session.run("pytest", "tests/docs", "--durations=5", *session.posargs)
+        return
+    background = {name: start_pytest_in_background(session, name, *tests)
+                  for name, tests in ALONGSIDE.items()}  # fmt: skip
+    ignored = [f"--ignore={test}" for tests in ALONGSIDE.values() for test in tests]
+    try:
+        session.run("mkdocs", "build", "--strict")
+        session.run("pytest", "tests/docs", *ignored, "--durations=5")
+    except BaseException:
+        for process, _ in background.values():
+            os.killpg(process.pid, signal.SIGTERM)  # the tests and the kernels they started
+            process.wait()
+        raise
+    failed = [name for name, job in background.items() if not finish_background(session, *job)]
+    if failed:
+        session.error(f"the tests run alongside failed: {', '.join(failed)}; see above")
+
+
+def start_pytest_in_background(
+    session: nox.Session, name: str, *args: str
+) -> tuple[subprocess.Popen, Path]:
+    """pytest in the session's venv, in a process of its own; its output goes to a log file."""
+    env = {k: v for k, v in {**os.environ, **session.env}.items() if v is not None}
+    env["PATH"] = str(session.bin) + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(session.virtualenv.location)
+    log_path = ROOT / "build" / f"docs-{name}-tests.log"
+    log_path.parent.mkdir(exist_ok=True)
+    session.log(f"pytest {' '.join(args)} runs alongside (log: {log_path.relative_to(ROOT)})")
+    with open(log_path, "w") as log:  # the child keeps its own copy of the file descriptor
+        process = subprocess.Popen(
+            [str(Path(session.bin) / "pytest"), *args, "--durations=3"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    return process, log_path
+
+
+def finish_background(session: nox.Session, process: subprocess.Popen, log_path: Path) -> bool:
+    """Wait for a background pytest and show its output; whether it passed."""
+    code = process.wait()
+    session.log(f"{log_path.relative_to(ROOT)}:")
+    print(log_path.read_text(), end="")
+    return code == 0
 
 
 @nox.session

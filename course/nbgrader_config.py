@@ -6,6 +6,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from neurogebra_grader.feedback import ShortenHiddenTestErrors
+from neurogebra_grader.offline_math import OfflineMathHTMLExporter
 
 c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
 
@@ -26,6 +27,10 @@ c.Execute.interrupt_on_timeout = True
 # What a released solution cell holds.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Feedback pages carry KaTeX (from `npm ci`) instead of loading MathJax from a CDN, so their
+# math renders offline and on networks that block CDNs.
+c.GenerateFeedback.exporter_class = OfflineMathHTMLExporter
 
 # Feedback shows each test's result but not the code of the hidden tests. nbgrader's default
 # feedback would show it: autograding restores the hidden tests into the notebook, and their

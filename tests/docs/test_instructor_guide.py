@@ -1,11 +1,15 @@
-"""The instructor guide's practice run works exactly as written.
+"""The instructor guide works when followed literally, on a fresh copy, in a fresh venv.
 
 Every ```` ```bash title="practice run" ```` block of docs/instructor/index.md, then of
-grading.md (a regrade on a local Dask cluster), runs in order
-in one bash with `set -euo pipefail`, in a scratch folder that looks like the repository root
-(`course/` and `tests/` linked in), with this environment's `neurogebra-grader` and `nbgrader`
-first on PATH. Then the outcome is checked: both submissions graded, Alice's partial work
-scored above Bob's untouched notebook, feedback fetched without hidden tests, a CSV written.
+grading.md (a regrade on a local Dask cluster), runs verbatim, in order, in one bash with
+`set -euo pipefail`, in an empty temporary folder. The guide's first block clones the
+repository from `$NEUROGEBRA_REPO`: here a git repository made from this checkout's files
+(committed or not, as a download would hold them). The guide's own lines make the virtual
+environment and install into it; nothing of the environment running this test is inherited
+(its venv is taken off PATH). Then the outcome is checked: both submissions graded, Alice's
+partial work scored above Bob's untouched notebook, feedback fetched without hidden tests and
+with KaTeX inside, a CSV written. Last, the guide's clean-up block runs, and the checkout must
+hold no stray file.
 """
 
 from __future__ import annotations
@@ -26,44 +30,106 @@ GUIDE_PAGES = [
     ROOT / "docs" / "instructor" / "index.md",
     ROOT / "docs" / "instructor" / "grading.md",
 ]
+PRACTICE = 'title="practice run"'
+CLEAN_UP = 'title="practice run, cleaning up"'
 
 
-def practice_blocks() -> list[str]:
+def guide_blocks(title: str) -> list[str]:
     blocks = [
         b.code
         for page in GUIDE_PAGES
         for b in fenced_blocks(page.read_text())
-        if b.language == "bash" and 'title="practice run"' in b.info
+        if b.language == "bash" and title in b.info
     ]
-    assert blocks, "the guide has no practice-run blocks"
+    assert blocks, f"the guide has no blocks with {title}"
     return blocks
 
 
-def test_practice_run_works_as_written(tmp_path: Path) -> None:
-    if shutil.which("bwrap") is None:
-        pytest.fail("the grader's sandbox needs bubblewrap: `apt-get install bubblewrap`")
-    for name in ("course", "tests"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    script = "set -euo pipefail\n" + "\n".join(practice_blocks())
-    env = dict(os.environ)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
+def repository_copy(destination: Path) -> Path:
+    """A git repository holding this checkout's files as they are now (what a clone or a
+    download of this version would give)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "-C", str(destination)]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+        subprocess.run([*git, *command], check=True)
+    return destination
+
+
+def outside_environment() -> dict[str, str]:
+    """This process's environment without its virtualenv: the guide makes its own."""
+    # nox points uv at its own venv through UV_PYTHON and UV_PROJECT_ENVIRONMENT
+    inherited = ("VIRTUAL_ENV", "PYTHON", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "CONDA")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
+    venv_bin = os.path.dirname(sys.executable)
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != venv_bin)
     env["COLUMNS"] = "200"  # rich tables: one row per line
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+def run_bash(script: str, cwd: Path, env: dict[str, str]) -> str:
     done = subprocess.run(
-        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-        timeout=900,
+        ["bash", "-c", "set -euo pipefail\n" + script],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
+    return output
 
+
+def test_the_guide_works_as_written_in_a_fresh_venv(tmp_path: Path) -> None:
+    if shutil.which("bwrap") is None:
+        pytest.fail("the grader's sandbox needs bubblewrap: `apt-get install bubblewrap`")
+    upstream = repository_copy(tmp_path / "upstream")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = outside_environment()
+    env["NEUROGEBRA_REPO"] = str(upstream)
+    output = run_bash("\n".join(guide_blocks(PRACTICE)), work, env)
+
+    checkout = work / "neurogebra"
+    venv_python = checkout / ".venv" / "bin" / "python"
+    assert venv_python.exists(), "the guide's venv was not made in the checkout"
+    installed = subprocess.run(
+        [venv_python, "-c", "import neurogebra_grader as g, matplotlib; print(g.__file__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert installed.startswith(str(checkout)), f"the grader came from elsewhere: {installed}"
+    practice = checkout / "practice"
     assert "alice" in output and "bob" in output
-    with open(tmp_path / "practice" / "grades.csv", newline="") as handle:
+    with open(practice / "grades.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert set(rows) == {"alice", "bob"}, rows
     score = {s: float(rows[s]["score"]) for s in rows}
     assert score["bob"] == 0, rows["bob"]
     assert 0 < score["alice"] < 100, rows["alice"]
+    assert float(rows["alice"]["seconds_late"]) == 0, "the due date is years away"
 
-    pages = list((tmp_path / "practice" / "alice" / "autograd" / "feedback").rglob("*.html"))
+    pages = list((practice / "alice" / "autograd" / "feedback").rglob("*.html"))
     assert len(pages) == 1, pages
     html = pages[0].read_text()
     assert "BEGIN HIDDEN TESTS" not in html and "Score" in html
+    # The math travels inside the page (KaTeX from the guide's `npm ci`): nothing from a CDN.
+    assert "renderMathInElement" in html and "mathjax" not in html.lower()
+
+    # The clean-up block leaves the checkout as cloned: no stray gradebook, no scratch files.
+    status = run_bash("\n".join(guide_blocks(CLEAN_UP)), checkout, env)
+    assert status.strip() == "", f"stray files after the practice run:\n{status}"
+    assert sorted(p.name for p in work.iterdir()) == ["neurogebra"], "files outside the checkout"
+    ignored = subprocess.run(
+        ["git", "status", "--short", "--ignored"], cwd=checkout, capture_output=True, text=True
+    ).stdout.split("\n")
+    stray = [
+        line
+        for line in ignored
+        if line and not line.endswith((".venv/", "node_modules/", "__pycache__/"))
+    ]
+    assert not stray, f"ignored but stray files after the practice run: {stray}"

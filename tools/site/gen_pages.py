@@ -16,6 +16,7 @@ from pathlib import Path
 
 import mkdocs_gen_files
 import nbformat
+import sympy as sp
 from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions
 from traitlets.config import Config
 
@@ -39,17 +40,47 @@ TITLES = {
 }
 
 
+def readable(expr: sp.Expr) -> sp.Expr:
+    """A formula as a reader wants it: SymPy's Heaviside step written as the two cases it
+    stands for, and unwieldy fractions (``8943/200000``) as decimals."""
+    expr = expr.replace(sp.Heaviside, lambda arg, *_: sp.Piecewise((1, arg > 0), (0, True)))
+    unwieldy = {
+        r: sp.Float(r, 4)
+        for r in expr.atoms(sp.Rational)
+        if not r.is_Integer and (r.q > 100 or abs(r.p) > 1000)
+    }
+    return expr.xreplace(unwieldy)
+
+
+def display_latex(expr: sp.Expr, width: int = 70) -> str:
+    """LaTeX for display math; a long sum is broken into aligned lines of about ``width``
+    characters of LaTeX, so it fits a phone's screen."""
+    whole = sp.latex(expr)
+    if len(whole) <= width or not isinstance(expr, sp.Add):
+        return whole
+    lines: list[str] = []
+    for term in expr.as_ordered_terms():
+        text = sp.latex(term)
+        piece = text if not lines or text.startswith("-") else "+ " + text
+        if lines and len(lines[-1]) + len(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return r"\begin{aligned} " + r" \\ ".join("&" + line for line in lines) + r" \end{aligned}"
+
+
 def entry_markdown(entry) -> str:
     """One catalogue entry: heading, formula, gradients and the entry's words."""
     expression = entry.to_expression()
-    inputs = ", ".join(expression.variables)
+    inputs = ", ".join(sp.latex(sp.Symbol(v)) for v in expression.variables)
     title = entry.name.replace("_", r"\_")
+    formula = display_latex(readable(expression.symbolic_expr))
     lines = [
         f"### `{entry.name}`",
         "",
         entry.description,
         "",
-        f"$$\\mathrm{{{title}}}({inputs}) = {expression.latex()}$$",
+        f"$$\\mathrm{{{title}}}({inputs}) = {formula}$$",
         "",
     ]
     gradients = expression.gradients()
@@ -57,8 +88,12 @@ def entry_markdown(entry) -> str:
         lines.append("Gradients:")
         lines.append("")
         for variable, gradient in gradients.items():
-            lines.append(f"- with respect to `{variable}`: ${gradient.latex()}$")
-        lines.append("")
+            slope = display_latex(readable(gradient.symbolic_expr))
+            symbol = sp.latex(sp.Symbol(variable))
+            lines.append(
+                f"$$\\frac{{\\partial\\,\\mathrm{{{title}}}}}{{\\partial {symbol}}} = {slope}$$"
+            )
+            lines.append("")
     lines += [f"**Used for:** {entry.usage}", "", f"**Valid inputs:** {entry.domain}", ""]
     if entry.params:
         defaults = ", ".join(f"`{k} = {v:g}`" for k, v in entry.params.items())
@@ -115,8 +150,12 @@ def student_version(source: Path) -> nbformat.NotebookNode:
     config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     resources: dict = {}
-    for preprocessor in (ClearSolutions(config=config), ClearHiddenTests(config=config),
-                         ClearOutput(config=config)):  # fmt: skip
+    preprocessors = (
+        ClearSolutions(config=config),
+        ClearHiddenTests(config=config),
+        ClearOutput(config=config),
+    )
+    for preprocessor in preprocessors:
         nb, resources = preprocessor.preprocess(nb, resources)
     return nb
 
@@ -132,17 +171,3 @@ def write_notebooks() -> None:
 
 write_catalogue()
 write_notebooks()
-
-
-def write_graph_picture() -> None:
-    """The computation graph drawn on the autograd page, rendered with Graphviz's `dot`."""
-    from neurogebra.core.autograd import Value, draw_graph
-
-    a, b = Value(2.0, label="a"), Value(3.0, label="b")
-    e = (a + b) + a * b
-    e.backward()
-    with mkdocs_gen_files.open("learn/autograd-graph.svg", "wb") as out:
-        out.write(draw_graph(e).pipe(format="svg"))
-
-
-write_graph_picture()

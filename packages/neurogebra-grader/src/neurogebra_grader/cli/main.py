@@ -16,8 +16,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from neurogebra_grader.course_imports import require_modules
 from neurogebra_grader.pipeline import nbgrader_steps, summary
 from neurogebra_grader.pipeline.autograde import autograde
 from neurogebra_grader.pipeline.course import Course, CourseError
@@ -102,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_release(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
-    for assignment in args.assignments or course.assignments():
+    assignments = args.assignments or course.assignments()
+    # a module missing here fails every notebook: say so before blaming the solution
+    require_modules([n for a in assignments for n in course.path("source", ".", a).glob("*.ipynb")])
+    for assignment in assignments:
         with console.status(f"releasing {assignment}"):
             nbgrader_steps.release(course, assignment)
             for notebook in course.notebooks(assignment):
@@ -156,8 +161,27 @@ def cmd_autograde(args: argparse.Namespace) -> None:
     show_report(course, args.assignment)
 
 
+def nothing_graded(course: Course, assignment: str | None) -> str:
+    """What export and report say when the gradebook holds no graded submission."""
+    if assignment is None:
+        return "nothing graded yet: run `neurogebra-grader autograde ASSIGNMENT` first"
+    waiting = course.students_with_submissions(assignment)
+    if waiting:
+        return (
+            f"nothing graded yet for {assignment}: {len(waiting)} collected submission(s) "
+            f"wait for `neurogebra-grader autograde {assignment}`"
+        )
+    return (
+        f"nothing graded yet for {assignment}, and no submission collected: run "
+        f"`neurogebra-grader collect {assignment}`, then `autograde {assignment}`"
+    )
+
+
 def show_report(course: Course, assignment: str | None) -> None:
     rows = summary.student_rows(course, assignment)
+    if not rows:
+        console.print(f"[yellow]{nothing_graded(course, assignment)}[/]")
+        return
     console.print(summary_table := _students(rows))
     del summary_table
     for name in [assignment] if assignment else sorted({r["assignment"] for r in rows}):
@@ -187,6 +211,8 @@ def cmd_feedback(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
+    if not summary.student_rows(course, args.assignment):
+        raise CourseError(f"nothing to export: {nothing_graded(course, args.assignment)}")
     text = summary.export_csv(course, args.assignment)
     if args.output:
         Path(args.output).write_text(text)
@@ -229,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         COMMANDS[args.command](args)
     except (CourseError, SandboxUnavailable, nbgrader_steps.StepFailed, ImportError) as error:
-        console.print(f"[bold red]error:[/] {error}")
+        console.print(f"[bold red]error:[/] {escape(str(error))}")  # [extras] are not markup
         return 2
     return 0
 
