@@ -142,6 +142,17 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
+MYPY = "mypy==2.4.1"  # pinned, like ruff: a new mypy release must not turn CI red by itself
+MYPY_ARGS = ("--python-version=3.11", "--ignore-missing-imports")  # nbgrader, traitlets: no stubs
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over neurogebra-grader (the pipeline's passes exchange typed dataclasses)."""
+    session.install(MYPY, "-e", CORE, "-e", f"{GRADER}[dask]")
+    session.run("mypy", *MYPY_ARGS, f"{GRADER}/src/neurogebra_grader")
+
+
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """The main job: release the course, autograde a sample class (sandboxed), report, feedback."""

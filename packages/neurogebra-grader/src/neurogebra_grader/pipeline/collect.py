@@ -1,0 +1,183 @@
+"""Collect submissions from nbgrader's exchange, one student at a time, as untrusted files.
+
+nbgrader's own collect follows links, stops the whole class at the first folder that is too
+large ("Directory size is too big") and only warns when a folder's owner is not the student
+it names. This collect reads the same exchange layout (``inbound/<student>+<assignment>+
+<timestamp>+<random>``) and, per student, takes the newest submission:
+
+- only regular files are copied (intake.py's rules: no links, devices, FIFOs or sockets);
+- a submission over the limits becomes that student's error (its folder holds only a note
+  saying why, which autograde records) and the rest of the class is collected;
+- where the student has a system user (JupyterHub), every file must be owned by that user;
+  a submission owned by someone else is not collected over the student's own, and is named
+  in the collect report (``.neurogebra/collect-<assignment>.json``, shown by ``report``).
+
+Example:
+    >>> outcomes = collect(Course.load("course"), "autograd")  # doctest: +SKIP
+    >>> [(o.student, o.status) for o in outcomes]  # doctest: +SKIP
+    [('alice', 'collected'), ('mallory', 'rejected')]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import stat
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from nbgrader.utils import parse_utc
+
+from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.intake import REJECTED_NOTE, IntakeLimits, read_regular, scan
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What collect did with one student's submission, and why."""
+
+    student: str
+    status: str  # collected, unchanged, rejected, refused
+    detail: str = ""
+
+
+def safe_student_name(name: str) -> bool:
+    """A student id usable as a folder name: no path tricks, no control characters."""
+    return (
+        0 < len(name) <= 100
+        and name not in (".", "..")
+        and not name.startswith(".")
+        and "/" not in name
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+    )
+
+
+def _inbound(course: Course) -> Path:
+    root = course.config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
+    return Path(root) / course.course_id / "inbound"
+
+
+def _newest(inbound: Path, assignment: str) -> dict[str, tuple[Any, Path]]:
+    newest: dict[str, tuple[Any, Path]] = {}
+    for entry in os.scandir(inbound):
+        parts = entry.name.rsplit("+", 3)
+        if len(parts) < 3 or parts[1] != assignment:
+            continue
+        try:
+            when = parse_utc(parts[2])
+        except Exception:  # any name can be written into the inbound folder
+            continue
+        if parts[0] not in newest or when > newest[parts[0]][0]:
+            newest[parts[0]] = (when, Path(entry.path))
+    return newest
+
+
+def owner_problem(folder: Path, student: str, files: list[tuple[str, os.stat_result]]) -> str:
+    """Why ``folder`` is not ``student``'s own ("" when it is, or no such system user exists)."""
+    try:
+        uid = pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return ""
+    owners = {os.lstat(folder).st_uid} | {st.st_uid for _, st in files}
+    if owners != {uid}:
+        names = []
+        for owner in sorted(owners - {uid}):
+            try:
+                names.append(pwd.getpwuid(owner).pw_name)
+            except KeyError:
+                names.append(f"uid {owner}")
+        return f"it names {student} but is owned by {', '.join(names)}"
+    return ""
+
+
+def _existing_stamp(folder: Path) -> Any:
+    try:
+        raw = read_regular(folder / "timestamp.txt", os.lstat(folder / "timestamp.txt"))
+        return parse_utc(raw.decode("utf-8", errors="replace").strip()[:64])
+    except Exception:
+        return None
+
+
+def _replace(dest: Path, fill: Any) -> None:
+    """Build the new folder beside ``dest`` with ``fill(folder)``, then swap it in."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".collect-", dir=dest.parent))
+    try:
+        fill(build)
+        if os.path.lexists(dest):
+            shutil.rmtree(dest) if not dest.is_symlink() else dest.unlink()
+        build.rename(dest)
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def collect_one(
+    course: Course, assignment: str, student: str, source: Path, when: Any, limits: IntakeLimits
+) -> Collected:
+    """Collect one inbound folder (see the module docstring)."""
+    if not safe_student_name(student):
+        return Collected(repr(student)[:60], "refused", "not a usable student id")
+    dest = course.path("submitted", student, assignment)
+    if not stat.S_ISDIR(os.lstat(source).st_mode):
+        return Collected(student, "refused", "the inbound entry is not a folder")
+    files, flags = scan(source, limits)
+    problem = owner_problem(source, student, files)
+    if problem:
+        return Collected(student, "refused", problem + ": not collected")
+    previous = _existing_stamp(dest)
+    if previous is not None and when <= previous:
+        return Collected(student, "unchanged", "no newer submission")
+    total = sum(st.st_size for _, st in files)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip()
+    if len(files) > limits.files or total > limits.submission_bytes:
+        reason = (
+            f"the submission was not collected: {len(files):,} files and {total:,} bytes, over "
+            f"the limits of {limits.files:,} files and {limits.submission_bytes:,} bytes"
+        )
+
+        def note(folder: Path) -> None:
+            (folder / "timestamp.txt").write_text(stamp)
+            (folder / REJECTED_NOTE).write_text(reason)
+
+        _replace(dest, note)
+        return Collected(student, "rejected", reason)
+
+    def copy(folder: Path) -> None:
+        for name, st in files:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(read_regular(source / name, st))
+
+    _replace(dest, copy)
+    left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags)
+    return Collected(student, "collected", f"left out {left_out}" if left_out else "")
+
+
+def collect(course: Course, assignment: str, limits: IntakeLimits | None = None) -> list[Collected]:
+    """Collect every student's newest submission of ``assignment``; one outcome per student."""
+    inbound = _inbound(course)
+    if not inbound.is_dir():
+        raise CourseError(f"no exchange inbound folder at {inbound}: check Exchange.root")
+    limits = limits or IntakeLimits()
+    outcomes = []
+    for student, (when, source) in sorted(_newest(inbound, assignment).items()):
+        try:
+            outcomes.append(collect_one(course, assignment, student, source, when, limits))
+        except Exception as error:  # one unreadable folder is that student's problem only
+            outcomes.append(Collected(student, "refused", f"could not be collected: {error!r}"))
+    report = course.state_dir() / f"collect-{assignment}.json"
+    report.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
+    return outcomes
+
+
+def collect_report(course: Course, assignment: str) -> list[Collected]:
+    """The outcomes of the last collect of ``assignment`` (empty if never collected here)."""
+    path = course.state_dir() / f"collect-{assignment}.json"
+    if not path.exists():
+        return []
+    return [Collected(**item) for item in json.loads(path.read_text())]
