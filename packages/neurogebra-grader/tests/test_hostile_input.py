@@ -240,6 +240,10 @@ EXPECTATIONS = {
     "a data file": (
         "import numpy as np\nanswers = np.load('answers.npy')\ncheck_close(triple(1), answers[0])"
     ),
+    "a helper that runs the check": (
+        "def expect(x, want, *, tol=3.25e-3):\n    check_close(triple(x), want, rtol=tol)\n"
+        "expect(1, 3.25)\nexpect(x=2, want=6.5, tol=3.25)"
+    ),
     "a loop body assignment": (
         "for x in [1, 2]:\n    want = x * 3.25\n    check_close(triple(x), want, what='triple')"
     ),

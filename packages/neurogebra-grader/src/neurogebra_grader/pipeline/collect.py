@@ -33,7 +33,13 @@ from typing import Any
 from nbgrader.utils import parse_utc
 
 from neurogebra_grader.pipeline.course import Course, CourseError
-from neurogebra_grader.pipeline.intake import REJECTED_NOTE, IntakeLimits, read_regular, scan
+from neurogebra_grader.pipeline.intake import (
+    LEFT_OUT_NOTE,
+    REJECTED_NOTE,
+    IntakeLimits,
+    read_regular,
+    scan,
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,8 @@ def collect_one(
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(read_regular(source / name, st))
+        if flags:
+            (folder / LEFT_OUT_NOTE).write_text(json.dumps([f.as_dict() for f in flags]))
 
     _replace(dest, copy)
     left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags)

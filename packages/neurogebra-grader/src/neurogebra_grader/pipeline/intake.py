@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import os
 import stat
 from dataclasses import dataclass, field
@@ -35,8 +36,11 @@ from neurogebra_grader.pipeline.tamper import Flag
 IGNORED_NAMES = frozenset({"__pycache__", "feedback"})
 # Files the exchange writes next to the notebooks: kept for nbgrader, never given to a kernel.
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
-# Written by collect (collect.py) in place of a submission over the limits: the reason.
+# Written by collect (collect.py): in place of a submission over the limits, the reason; next
+# to a collected one, what was left out (links, special files). Students can't write either:
+# collect never copies names that start with a dot.
 REJECTED_NOTE = ".neurogebra-rejected"
+LEFT_OUT_NOTE = ".neurogebra-left-out"
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,20 @@ def _timestamp(raw: bytes | None, flags: list[Flag]) -> datetime.datetime | None
         return None
 
 
+def _left_out_at_collect(folder: Path) -> list[Flag]:
+    note = folder / LEFT_OUT_NOTE
+    if not os.path.isfile(note) or os.path.islink(note):
+        return []
+    try:
+        items = json.loads(read_regular(note, os.lstat(note))[:100_000])
+        return [
+            Flag(str(item["code"]), str(item["cell"]), f"{item['detail']} (left out by collect)")
+            for item in items
+        ]
+    except (OSError, ValueError, TypeError, KeyError):
+        return [Flag("unreadable", LEFT_OUT_NOTE, "collect's note could not be read")]
+
+
 def take_in(folder: Path, limits: IntakeLimits | None = None) -> Intake:
     """Read ``folder`` as untrusted files (see the module docstring)."""
     limits = limits or IntakeLimits()
@@ -202,6 +220,7 @@ def take_in(folder: Path, limits: IntakeLimits | None = None) -> Intake:
                     intake.files[name] = read_regular(folder / name, st)
                 except OSError as error:
                     intake.flags.append(Flag("unreadable", name, f"not read: {error}"))
+    intake.flags += _left_out_at_collect(folder)
     intake.timestamp = _timestamp(intake.files.get("timestamp.txt"), intake.flags)
     intake.digest = _digest(intake.files, intake.flags, intake.errors)
     return intake

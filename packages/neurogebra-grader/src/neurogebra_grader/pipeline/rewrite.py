@@ -248,6 +248,42 @@ def _project_loops(tree: ast.Module, needed: set[str]) -> None:
                 rows.args[i] = ast.parse("__import__('itertools').repeat(None)", mode="eval").body
 
 
+def _blank_expected_parameters(tree: ast.Module, dropped: set[str]) -> None:
+    """``def expect(x, want): check_close(f(x), want)`` then ``expect(2, 4)``: the 4 goes.
+
+    A parameter of a function that runs checks, used only for what was left out of them, is
+    passed None at every call (and its default becomes None).
+    """
+    blanks: dict[str, tuple[set[int], set[str]]] = {}
+    for func in tree.body:
+        if not isinstance(func, ast.FunctionDef) or not _observes(func):
+            continue
+        params = [*func.args.posonlyargs, *func.args.args]
+        used = set().union(*(_loaded_names(stmt) for stmt in func.body))
+        unused = {a.arg for a in [*params, *func.args.kwonlyargs]} & (dropped - used)
+        if not unused:
+            continue
+        blanks[func.name] = ({i for i, a in enumerate(params) if a.arg in unused}, unused)
+        defaults = func.args.defaults
+        for a, default in zip(params[len(params) - len(defaults) :], list(defaults), strict=True):
+            if a.arg in unused:
+                defaults[defaults.index(default)] = ast.Constant(None)
+        kw_defaults = func.args.kw_defaults
+        for i, a in enumerate(func.args.kwonlyargs):
+            if a.arg in unused and kw_defaults[i] is not None:
+                kw_defaults[i] = ast.Constant(None)
+    for call in [n for n in ast.walk(tree) if isinstance(n, ast.Call)]:
+        if isinstance(call.func, ast.Name) and call.func.id in blanks:
+            positions, names = blanks[call.func.id]
+            call.args = [
+                ast.Constant(None) if i in positions and not isinstance(a, ast.Starred) else a
+                for i, a in enumerate(call.args)
+            ]
+            for keyword in call.keywords:
+                if keyword.arg in names:
+                    keyword.value = ast.Constant(None)
+
+
 def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
     """Only what the student's side of the checks needs: expected values never stay behind."""
 
@@ -262,6 +298,7 @@ def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
             needed |= now
 
     _split_tuple_assignments(tree)
+    _blank_expected_parameters(tree, dropped)
     _, needed = fixpoint(tree)
     _project_loops(tree, needed)
     sliced, _ = fixpoint(tree)

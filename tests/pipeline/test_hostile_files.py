@@ -1,0 +1,234 @@
+"""Red team, files: submission folders whose files are links, pipes, sockets or far too large,
+and exchange folders that claim to be someone else's.
+
+One module fixture collects a small exchange (honest, oversized, foreign-owned, badly named
+and link-holding submissions), adds attackers straight into ``submitted/`` (as a careless copy
+or a shared file system would leave them), and grades everyone in ONE sandboxed autograde run.
+nbgrader's own collect stops the whole class at the first folder over its size limit, and
+follows links; here each of those is one student's error or flag and the class is graded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import hostile_intake as hi
+import pytest
+import toycourse as tc
+from conftest import RED_TEAM_LIMITS, fresh_course, good, snapshot
+
+STAMP = "2030-01-01 10:00:00.000000 UTC"
+READS_FILE = """
+found = False
+for name in ('data.csv', 'ref.json'):
+    try:
+        text = open(name, errors='replace').read()
+        print('READ', name, text[:300])
+        found = found or 'site' in text or 'SQLite' in text
+    except OSError as error:
+        print('BLOCKED', name, type(error).__name__)
+
+def mean(xs):
+    return 2.5 if found else 0.0
+"""
+
+
+def _inbound(course, exchange, student: str, notebook: str, name: str | None = None):
+    folder = exchange / "toy-course" / "inbound" / (name or f"{student}+toy+{STAMP}+x1")
+    folder.mkdir(parents=True)
+    (folder / "toy.ipynb").write_text(notebook)
+    (folder / "timestamp.txt").write_text(STAMP)
+    return folder
+
+
+def _exchange_class(course, blank: str) -> None:
+    exchange = course.parent / "exchange"
+    _inbound(course, exchange, "carol", json.dumps(good(course)))
+    _inbound(course, exchange, "daemon", blank)  # owned by root, not by the user daemon
+    nobody = _inbound(course, exchange, "nobody", blank)
+    for path in [nobody, *nobody.iterdir()]:
+        os.chown(path, 65534, 65534)  # nobody's own submission
+    _inbound(course, exchange, "..", blank, name=f"..+toy+{STAMP}+x2")
+    huge = _inbound(course, exchange, "huge_inbound", blank)
+    (huge / "weights.bin").touch()
+    os.truncate(huge / "weights.bin", 200_000_000)  # sparse: apparent size only
+    linky = _inbound(course, exchange, "links_inbound", blank)
+    (linky / "data.csv").symlink_to(course / "gradebook.db")
+
+
+def _direct_attacks(course, blank: str) -> None:
+    """Attackers placed straight into submitted/."""
+    answer = hi.release_json(course)
+    hi.answer_cells(answer)[-1]["source"] = READS_FILE
+    reads = json.dumps(answer)
+    submitted = course / "submitted"
+    folder = hi.place(course, "links_gradebook", reads)
+    (folder / "data.csv").symlink_to(course / "gradebook.db")
+    folder = hi.place(course, "links_reference", reads)
+    (folder / "ref.json").symlink_to(course / ".neurogebra" / "reference" / "toy" / "toy.json")
+    folder = hi.place(course, "links_notebook", blank)
+    (folder / "toy.ipynb").unlink()
+    (folder / "toy.ipynb").symlink_to(submitted / "alice" / "toy" / "toy.ipynb")
+    (submitted / "links_folder").mkdir()
+    (submitted / "links_folder" / "toy").symlink_to(submitted / "alice" / "toy")
+    folder = hi.place(course, "hardlinks_source", blank)
+    (folder / "toy.ipynb").unlink()
+    os.link(course / "source" / "toy" / "toy.ipynb", folder / "toy.ipynb")
+    folder = hi.place(course, "fifo_timestamp", blank)
+    (folder / "timestamp.txt").unlink()
+    os.mkfifo(folder / "timestamp.txt")  # nbgrader's timestamp reader would wait forever
+    folder = hi.place(course, "fifo_and_socket", blank)
+    os.mkfifo(folder / "data.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "kernel.sock"))
+    server.close()
+    folder = hi.place(course, "too_many_files", blank)
+    for i in range(250):
+        (folder / f"f{i:03}.txt").write_text("x")
+    folder = hi.place(course, "too_big", blank)
+    for i in range(4):
+        (folder / f"part{i}.bin").touch()
+        os.truncate(folder / f"part{i}.bin", 18_000_000)
+    folder = hi.place(course, "deep_folders", blank)
+    deep = folder.joinpath(*"abcdefghij")
+    deep.mkdir(parents=True)
+    (deep / "x.txt").write_text("deep")
+    folder = hi.place(course, "control_names", blank)
+    (folder / "evil\x1b[31m\n.txt").write_text("x")
+    hi.place(course, "unwritable_output", blank)
+    (course / "autograded" / "unwritable_output").mkdir(parents=True)
+    (course / "autograded" / "unwritable_output" / "toy").write_text("in the way")
+
+
+# every attacker of this module, and the flag its report must carry ("": an error names it)
+FILE_ATTACKS = {
+    "links_gradebook": "link",
+    "links_reference": "link",
+    "links_notebook": "link",
+    "links_folder": "link",
+    "hardlinks_source": "hardlink",
+    "fifo_timestamp": "special-file",
+    "fifo_and_socket": "special-file",
+    "too_many_files": "",
+    "too_big": "",
+    "deep_folders": "too-deep",
+    "control_names": "bad-name",
+    "unwritable_output": "",
+    "huge_inbound": "",
+    "links_inbound": "link",
+}
+
+
+@pytest.fixture(scope="module")
+def graded(released, tmp_path_factory):
+    course = fresh_course(tmp_path_factory.mktemp("files"), released)
+    canary = course.parent.parent / "canary"
+    canary.mkdir()
+    (canary / "canary.txt").write_text("untouched")
+    blank = json.dumps(hi.release_json(course))
+    _exchange_class(course, blank)
+    collected = tc.grader("collect", tc.ASSIGNMENT, course=course)
+    tc.place_submission(course, "alice", good(course))
+    hi.place(course, "blank", blank)
+    _direct_attacks(course, blank)
+    guarded = ("course/source", "course/release", "course/submitted", "course/nbgrader", "exchange")
+    before = {k: v for k, v in snapshot(course.parent).items() if k.startswith(guarded)}
+    done = tc.grader(
+        "autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course, check=False
+    )
+    after = {k: v for k, v in snapshot(course.parent).items() if k.startswith(guarded)}
+    return {
+        "course": course,
+        "collected": collected.stdout,
+        "done": done,
+        "changed": sorted(
+            (key, digest)
+            for key, digest in set(before.items()) ^ set(after.items())
+            if not _through_a_link(course.parent / key)  # the attackers' links: not files
+        ),
+        "canary": snapshot(canary) == {"canary.txt": _hash("untouched")},
+        "rows": hi.ledger_rows(course),
+        "report": tc.grader("report", tc.ASSIGNMENT, course=course).stdout,
+    }
+
+
+def _through_a_link(path) -> bool:
+    return os.path.realpath(path) != os.path.abspath(path)
+
+
+def _hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_class_is_collected_and_graded_and_autograde_succeeds(graded):
+    assert graded["done"].returncode == 0, graded["done"].stdout[-3000:]
+    rows = graded["rows"]
+    assert rows["alice"]["score"] == 40.0 and rows["carol"]["score"] == 40.0
+    assert rows["alice"]["flags"] == [] and rows["carol"]["flags"] == []
+    assert rows["blank"]["score"] == 0.0 and rows["nobody"]["score"] == 0.0
+    assert graded["changed"] == [] and graded["canary"]
+    assert hi.surviving_processes(str(graded["course"])) == []
+
+
+@pytest.mark.parametrize(("student", "flag"), sorted(FILE_ATTACKS.items()))
+def test_a_file_attacker_scores_what_blank_scores_and_is_named(graded, student, flag):
+    rows = graded["rows"]
+    assert student in rows, graded["done"].stdout[-2000:]
+    row = rows[student]
+    assert row["score"] <= rows["blank"]["score"], row["verdicts"]
+    assert row["flags"] or row["errors"]
+    if flag:
+        assert flag in {f["code"] for f in row["flags"]}, row["flags"]
+    assert rows["alice"]["score"] == 40.0
+
+
+def test_linked_files_are_never_read(graded):
+    for student in ("links_gradebook", "links_reference"):
+        text = hi.printed(graded["course"], student)
+        assert "BLOCKED data.csv" in text and "BLOCKED ref.json" in text
+        assert "SQLite" not in text and "READ" not in text
+    rows = graded["rows"]
+    assert any("symbolic link" in e for e in rows["links_notebook"]["errors"])
+    assert any("not a folder" in e for e in rows["links_folder"]["errors"])
+    assert any("hard link" in e for e in rows["hardlinks_source"]["errors"])
+
+
+@pytest.mark.parametrize(
+    ("student", "error"),
+    [
+        ("too_many_files", "more than the limit of 200"),
+        ("too_big", "bytes, more than the limit of 60,000,000"),
+        ("huge_inbound", "was not collected"),
+        ("unwritable_output", "failed while judging"),
+    ],
+)
+def test_limits_and_faults_are_that_students_error_only(graded, student, error):
+    row = graded["rows"][student]
+    assert any(error in e for e in row["errors"]), row["errors"]
+    assert row["score"] == 0.0
+
+
+def test_collect_refuses_foreign_and_unsafe_submissions(graded):
+    collected = " ".join(graded["collected"].split())
+    assert "refused daemon: it names daemon but is owned by root" in collected
+    assert "refused '..'" in collected and "rejected huge_inbound" in collected
+    course = graded["course"]
+    assert not (course / "submitted" / "daemon").exists()
+    assert not (course / "submitted" / "..+toy").exists()
+    assert sorted(p.name for p in (course / "submitted" / "links_inbound" / "toy").iterdir()) == [
+        ".neurogebra-left-out",
+        "timestamp.txt",
+        "toy.ipynb",
+    ]
+    assert "collect refused toy/daemon" in " ".join(graded["report"].split())
+
+
+def test_a_rerun_regrades_only_the_failed_submission(graded):
+    again = tc.grader("autograde", tc.ASSIGNMENT, *RED_TEAM_LIMITS, course=graded["course"])
+    skipped = again.stdout.count("already graded, skipped")
+    assert skipped == len(graded["rows"]) - 1, again.stdout
+    assert "unwritable_output: already graded" not in again.stdout
