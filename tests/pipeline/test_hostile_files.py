@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import socket
 
 import hostile_intake as hi
@@ -20,6 +21,7 @@ import toycourse as tc
 from conftest import RED_TEAM_LIMITS, fresh_course, good, snapshot
 
 STAMP = "2030-01-01 10:00:00.000000 UTC"
+LATER = "2030-01-01 11:00:00.000000 UTC"
 READS_FILE = """
 found = False
 for name in ('data.csv', 'ref.json'):
@@ -46,7 +48,12 @@ def _inbound(course, exchange, student: str, notebook: str, name: str | None = N
 def _exchange_class(course, blank: str) -> None:
     exchange = course.parent / "exchange"
     _inbound(course, exchange, "carol", json.dumps(good(course)))
-    _inbound(course, exchange, "daemon", blank)  # owned by root, not by the user daemon
+    # daemon (a system user, as on JupyterHub) submitted; someone else (root) then submitted a
+    # newer blank notebook in daemon's name: refused, and daemon's own submission is graded
+    own = _inbound(course, exchange, "daemon", json.dumps(good(course)))
+    for path in [own, *own.iterdir()]:
+        os.chown(path, pwd.getpwnam("daemon").pw_uid, pwd.getpwnam("daemon").pw_gid)
+    _inbound(course, exchange, "daemon", blank, name=f"daemon+toy+{LATER}+x3")
     nobody = _inbound(course, exchange, "nobody", blank)
     for path in [nobody, *nobody.iterdir()]:
         os.chown(path, 65534, 65534)  # nobody's own submission
@@ -56,6 +63,9 @@ def _exchange_class(course, blank: str) -> None:
     os.truncate(huge / "weights.bin", 200_000_000)  # sparse: apparent size only
     linky = _inbound(course, exchange, "links_inbound", blank)
     (linky / "data.csv").symlink_to(course / "gradebook.db")
+    big = _inbound(course, exchange, "big_file_inbound", blank)
+    (big / "weights.bin").touch()
+    os.truncate(big / "weights.bin", 25_000_000)  # over the per-file limit: left out unread
 
 
 def _direct_attacks(course, blank: str) -> None:
@@ -87,6 +97,10 @@ def _direct_attacks(course, blank: str) -> None:
     folder = hi.place(course, "too_many_files", blank)
     for i in range(250):
         (folder / f"f{i:03}.txt").write_text("x")
+    folder = hi.place(course, "many_links", blank)
+    for i in range(1000):  # the listing stops at the limit: flags and the ledger stay small
+        (folder / f"l{i:04}").symlink_to(course / "gradebook.db")
+    (submitted / "links_student").symlink_to(submitted / "alice")  # alice's whole folder
     folder = hi.place(course, "too_big", blank)
     for i in range(4):
         (folder / f"part{i}.bin").touch()
@@ -118,6 +132,9 @@ FILE_ATTACKS = {
     "unwritable_output": "",
     "huge_inbound": "",
     "links_inbound": "link",
+    "big_file_inbound": "too-large",
+    "many_links": "too-many-files",
+    "links_student": "link",
 }
 
 
@@ -170,6 +187,7 @@ def test_the_class_is_collected_and_graded_and_autograde_succeeds(graded):
     assert rows["alice"]["score"] == 40.0 and rows["carol"]["score"] == 40.0
     assert rows["alice"]["flags"] == [] and rows["carol"]["flags"] == []
     assert rows["blank"]["score"] == 0.0 and rows["nobody"]["score"] == 0.0
+    assert rows["daemon"]["score"] == 40.0  # their own, not the newer one in their name
     assert graded["changed"] == [] and graded["canary"]
     assert hi.surviving_processes(str(graded["course"])) == []
 
@@ -195,12 +213,15 @@ def test_linked_files_are_never_read(graded):
     assert any("symbolic link" in e for e in rows["links_notebook"]["errors"])
     assert any("not a folder" in e for e in rows["links_folder"]["errors"])
     assert any("hard link" in e for e in rows["hardlinks_source"]["errors"])
+    assert any("student's folder is not a folder" in e for e in rows["links_student"]["errors"])
+    assert len(rows["many_links"]["flags"]) <= 201
 
 
 @pytest.mark.parametrize(
     ("student", "error"),
     [
-        ("too_many_files", "more than the limit of 200"),
+        ("too_many_files", "than the limit of 200: nothing was graded"),
+        ("many_links", "than the limit of 200: nothing was graded"),
         ("too_big", "bytes, more than the limit of 60,000,000"),
         ("huge_inbound", "was not collected"),
         ("unwritable_output", "failed while judging"),
@@ -216,8 +237,9 @@ def test_collect_refuses_foreign_and_unsafe_submissions(graded):
     collected = " ".join(graded["collected"].split())
     assert "refused daemon: it names daemon but is owned by root" in collected
     assert "refused '..'" in collected and "rejected huge_inbound" in collected
+    assert "collected daemon: an older submission (the newer one was refused)" in collected
     course = graded["course"]
-    assert not (course / "submitted" / "daemon").exists()
+    assert (course / "submitted" / "daemon" / "toy" / "timestamp.txt").read_text() == STAMP
     assert not (course / "submitted" / "..+toy").exists()
     assert sorted(p.name for p in (course / "submitted" / "links_inbound" / "toy").iterdir()) == [
         ".neurogebra-left-out",

@@ -122,6 +122,29 @@ def test_the_instructors_solution_reaches_nothing_a_student_sees(graded):
         assert snippet not in peek, snippet
 
 
+def test_no_job_carries_the_solution_or_an_expected_value(graded):
+    """What the grader sends a sandbox (the notebook to run, the files beside it), per student."""
+    from neurogebra_grader.pipeline.autograde import plan_submission, prepare
+    from neurogebra_grader.pipeline.course import Course
+    from neurogebra_grader.pipeline.intake import IntakeLimits
+    from neurogebra_grader.sandbox.limits import Limits
+
+    course = Course.load(graded["course"])
+    setup = prepare(course, tc.ASSIGNMENT, Limits(), sandbox=True)  # the cached reference
+    planned = 0
+    for student in ["blank", *ATTACKERS]:
+        _, jobs = plan_submission(
+            course, setup, student, Limits(), IntakeLimits(), True, graded_hash=None
+        )
+        for _, job in jobs:
+            planned += 1
+            files = {name: data.decode(errors="replace") for name, data in job.files.items()}
+            payload = json.dumps([job.notebook, files])
+            for secret in ("6.25", "expected_mean", *hi.SOLUTION_SNIPPETS):
+                assert secret not in payload, (student, secret)
+    assert planned >= len(hi.EDITS)
+
+
 def test_feedback_for_the_class_is_generated(graded):
     assert graded["feedback"].returncode == 0, graded["feedback"].stdout[-2000:]
     pages = list((graded["course"] / "feedback").rglob("toy.html"))

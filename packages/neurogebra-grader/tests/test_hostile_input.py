@@ -341,11 +341,31 @@ def test_intake_limits_are_checked_before_reading(tmp_path):
     for i in range(12):
         (folder / f"f{i}.txt").write_text("x")
     taken = take_in(folder, IntakeLimits(files=10))
-    assert taken.files == {} and "more than the limit of 10" in taken.errors[0]
+    assert taken.files == {} and "than the limit of 10: nothing was graded" in taken.errors[0]
     (folder / "big.bin").touch()
     os.truncate(folder / "big.bin", 10**9)  # sparse: counted by its apparent size
     taken = take_in(folder, IntakeLimits(files=100, file_bytes=2 * 10**9))
     assert taken.files == {} and "bytes, more than the limit" in taken.errors[0]
+
+
+def test_the_listing_stops_at_the_limit(tmp_path):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "hw.ipynb").write_text("{}")
+    for i in range(500):
+        (folder / f"link{i}").symlink_to("/etc/hostname")
+    taken = take_in(folder, IntakeLimits(files=20))
+    assert taken.files == {} and len(taken.flags) <= 21
+    assert taken.flags[-1].code == "too-many-files"
+
+
+def test_a_linked_student_folder_is_never_followed(tmp_path):
+    (tmp_path / "alice" / "hw").mkdir(parents=True)
+    (tmp_path / "alice" / "hw" / "hw.ipynb").write_text("{}")
+    (tmp_path / "mallory").symlink_to(tmp_path / "alice")
+    taken = take_in(tmp_path / "mallory" / "hw")
+    assert taken.files == {} and [f.code for f in taken.flags] == ["link"]
+    assert "the student's folder is not a folder" in taken.errors[0]
 
 
 def test_the_digest_is_stable_and_covers_what_is_graded(tmp_path):

@@ -245,7 +245,7 @@ def cmd_collect(args: argparse.Namespace) -> None:
     collected = [o.student for o in outcomes if o.status in ("collected", "unchanged")]
     console.print(f"collected {escape(args.assignment)}: {escape(str(collected))}")
     for outcome in outcomes:
-        if outcome.status in ("rejected", "refused") or outcome.detail.startswith("left out"):
+        if outcome.status in ("rejected", "refused", "collected") and outcome.detail:
             console.print(
                 f"  [yellow]{outcome.status}[/] {escape(outcome.student)}: {escape(outcome.detail)}"
             )

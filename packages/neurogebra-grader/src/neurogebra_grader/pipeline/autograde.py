@@ -307,7 +307,11 @@ def autograde(
         for outcome in run_jobs([job for _, job in jobs], workers=workers, scheduler=scheduler):
             key = by_name[outcome["key"]]
             item = pending.pop(key)
-            item.runs[key.notebook] = _decode_run(item, key.notebook, outcome)
+            try:
+                item.runs[key.notebook] = _decode_run(item, key.notebook, outcome)
+            except Exception as error:  # whatever came back: this notebook alone is unrun
+                item.runs[key.notebook] = None
+                item.result.errors.append(f"{key.notebook}: the run could not be read ({error!r})")
             if item.done():
                 batch.finish(item)
     return batch.results

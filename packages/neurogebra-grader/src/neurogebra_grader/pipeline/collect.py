@@ -3,14 +3,16 @@
 nbgrader's own collect follows links, stops the whole class at the first folder that is too
 large ("Directory size is too big") and only warns when a folder's owner is not the student
 it names. This collect reads the same exchange layout (``inbound/<student>+<assignment>+
-<timestamp>+<random>``) and, per student, takes the newest submission:
+<timestamp>+<random>``) and, per student, takes the newest submission that may be collected:
 
-- only regular files are copied (intake.py's rules: no links, devices, FIFOs or sockets);
+- only regular files are copied (intake.py's rules: no links, devices, FIFOs or sockets;
+  a file over the per-file limit is left out unread and named);
 - a submission over the limits becomes that student's error (its folder holds only a note
   saying why, which autograde records) and the rest of the class is collected;
 - where the student has a system user (JupyterHub), every file must be owned by that user;
-  a submission owned by someone else is not collected over the student's own, and is named
-  in the collect report (``.neurogebra/collect-<assignment>.json``, shown by ``report``).
+  a submission owned by someone else is not collected over the student's own (their newest
+  own submission is taken instead), and is named in the collect report
+  (``.neurogebra/collect-<assignment>.json``, shown by ``report``).
 
 Example:
     >>> outcomes = collect(Course.load("course"), "autograd")  # doctest: +SKIP
@@ -36,10 +38,12 @@ from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.intake import (
     LEFT_OUT_NOTE,
     REJECTED_NOTE,
+    TOO_MANY,
     IntakeLimits,
     read_regular,
     scan,
 )
+from neurogebra_grader.pipeline.tamper import Flag
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ def _inbound(course: Course) -> Path:
     return Path(root) / course.course_id / "inbound"
 
 
-def _newest(inbound: Path, assignment: str) -> dict[str, tuple[Any, Path]]:
-    newest: dict[str, tuple[Any, Path]] = {}
+def _candidates(inbound: Path, assignment: str) -> dict[str, list[tuple[Any, Path]]]:
+    """Every inbound folder of ``assignment`` by the student it names, newest first."""
+    found: dict[str, list[tuple[Any, Path]]] = {}
     for entry in os.scandir(inbound):
         parts = entry.name.rsplit("+", 3)
         if len(parts) < 3 or parts[1] != assignment:
@@ -77,9 +82,8 @@ def _newest(inbound: Path, assignment: str) -> dict[str, tuple[Any, Path]]:
             when = parse_utc(parts[2])
         except Exception:  # any name can be written into the inbound folder
             continue
-        if parts[0] not in newest or when > newest[parts[0]][0]:
-            newest[parts[0]] = (when, Path(entry.path))
-    return newest
+        found.setdefault(parts[0], []).append((when, Path(entry.path)))
+    return {student: sorted(c, key=lambda wc: wc[0], reverse=True) for student, c in found.items()}
 
 
 def owner_problem(folder: Path, student: str, files: list[tuple[str, os.stat_result]]) -> str:
@@ -138,11 +142,17 @@ def collect_one(
     previous = _existing_stamp(dest)
     if previous is not None and when <= previous:
         return Collected(student, "unchanged", "no newer submission")
+    for name, st in files:
+        if st.st_size > limits.file_bytes:  # left out unread, as intake would
+            flags.append(Flag("too-large", name, f"{st.st_size:,} bytes: over the per-file limit"))
+    files = [(name, st) for name, st in files if st.st_size <= limits.file_bytes]
     total = sum(st.st_size for _, st in files)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip()
-    if len(files) > limits.files or total > limits.submission_bytes:
+    too_many = len(files) > limits.files or any(f.code == TOO_MANY for f in flags)
+    if too_many or total > limits.submission_bytes:
+        count = f"more than {limits.files:,}" if too_many else f"{len(files):,}"
         reason = (
-            f"the submission was not collected: {len(files):,} files and {total:,} bytes, over "
+            f"the submission was not collected: {count} files and {total:,} bytes, over "
             f"the limits of {limits.files:,} files and {limits.submission_bytes:,} bytes"
         )
 
@@ -166,6 +176,10 @@ def collect_one(
     return Collected(student, "collected", f"left out {left_out}" if left_out else "")
 
 
+def _older(detail: str) -> str:
+    return "; ".join(filter(None, ["an older submission (the newer one was refused)", detail]))
+
+
 def collect(course: Course, assignment: str, limits: IntakeLimits | None = None) -> list[Collected]:
     """Collect every student's newest submission of ``assignment``; one outcome per student."""
     inbound = _inbound(course)
@@ -173,11 +187,18 @@ def collect(course: Course, assignment: str, limits: IntakeLimits | None = None)
         raise CourseError(f"no exchange inbound folder at {inbound}: check Exchange.root")
     limits = limits or IntakeLimits()
     outcomes = []
-    for student, (when, source) in sorted(_newest(inbound, assignment).items()):
-        try:
-            outcomes.append(collect_one(course, assignment, student, source, when, limits))
-        except Exception as error:  # one unreadable folder is that student's problem only
-            outcomes.append(Collected(student, "refused", f"could not be collected: {error!r}"))
+    for student, candidates in sorted(_candidates(inbound, assignment).items()):
+        # newest first; one refused (someone else's, say) never hides the student's own
+        for n, (when, source) in enumerate(candidates):
+            try:
+                outcome = collect_one(course, assignment, student, source, when, limits)
+            except Exception as error:  # one unreadable folder is that student's problem only
+                outcome = Collected(student, "refused", f"could not be collected: {error!r}")
+            if n and outcome.status == "collected":
+                outcome = Collected(student, "collected", _older(outcome.detail))
+            outcomes.append(outcome)
+            if outcome.status != "refused" or not safe_student_name(student):
+                break
     report = course.state_dir() / f"collect-{assignment}.json"
     report.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
     return outcomes

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -41,6 +42,8 @@ EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
 # collect never copies names that start with a dot.
 REJECTED_NOTE = ".neurogebra-rejected"
 LEFT_OUT_NOTE = ".neurogebra-left-out"
+# The flag code of a folder with more entries than the file limit (listing stopped there).
+TOO_MANY = "too-many-files"
 
 
 @dataclass(frozen=True)
@@ -85,16 +88,21 @@ def scan(folder: Path, limits: IntakeLimits) -> tuple[list[tuple[str, os.stat_re
     found: list[tuple[str, os.stat_result]] = []
     flags: list[Flag] = []
     stack: list[tuple[str, int]] = [("", 0)]
+    entries_left = limits.files  # files, folders, links and the rest: the listing is bounded too
     while stack:
         relative, depth = stack.pop()
         try:
             with os.scandir(folder / relative if relative else folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                entries = sorted(itertools.islice(listing, entries_left + 1), key=lambda e: e.name)
         except OSError as error:
             flags.append(Flag("unreadable", relative or ".", f"could not be listed ({error})"))
             continue
         for entry in entries:
             name = f"{relative}/{entry.name}" if relative else entry.name
+            entries_left -= 1
+            if entries_left < 0:
+                flags.append(Flag(TOO_MANY, ".", f"more than {limits.files:,} entries"))
+                return sorted(found), flags
             if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
                 continue
             if not _printable(name):
@@ -182,7 +190,13 @@ def take_in(folder: Path, limits: IntakeLimits | None = None) -> Intake:
     limits = limits or IntakeLimits()
     intake = Intake()
     info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode):
+    if not stat.S_ISDIR(os.lstat(folder.parent).st_mode):
+        # submitted/<student> itself a link (to another student's folder, say): never followed
+        intake.errors.append(
+            "the student's folder is not a folder (a link or a file): nothing read"
+        )
+        intake.flags.append(Flag("link", "..", "the student's folder itself is a link"))
+    elif not stat.S_ISDIR(info.st_mode):
         intake.errors.append("the submission is not a folder (a link or a file): nothing read")
         intake.flags.append(Flag("link", ".", "the submission folder itself is a link"))
     elif os.path.isfile(folder / REJECTED_NOTE) and not os.path.islink(folder / REJECTED_NOTE):
@@ -204,9 +218,9 @@ def take_in(folder: Path, limits: IntakeLimits | None = None) -> Intake:
                 )
         found = [(name, st) for name, st in found if st.st_size <= limits.file_bytes]
         total = sum(st.st_size for _, st in found)
-        if len(found) > limits.files:
+        if len(found) > limits.files or any(f.code == TOO_MANY for f in intake.flags):
             intake.errors.append(
-                f"the submission has {len(found):,} files, more than the limit of "
+                f"the submission holds more files, folders or links than the limit of "
                 f"{limits.files:,}: nothing was graded; submit the notebook and its data only"
             )
         elif total > limits.submission_bytes:

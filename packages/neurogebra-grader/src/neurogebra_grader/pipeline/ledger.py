@@ -80,11 +80,19 @@ def rows(gb: Gradebook, assignment: str | None = None) -> list[dict[str, Any]]:
     out = []
     for row in result.mappings():
         item = dict(row)
-        for key in ("flags", "errors", "verdicts"):
-            item[key] = json.loads(item[key] or "[]")
-        item["timings"] = json.loads(item.get("timings") or "{}")
+        for key, empty in (("flags", []), ("errors", []), ("verdicts", {}), ("timings", {})):
+            item[key] = _decoded(item.get(key), empty)
         out.append(item)
     return out
+
+
+def _decoded(raw: Any, empty: Any) -> Any:
+    """A column's JSON, or ``empty`` if it is missing or was damaged: report always works."""
+    try:
+        value = json.loads(raw) if raw else empty
+    except (TypeError, ValueError):
+        return empty
+    return value if isinstance(value, type(empty)) else empty
 
 
 def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionPlugin) -> None:
