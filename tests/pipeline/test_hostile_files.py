@@ -59,8 +59,9 @@ def _exchange_class(course, blank: str) -> None:
         os.chown(path, 65534, 65534)  # nobody's own submission
     _inbound(course, exchange, "..", blank, name=f"..+toy+{STAMP}+x2")
     huge = _inbound(course, exchange, "huge_inbound", blank)
-    (huge / "weights.bin").touch()
-    os.truncate(huge / "weights.bin", 200_000_000)  # sparse: apparent size only
+    for i in range(4):  # each under the per-file limit, together over the submission's
+        (huge / f"weights{i}.bin").touch()
+        os.truncate(huge / f"weights{i}.bin", 18_000_000)  # sparse: apparent size only
     linky = _inbound(course, exchange, "links_inbound", blank)
     (linky / "data.csv").symlink_to(course / "gradebook.db")
     big = _inbound(course, exchange, "big_file_inbound", blank)
