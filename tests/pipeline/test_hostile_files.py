@@ -167,6 +167,9 @@ def graded(released, tmp_path_factory):
             if not _through_a_link(course.parent / key)  # the attackers' links: not files
         ),
         "canary": snapshot(canary) == {"canary.txt": _hash("untouched")},
+        "feedback": tc.grader(
+            "feedback", tc.ASSIGNMENT, "--no-release", course=course, check=False
+        ),
         "rows": hi.ledger_rows(course),
         "report": tc.grader("report", tc.ASSIGNMENT, course=course).stdout,
     }
@@ -216,6 +219,31 @@ def test_linked_files_are_never_read(graded):
     assert any("hard link" in e for e in rows["hardlinks_source"]["errors"])
     assert any("student's folder is not a folder" in e for e in rows["links_student"]["errors"])
     assert len(rows["many_links"]["flags"]) <= 201
+
+
+def test_nothing_returned_to_an_attacker_holds_what_their_links_pointed_at(graded):
+    """Feedback and graded folders: no gradebook bytes, no solution, no other student's work."""
+    course = graded["course"]
+    assert graded["feedback"].returncode == 0, graded["feedback"].stdout[-2000:]
+    for student in FILE_ATTACKS:
+        for step in ("autograded", "feedback"):
+            for path in (course / step / student).rglob("*"):
+                assert not path.is_symlink(), path
+                if path.is_file():
+                    text = path.read_bytes().decode(errors="replace")
+                    for secret in ("SQLite format", "observations", *hi.SOLUTION_SNIPPETS):
+                        assert secret not in text, (path, secret)
+
+
+def test_instructor_faults_alone_fail_autograde_and_report_always_works(graded, tmp_path):
+    course = graded["course"]
+    missing = tc.grader("autograde", "nosuch", course=course, check=False)
+    assert missing.returncode == 2 and "no assignment 'nosuch'" in missing.stdout
+    nowhere = tc.grader("autograde", tc.ASSIGNMENT, course=tmp_path, check=False)
+    assert nowhere.returncode == 2 and "nbgrader_config.py" in nowhere.stdout
+    for command in ("report", "export"):
+        assert tc.grader(command, course=course).returncode == 0
+        assert tc.grader(command, "nosuch", course=course).returncode == 0
 
 
 @pytest.mark.parametrize(
