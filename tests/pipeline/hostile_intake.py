@@ -252,15 +252,18 @@ def ledger_rows(course: Path) -> dict[str, dict]:
 
 
 def surviving_processes(marker: str) -> list[str]:
-    """Command lines of live processes that mention ``marker`` (e.g. a course's path)."""
+    """Live processes whose command line mentions ``marker`` (a course's or the job folder's
+    path) or whose working folder lies under it (whatever a kernel started, detached or not).
+    """
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            cwd = os.readlink(f"/proc/{pid}/cwd")
         except OSError:
             continue
-        if marker in cmdline and "pytest" not in cmdline:
-            found.append(cmdline)
+        if (marker in cmdline or cwd.startswith(marker)) and "pytest" not in cmdline:
+            found.append(f"{pid} in {cwd}: {cmdline}")
     return found

@@ -14,6 +14,7 @@ import json
 import os
 import pwd
 import socket
+import tempfile
 
 import hostile_intake as hi
 import pytest
@@ -153,12 +154,21 @@ def graded(released, tmp_path_factory):
     _direct_attacks(course, blank)
     guarded = ("course/source", "course/release", "course/submitted", "course/nbgrader", "exchange")
     before = {k: v for k, v in snapshot(course.parent).items() if k.startswith(guarded)}
+    jobs = tempfile.mkdtemp(prefix="ngj-", dir="/tmp")  # short: kernel socket paths
     done = tc.grader(
-        "autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course, check=False
+        "autograde",
+        tc.ASSIGNMENT,
+        "--workers",
+        "2",
+        *RED_TEAM_LIMITS,
+        course=course,
+        check=False,
+        env=dict(os.environ, NEUROGEBRA_JOB_DIR=jobs),
     )
     after = {k: v for k, v in snapshot(course.parent).items() if k.startswith(guarded)}
     return {
         "course": course,
+        "jobs": jobs,
         "collected": collected.stdout,
         "done": done,
         "changed": sorted(
@@ -194,6 +204,8 @@ def test_the_class_is_collected_and_graded_and_autograde_succeeds(graded):
     assert rows["daemon"]["score"] == 40.0  # their own, not the newer one in their name
     assert graded["changed"] == [] and graded["canary"]
     assert hi.surviving_processes(str(graded["course"])) == []
+    # every kernel ran under the job folder: none is left, nor any job's files
+    assert hi.surviving_processes(graded["jobs"]) == [] and os.listdir(graded["jobs"]) == []
 
 
 @pytest.mark.parametrize(("student", "flag"), sorted(FILE_ATTACKS.items()))

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import tempfile
 
 import hostile_intake as hi
 import pytest
@@ -32,10 +33,15 @@ def graded(released, tmp_path_factory):
     hi.place(course, "blank", json.dumps(hi.release_json(course)))
     ATTACKERS[:] = hi.place_structure_attacks(course)
     before, canary_before = snapshot(course.parent), snapshot(canary)
-    done = tc.grader("autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course)
+    jobs = tempfile.mkdtemp(prefix="ngj-", dir="/tmp")  # short: kernel socket paths
+    env = dict(os.environ, NEUROGEBRA_JOB_DIR=jobs)
+    done = tc.grader(
+        "autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course, env=env
+    )
     feedback = tc.grader("feedback", tc.ASSIGNMENT, "--no-release", course=course, check=False)
     return {
         "course": course,
+        "jobs": jobs,
         "stdout": done.stdout,
         "feedback": feedback,
         "unchanged": snapshot(course.parent) == before and snapshot(canary) == canary_before,
@@ -52,6 +58,8 @@ def test_honest_students_are_graded_as_before(graded):
     assert rows["blank"]["score"] == 0.0
     assert graded["unchanged"]
     assert hi.surviving_processes(str(graded["course"])) == []
+    # every kernel ran under the job folder: none is left, nor any job's files
+    assert hi.surviving_processes(graded["jobs"]) == [] and os.listdir(graded["jobs"]) == []
 
 
 @pytest.mark.parametrize("student", [*hi.EDITS, *hi.RAW, "huge_notebook", "bad_timestamp"])
