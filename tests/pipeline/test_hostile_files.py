@@ -14,6 +14,7 @@ import json
 import os
 import pwd
 import socket
+import stat
 import tempfile
 
 import hostile_intake as hi
@@ -96,6 +97,7 @@ def _direct_attacks(course, blank: str) -> None:
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(folder / "kernel.sock"))
     server.close()
+    os.mknod(folder / "zeros.csv", stat.S_IFCHR | 0o644, os.makedev(1, 5))  # /dev/zero
     folder = hi.place(course, "too_many_files", blank)
     for i in range(250):
         (folder / f"f{i:03}.txt").write_text("x")
