@@ -200,7 +200,8 @@ def lint(session: nox.Session) -> None:
 
 
 MYPY = "mypy==2.4.1"  # pinned, like ruff: a new mypy release must not turn CI red by itself
-MYPY_ARGS = ("--python-version=3.11", "--ignore-missing-imports")  # graphviz, tqdm: no stubs
+# no stubs: graphviz, tqdm (core, models); nbgrader, traitlets (grader)
+MYPY_ARGS = ("--python-version=3.11", "--ignore-missing-imports")
 # neurogebra-models still has Optional attributes that compile() fills (model.loss,
 # model.optimizer, ...) used without narrowing, and attributes mypy cannot type: those error
 # codes stay off for that package until it narrows them (issue 14 lists the 32 errors).
@@ -209,11 +210,12 @@ MODELS_MYPY_PENDING = ("arg-type", "call-arg", "has-type", "misc", "operator", "
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy over the libraries: neurogebra-core (untyped bodies too) and neurogebra-models."""
-    session.install(MYPY, "-e", CORE, "-e", MODELS)
+    """mypy over the libraries and the grader (whose passes exchange typed dataclasses)."""
+    session.install(MYPY, "-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]")
     session.run("mypy", *MYPY_ARGS, "--check-untyped-defs", f"{CORE}/src/neurogebra")
     pending = [f"--disable-error-code={code}" for code in MODELS_MYPY_PENDING]
     session.run("mypy", *MYPY_ARGS, *pending, f"{MODELS}/src/neurogebra_models")
+    session.run("mypy", *MYPY_ARGS, f"{GRADER}/src/neurogebra_grader")
 
 
 @nox.session(default=False)

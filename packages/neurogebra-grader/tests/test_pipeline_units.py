@@ -80,6 +80,7 @@ def test_judge_fails_unreadable_or_missing_answers():
         ("open('/work/main/course/gradebook.db')", "paths-outside"),
         ("import socket", "network"),
         ("import os\nos.environ['HOME']", "reads-environment"),
+        ("print(In[-1], _ih)", "reads-history"),
     ],
 )
 def test_tamper_scan_flags(code, flag):

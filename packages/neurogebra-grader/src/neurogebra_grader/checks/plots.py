@@ -24,10 +24,14 @@ __all__ = ["check_axes", "describe_axes", "judge_axes"]
 
 def describe_axes(ax: Any) -> dict[str, Any]:
     """Plain facts about a matplotlib Axes: line lengths, scatter sizes, fills, labels."""
+    import numpy as np
     from matplotlib.collections import PathCollection
     from matplotlib.contour import ContourSet
 
-    scatter_points = [len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection)]
+    # offsets: an (N, 2) array; its first dimension, typed for mypy with matplotlib's stubs
+    scatter_points = [
+        int(np.shape(c.get_offsets())[0]) for c in ax.collections if isinstance(c, PathCollection)
+    ]
     filled = any(
         isinstance(c, ContourSet) and c.filled
         for c in [*ax.collections, *getattr(ax, "_children", [])]

@@ -11,7 +11,6 @@ Example (from a shell, in the folder holding the course)::
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from neurogebra_grader.course_imports import require_modules
 from neurogebra_grader.pipeline import nbgrader_steps, summary
 from neurogebra_grader.pipeline.autograde import autograde
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.intake import IntakeLimits
+from neurogebra_grader.pipeline.ledger import SubmissionResult
 from neurogebra_grader.pipeline.reference import reference_for
 from neurogebra_grader.sandbox.bwrap import SandboxUnavailable
 from neurogebra_grader.sandbox.limits import Limits
@@ -68,6 +69,30 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_intake_limits(parser: argparse.ArgumentParser) -> None:
+    d = IntakeLimits()
+    parser.add_argument(
+        "--max-files", type=int, default=d.files, help="files per submission (else rejected)"
+    )
+    parser.add_argument(
+        "--max-file-mb", type=float, default=d.file_bytes / 1e6, help="MB per file (else left out)"
+    )
+    parser.add_argument(
+        "--max-submission-mb",
+        type=float,
+        default=d.submission_bytes / 1e6,
+        help="MB per submission (else rejected)",
+    )
+
+
+def intake_limits_from(args: argparse.Namespace) -> IntakeLimits:
+    return IntakeLimits(
+        files=args.max_files,
+        file_bytes=int(args.max_file_mb * 1e6),
+        submission_bytes=int(args.max_submission_mb * 1e6),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neurogebra-grader", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -80,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(p)
     p = sub.add_parser("collect", help="collect submissions from the exchange")
     p.add_argument("assignment")
+    _add_intake_limits(p)
     p = sub.add_parser("autograde", help="grade submissions in sandboxes")
     p.add_argument("assignment")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
@@ -87,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
     _add_limits(p)
+    _add_intake_limits(p)
     p = sub.add_parser("feedback", help="write feedback HTML (no hidden tests) and release it")
     p.add_argument("assignment")
     p.add_argument("--no-release", action="store_true", help="only write the HTML")
@@ -130,16 +157,18 @@ def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: o
 
         def progress(kind: str, data: object) -> None:
             if kind == "start":
-                bar.update(task, total=data)
-            elif kind == "graded":
+                bar.update(task, total=float(data) if isinstance(data, int | float) else None)
+            elif kind == "graded" and isinstance(data, SubmissionResult):
                 bar.advance(task)
+                # student names are theirs to choose: escaped, never read as markup
+                name = escape(f"{data.assignment}/{data.student}")
                 bar.console.print(
-                    f"  {data.assignment}/{data.student}: {data.score:g} / {data.max_score:g}"  # type: ignore[attr-defined]
-                    + (" [yellow]flagged[/]" if data.flags else "")  # type: ignore[attr-defined]
+                    f"  {name}: {data.score:g} / {data.max_score:g}"
+                    + (" [yellow]flagged[/]" if data.flags else "")
                     + (" [red]errors[/]" if data.errors else "")
-                )  # type: ignore[attr-defined]
+                )
             elif kind == "skipped":
-                bar.console.print(f"  {data}: already graded, skipped")
+                bar.console.print(f"  {escape(str(data))}: already graded, skipped")
 
         return autograde(course, assignment, progress=progress, **kwargs)  # type: ignore[arg-type]
 
@@ -156,6 +185,7 @@ def cmd_autograde(args: argparse.Namespace) -> None:
         scheduler=args.scheduler,
         sandbox=not args.unsandboxed,
         limits=limits_from(args),
+        intake_limits=intake_limits_from(args),
         force=args.force,
     )
     show_report(course, args.assignment)
@@ -178,14 +208,22 @@ def nothing_graded(course: Course, assignment: str | None) -> str:
 
 
 def show_report(course: Course, assignment: str | None) -> None:
+    from neurogebra_grader.pipeline.collect import collect_report
+
     rows = summary.student_rows(course, assignment)
-    if not rows:
+    if rows:
+        console.print(_students(rows))
+    else:
         console.print(f"[yellow]{nothing_graded(course, assignment)}[/]")
-        return
-    console.print(summary_table := _students(rows))
-    del summary_table
     for name in [assignment] if assignment else sorted({r["assignment"] for r in rows}):
-        console.print(_questions(summary.question_rows(course, name), name))
+        if rows:
+            console.print(_questions(summary.question_rows(course, name), name))
+        for outcome in collect_report(course, name):
+            if outcome.status in ("rejected", "refused"):
+                console.print(
+                    f"[yellow]collect {outcome.status}[/] {escape(name)}/"
+                    f"{escape(outcome.student)}: {escape(outcome.detail)}"
+                )
 
 
 def _students(rows: list) -> object:
@@ -226,11 +264,17 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_collect(args: argparse.Namespace) -> None:
+    from neurogebra_grader.pipeline.collect import collect
+
     course = Course.load(_course_root(args.course))
-    nbgrader_steps.collect(course, args.assignment)
-    console.print(
-        f"collected {args.assignment}: {course.students_with_submissions(args.assignment)}"
-    )
+    outcomes = collect(course, args.assignment, intake_limits_from(args))
+    collected = [o.student for o in outcomes if o.status in ("collected", "unchanged")]
+    console.print(f"collected {escape(args.assignment)}: {escape(str(collected))}")
+    for outcome in outcomes:
+        if outcome.status in ("rejected", "refused", "collected") and outcome.detail:
+            console.print(
+                f"  [yellow]{outcome.status}[/] {escape(outcome.student)}: {escape(outcome.detail)}"
+            )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -261,4 +305,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(os.sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 
 def _late(seconds: float) -> str:
@@ -35,16 +36,17 @@ def students_table(rows: list[dict[str, Any]], title: str = "Grades") -> Table:
     ]:
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
-        flags = ", ".join(dict.fromkeys(f.split(" (")[0] for f in row["flags"].split("; ") if f))
+        # names, flags and errors hold student-controlled text: plain Text, never markup
+        flags = ", ".join(row.get("flag_codes", []))
         table.add_row(
-            row["assignment"],
-            row["student"],
+            Text(str(row["assignment"])),
+            Text(str(row["student"])),
             f"{row['score']:g} / {row['max_score']:g}",
             _late(row["seconds_late"])
             + (f" (−{row['late_penalty']:g})" if row["late_penalty"] else ""),
             f"{row['final_score']:g}",
-            f"[yellow]{flags}[/]" if flags else "",
-            f"[red]{row['errors'][:90]}[/]" if row["errors"] else "",
+            Text(flags, style="yellow"),
+            Text(str(row["errors"])[:90], style="red"),
         )
     return table
 
@@ -55,8 +57,8 @@ def questions_table(rows: list[dict[str, Any]], title: str = "Questions") -> Tab
         table.add_column(name, justify="left" if name in ("notebook", "question") else "right")
     for row in rows:
         table.add_row(
-            row["notebook"],
-            row["question"],
+            Text(str(row["notebook"])),
+            Text(str(row["question"])),
             f"{row['points']:g}",
             f"{row['average']:.1f}",
             f"{row['passed']} of {row['students']}",

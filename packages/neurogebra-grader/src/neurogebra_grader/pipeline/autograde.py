@@ -1,9 +1,17 @@
-"""Autograde one assignment: plan every submission, run the plans in sandboxes, judge, record.
+"""Autograde one or more assignments: a pipeline of small passes over every submission.
 
-The coordinating process (this one) reads the course, builds each run plan, judges the
-results and is the only writer of the gradebook. Runs happen in a local worker pool or on a
-Dask cluster. Each submission is recorded as soon as its notebooks are judged, in one
-transaction, so the batch can be killed and rerun at any point.
+    intake -> match -> plan -> run -> judge -> record
+
+``intake`` reads the submission folder as untrusted files (intake.py), ``match`` pairs its
+cells with the release's by id (match.py), ``plan`` builds the notebook to run (plan.py),
+``run`` executes it in a sandbox on a worker (job.py, execution.py), ``judge`` decides each
+graded cell from plain data (verdict.py) and ``record`` writes the graded notebook and one
+gradebook transaction (record.py, ledger.py). Each pass is timed per submission (timing.py).
+
+The coordinating process (this one) is the only writer of the gradebook. A fault in any pass
+of one submission becomes that student's error row, and the batch goes on; only faults on the
+instructor's side (a missing course, an unreleased assignment, an unwritable gradebook) stop
+it, with a CourseError.
 
 Example:
     >>> results = autograde(Course.load("course"), "autograd", workers=2)  # doctest: +SKIP
@@ -13,141 +21,225 @@ Example:
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import shutil
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
 
 from neurogebra_grader.pipeline import ledger
-from neurogebra_grader.pipeline.assemble import Plan, assemble
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.execution import run_jobs
+from neurogebra_grader.pipeline.intake import Intake, IntakeLimits, take_in
 from neurogebra_grader.pipeline.job import Job
+from neurogebra_grader.pipeline.match import match, nbgrader_meta
+from neurogebra_grader.pipeline.plan import Plan, build_plan
+from neurogebra_grader.pipeline.record import write_autograded
 from neurogebra_grader.pipeline.reference import assignment_files, load_notebooks, reference_for
-from neurogebra_grader.pipeline.verdict import CellVerdict, judge_plan
+from neurogebra_grader.pipeline.submitted import UnreadableNotebook, read_notebook
+from neurogebra_grader.pipeline.timing import PassTimes
+from neurogebra_grader.pipeline.verdict import (
+    CellVerdict,
+    judge_plan,
+    resource_errors,
+    unrun_verdicts,
+)
 from neurogebra_grader.sandbox.bwrap import find_bwrap
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
 
-MAX_FILE_BYTES = 20_000_000
 Progress = Callable[[str, Any], None]
 
 
-def submission_hash(folder: Path) -> str:
-    """A digest of every file of a submission (its notebooks, data and timestamp)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class JobKey:
+    """Which notebook of which submission a job runs."""
+
+    assignment: str
+    student: str
+    notebook: str
 
 
 @dataclass
-class _Pending:
+class AssignmentSetup:
+    """The instructor's side of one assignment, read once and trusted."""
+
+    name: str
+    notebooks: list[str]
+    course_notebooks: dict[str, tuple[Any, Any]]  # notebook -> (source, release)
+    references: dict[str, dict[str, list[Any]]]
+    given_files: dict[str, bytes]  # the release's data files, as students were given them
+
+    def zero_verdicts(self, notebook: str, reason: str) -> list[dict[str, Any]]:
+        """A zero for every graded cell of ``notebook`` (for one that could not be graded)."""
+        source, _ = self.course_notebooks[notebook]
+        out = []
+        for cell in source.cells:
+            meta = nbgrader_meta(cell)
+            if meta.get("grade") and meta.get("grade_id"):
+                points = float(meta.get("points", 0) or 0)
+                out.append(CellVerdict(meta["grade_id"], points, 0.0, reason).as_dict())
+        return out
+
+
+@dataclass
+class InFlight:
+    """One submission between its plan and its record."""
+
+    setup: AssignmentSetup
     result: ledger.SubmissionResult
+    intake: Intake
     plans: dict[str, Plan] = field(default_factory=dict)
     runs: dict[str, NotebookRun | None] = field(default_factory=dict)
+    times: PassTimes = field(default_factory=PassTimes)
 
     def done(self) -> bool:
         return len(self.runs) == len(self.plans)
 
 
-def _zero_verdicts(source: Any, reason: str) -> list[dict[str, Any]]:
-    out = []
-    for cell in source.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and meta.get("grade_id"):
-            out.append(
-                CellVerdict(meta["grade_id"], float(meta.get("points", 0)), 0.0, reason).as_dict()
-            )
-    return out
+def prepare(course: Course, assignment: str, limits: Limits, sandbox: bool) -> AssignmentSetup:
+    """Read and check the instructor's side (CourseError names what is missing)."""
+    notebooks = course.notebooks(assignment)
+    pairs = {nb: load_notebooks(course, assignment, nb) for nb in notebooks}
+    references = {
+        nb: reference_for(course, assignment, nb, limits, sandbox=sandbox) for nb in pairs
+    }
+    given = assignment_files(course.path("release", ".", assignment))
+    return AssignmentSetup(assignment, notebooks, pairs, references, given)
 
 
-def _read_submission(path: Path) -> Any:
-    """The submitted notebook, or ValueError saying why it can't be read."""
-    if not path.exists():
-        raise ValueError(f"no submitted file {path.name}")
-    try:
-        notebook = nbformat.reads(path.read_text(encoding="utf-8", errors="replace"), as_version=4)
-    except Exception as error:
-        raise ValueError(
-            f"{path.name} is not valid notebook JSON ({type(error).__name__}: {str(error)[:120]})"
-        ) from None
-    if not isinstance(notebook.get("cells"), list):
-        raise ValueError(f"{path.name} has no list of cells")
-    return notebook
+def _why_missing(intake: Intake, name: str) -> str:
+    reasons = [f.detail for f in intake.flags if f.cell == name]
+    if reasons:
+        return f"{name} was not taken in ({reasons[0]})"
+    return f"no submitted file {name}"
 
 
-def _job_files(
-    course: Course, assignment: str, folder: Path, errors: list[str]
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for name, content in assignment_files(folder).items():
-        if len(content) > MAX_FILE_BYTES:
-            errors.append(f"{name} is larger than {MAX_FILE_BYTES:,} bytes and was left out")
-        elif name not in ("timestamp.txt", "submission_secret.txt"):
-            files[name] = content
-    # like nbgrader: the instructor's data files replace any the student changed
-    files.update(assignment_files(course.path("source", ".", assignment)))
-    return files
-
-
-RESOURCE_ERRORS = ("MemoryError", "RecursionError", "BlockingIOError", "PermissionError")
-
-
-def resource_errors(run: NotebookRun, plan: Plan) -> list[str]:
-    """Errors in the student's own cells that mean a limit or the sandbox stopped them."""
-    graded = {g.index for g in plan.graded}
-    return [
-        f"cell {cell.index + 1}: {cell.error} (stopped by the sandbox's limits)"
-        for cell in run.cells
-        if cell.index not in graded
-        and cell.status == "error"
-        and cell.error.split(":")[0] in RESOURCE_ERRORS
-    ]
-
-
-def write_autograded(
+def plan_submission(
     course: Course,
+    setup: AssignmentSetup,
     student: str,
-    assignment: str,
-    notebook: str,
-    plan: Plan,
-    run: NotebookRun | None,
-    verdicts: list[CellVerdict],
-) -> None:
-    """The graded notebook for formgrader and feedback: outputs, verdicts, no hidden tests."""
-    folder = course.path("autograded", student, assignment)
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = copy.deepcopy(plan.notebook)
-    by_index = {g.index: g for g in plan.graded}
-    by_id = {v.grade_id: v for v in verdicts}
-    for index, cell in enumerate(nb.cells):
-        ran = run.cells[index] if run and index < len(run.cells) else None
-        if cell.cell_type == "code":
-            cell.outputs = [nbformat.from_dict(o) for o in ran.outputs] if ran else []
-        graded = by_index.get(index)
-        if graded and graded.kind == "test":
-            cell.source = graded.shown_source
-            verdict = by_id[graded.grade_id]
-            mark = "✓" if verdict.passed else "✗"
-            text = (
-                f"{mark} {verdict.score or 0:g} of {verdict.points:g} points: {verdict.message}\n"
-            )
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
-    nbformat.write(nb, folder / f"{notebook}.ipynb")
-    for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader's feedback needs both
-        kept = course.path("submitted", student, assignment) / name
-        if kept.exists():
-            shutil.copy(kept, folder / name)
+    limits: Limits,
+    intake_limits: IntakeLimits,
+    sandbox: bool,
+    *,
+    graded_hash: str | None,
+) -> tuple[InFlight | None, list[tuple[JobKey, Job]]]:
+    """The intake, match and plan passes for one submission; None if already graded as is."""
+    times = PassTimes()
+    folder = course.path("submitted", student, setup.name)
+    with times.measure("intake"):
+        intake = take_in(folder, intake_limits)
+    if graded_hash == intake.digest:
+        return None, []
+    result = ledger.SubmissionResult(setup.name, student, intake.digest, intake.timestamp)
+    result.errors += intake.errors
+    result.flags += [f.as_dict() | {"notebook": ""} for f in intake.flags]
+    item = InFlight(setup, result, intake, times=times)
+    files = {**intake.job_files(), **setup.given_files}  # the release's data files win
+    jobs = []
+    for nb in setup.notebooks:
+        source, release = setup.course_notebooks[nb]
+        raw = intake.files.get(f"{nb}.ipynb")
+        try:
+            if raw is None:
+                raise UnreadableNotebook(_why_missing(intake, f"{nb}.ipynb"))
+            with times.measure("match"):
+                matched = match(read_notebook(nb, raw), source, release)
+            with times.measure("plan"):
+                plan = build_plan(matched, source, release, role="student")
+        except UnreadableNotebook as error:
+            result.errors.append(f"{nb}: {error}")
+            result.notebooks[nb] = setup.zero_verdicts(nb, str(error))
+            continue
+        item.plans[nb] = plan
+        result.flags += [f.as_dict() | {"notebook": nb} for f in plan.flags]
+        key = JobKey(setup.name, student, nb)
+        jobs.append(
+            (key, Job(f"{setup.name}/{student}/{nb}", plan.notebook, files, limits, sandbox))
+        )
+    return item, jobs
+
+
+def judge_and_record(
+    course: Course, gb: Gradebook, item: InFlight, late_plugin: LateSubmissionPlugin
+) -> ledger.SubmissionResult:
+    """The judge and record passes for one submission whose notebooks have all run."""
+    result, setup = item.result, item.setup
+    for nb, plan in item.plans.items():
+        run = item.runs.get(nb)
+        with item.times.measure("judge"):
+            if run is None:
+                verdicts = unrun_verdicts(plan, "the notebook could not be run")
+            else:
+                verdicts = judge_plan(plan, run, setup.references[nb])
+                if run.error:
+                    result.errors.append(f"{nb}: {run.error}")
+                result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, plan)]
+        result.notebooks[nb] = [v.as_dict() for v in verdicts]
+        with item.times.measure("record"):
+            folder = course.path("autograded", result.student, setup.name)
+            write_autograded(folder, nb, plan, run, verdicts, item.intake.files)
+    with item.times.measure("record"):
+        result.timings = item.times.as_dict()
+        ledger.record(gb, result, late_plugin)
+    return result
+
+
+def _failure_row(
+    setup: AssignmentSetup, student: str, stage: str, error: BaseException, intake: Intake | None
+) -> ledger.SubmissionResult:
+    """A zero-score row saying which pass failed; rerunning autograde grades it again."""
+    digest = f"failed:{intake.digest if intake else ''}"  # never equal to a real digest
+    stamp = intake.timestamp if intake else None
+    result = ledger.SubmissionResult(setup.name, student, digest, stamp)
+    message = (
+        f"not graded: the grader failed while {stage} this submission "
+        f"({type(error).__name__}: {str(error)[:300]}); the rest of the class was graded. "
+        f"Rerun `autograde {setup.name} --student {student}` once fixed, or report this error"
+    )
+    result.errors.append(message)
+    for nb in setup.notebooks:
+        result.notebooks[nb] = setup.zero_verdicts(nb, "not graded: the grader failed")
+    return result
+
+
+class Batch:
+    """The grading of many submissions against one gradebook, each pass guarded per student."""
+
+    def __init__(self, course: Course, gb: Gradebook, notify: Progress) -> None:
+        self.course, self.gb, self.notify = course, gb, notify
+        self.late_plugin = LateSubmissionPlugin(config=course.config)
+        self.results: list[ledger.SubmissionResult] = []
+
+    def record_failure(
+        self,
+        setup: AssignmentSetup,
+        student: str,
+        stage: str,
+        error: BaseException,
+        intake: Intake | None = None,
+    ) -> None:
+        self.gb.db.rollback()
+        result = _failure_row(setup, student, stage, error, intake)
+        try:
+            ledger.record(self.gb, result, self.late_plugin)
+        except Exception as again:  # the gradebook itself refuses: the instructor must look
+            self.gb.db.rollback()
+            result.errors.append(f"and the gradebook could not record this row ({again!r})")
+        self.results.append(result)
+        self.notify("graded", result)
+
+    def finish(self, item: InFlight) -> None:
+        try:
+            result = judge_and_record(self.course, self.gb, item, self.late_plugin)
+        except Exception as error:
+            self.record_failure(item.setup, item.result.student, "judging", error, item.intake)
+            return
+        self.results.append(result)
+        self.notify("graded", result)
 
 
 def autograde(
@@ -159,6 +251,7 @@ def autograde(
     scheduler: str | None = None,
     sandbox: bool = True,
     limits: Limits | None = None,
+    intake_limits: IntakeLimits | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> list[ledger.SubmissionResult]:
@@ -167,25 +260,18 @@ def autograde(
     Several assignments share one pool of workers, so a long notebook of one assignment
     overlaps with the short ones of another.
     """
-    assignments = [assignment] if isinstance(assignment, str) else list(assignment)
-    limits = limits or Limits()
+    names = [assignment] if isinstance(assignment, str) else list(assignment)
+    limits, intake_limits = limits or Limits(), intake_limits or IntakeLimits()
     notify = progress or (lambda kind, data: None)
     if sandbox:
         find_bwrap()
-    notebooks = {a: course.notebooks(a) for a in assignments}
-    sources = {(a, nb): load_notebooks(course, a, nb) for a in assignments for nb in notebooks[a]}
-    references = {
-        (a, nb): reference_for(course, a, nb, limits, sandbox=sandbox)
-        for a in assignments
-        for nb in notebooks[a]
-    }
-    late_plugin = LateSubmissionPlugin(config=course.config)
-    results: list[ledger.SubmissionResult] = []
+    setups = {name: prepare(course, name, limits, sandbox) for name in names}
     with Gradebook(course.db_url, course.course_id) as gb:
         ledger.ensure_table(gb)
-        pending: dict[tuple[str, str], _Pending] = {}
-        jobs: list[Job] = []
-        for name in assignments:
+        batch = Batch(course, gb, notify)
+        pending: dict[JobKey, InFlight] = {}
+        jobs: list[tuple[JobKey, Job]] = []
+        for name, setup in setups.items():
             try:
                 gb.find_assignment(name)
             except MissingEntry:
@@ -193,104 +279,55 @@ def autograde(
                     f"{name} is not in the gradebook: run `neurogebra-grader release {name}` first"
                 ) from None
             for student in students or course.students_with_submissions(name):
-                item = _plan_submission(
-                    course,
-                    gb,
-                    name,
-                    student,
-                    notebooks[name],
-                    sources,
-                    limits,
-                    sandbox,
-                    force,
-                    jobs,
-                )
+                if students and not os.path.lexists(course.path("submitted", student, name)):
+                    raise CourseError(f"{student} has no submission of {name}")
+                previous = None if force else ledger.graded_hash(gb, name, student)
+                try:
+                    item, new = plan_submission(
+                        course,
+                        setup,
+                        student,
+                        limits,
+                        intake_limits,
+                        sandbox,
+                        graded_hash=previous,
+                    )
+                except Exception as error:
+                    batch.record_failure(setup, student, "planning", error)
+                    continue
                 if item is None:
                     notify("skipped", student)
+                elif not new:
+                    batch.finish(item)
                 else:
-                    pending[(name, student)] = item
-        notify("start", len(pending))
-        for key in [k for k, p in pending.items() if p.done()]:
-            results.append(_finish(course, gb, pending.pop(key), references, late_plugin, notify))
-        for outcome in run_jobs(jobs, workers=workers, scheduler=scheduler):
-            name, student, nb = outcome["key"].split("\0")
-            item = pending[(name, student)]
-            if outcome.get("run") is None:
-                item.result.errors.append(f"{nb}: {outcome.get('error', 'the run failed')}")
-                item.runs[nb] = None
-            else:
-                item.runs[nb] = NotebookRun.from_dict(outcome["run"])
+                    jobs += new
+                    pending.update({key: item for key, _ in new})
+        notify("start", len({id(item) for item in pending.values()}) + len(batch.results))
+        by_name = {job.key: key for key, job in jobs}
+        for outcome in run_jobs([job for _, job in jobs], workers=workers, scheduler=scheduler):
+            key = by_name[outcome["key"]]
+            item = pending.pop(key)
+            try:
+                item.runs[key.notebook] = _decode_run(item, key.notebook, outcome)
+            except Exception as error:  # whatever came back: this notebook alone is unrun
+                item.runs[key.notebook] = None
+                item.result.errors.append(f"{key.notebook}: the run could not be read ({error!r})")
             if item.done():
-                results.append(
-                    _finish(
-                        course, gb, pending.pop((name, student)), references, late_plugin, notify
-                    )
-                )
-    return results
+                batch.finish(item)
+    return batch.results
 
 
-def _plan_submission(
-    course: Course,
-    gb: Gradebook,
-    assignment: str,
-    student: str,
-    notebooks: list[str],
-    sources: dict[tuple[str, str], Any],
-    limits: Limits,
-    sandbox: bool,
-    force: bool,
-    jobs: list[Job],
-) -> _Pending | None:
-    """Plans and jobs for one submission (None when it is already graded as it stands)."""
-    folder = course.path("submitted", student, assignment)
-    if not folder.is_dir():
-        raise CourseError(f"{student} has no submission of {assignment} in {folder.parent}")
-    digest = submission_hash(folder)
-    if not force and ledger.graded_hash(gb, assignment, student) == digest:
+def _decode_run(item: InFlight, notebook: str, outcome: dict[str, Any]) -> NotebookRun | None:
+    """The run a worker sent back, or None (and an error on the row) if there is none."""
+    data = outcome.get("run")
+    try:
+        run = NotebookRun.from_dict(data) if isinstance(data, dict) else None
+    except Exception as error:  # a worker sent something else: this notebook alone fails
+        item.result.errors.append(f"{notebook}: the run's report could not be read ({error!r})")
         return None
-    stamp = course.coursedir.get_existing_timestamp(str(folder))
-    item = _Pending(ledger.SubmissionResult(assignment, student, digest, stamp))
-    files = _job_files(course, assignment, folder, item.result.errors)
-    for nb in notebooks:
-        source, release = sources[(assignment, nb)]
-        try:
-            submitted = _read_submission(folder / f"{nb}.ipynb")
-            plan = assemble(submitted, source, release, role="student")
-        except ValueError as error:
-            item.result.errors.append(f"{nb}: {error}")
-            item.result.notebooks[nb] = _zero_verdicts(source, str(error))
-            continue
-        item.plans[nb] = plan
-        item.result.flags += [f.as_dict() | {"notebook": nb} for f in plan.flags]
-        jobs.append(Job(f"{assignment}\0{student}\0{nb}", plan.notebook, files, limits, sandbox))
-    return item
-
-
-def _finish(
-    course: Course,
-    gb: Gradebook,
-    item: _Pending,
-    references: dict[str, Any],
-    late_plugin: LateSubmissionPlugin,
-    notify: Progress,
-) -> ledger.SubmissionResult:
-    result = item.result
-    for nb, plan in item.plans.items():
-        run = item.runs.get(nb)
-        if run is None:
-            verdicts = [
-                CellVerdict(g.grade_id, g.points, 0.0, "the notebook could not be run")
-                for g in plan.graded
-            ]
-        else:
-            verdicts = judge_plan(plan, run, references[(result.assignment, nb)])
-            if run.error:
-                result.errors.append(f"{nb}: {run.error}")
-            result.errors += [
-                f"{nb}: {problem}" for problem in resource_errors(run, item.plans[nb])
-            ]
-        result.notebooks[nb] = [v.as_dict() for v in verdicts]
-        write_autograded(course, result.student, result.assignment, nb, plan, run, verdicts)
-    ledger.record(gb, result, late_plugin)
-    notify("graded", result)
-    return result
+    if run is None:
+        item.result.errors.append(f"{notebook}: {outcome.get('error', 'the run failed')}")
+        return None
+    item.times.add("run", float(run.seconds))
+    item.times.add_runner(notebook, data.get("timings") if isinstance(data, dict) else None)
+    return run

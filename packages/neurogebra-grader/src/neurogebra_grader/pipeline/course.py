@@ -74,7 +74,7 @@ class Course:
         root = Path(self.coursedir.root) / self.coursedir.submitted_directory
         if not root.is_dir():
             return []
-        return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
+        return sorted(p.name for p in root.iterdir() if _has_folder(p / assignment))
 
     def state_dir(self) -> Path:
         """Where the pipeline keeps its own files (reference data): never mounted in a sandbox."""
@@ -84,3 +84,14 @@ class Course:
 
     def setting(self, section: str, name: str, default: Any) -> Any:
         return self.config.get(section, {}).get(name, default)
+
+
+def _has_folder(path: Path) -> bool:
+    """Whether ``path`` is (or links to) a folder; False if it cannot even be looked at.
+
+    Links are listed on purpose: intake names them as that student's error.
+    """
+    try:
+        return path.is_dir()
+    except OSError:  # a student's folder that the grader may not enter (EACCES)
+        return os.path.lexists(path)

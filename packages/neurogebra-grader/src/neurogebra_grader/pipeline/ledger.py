@@ -39,6 +39,7 @@ class SubmissionResult:
     notebooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # verdicts
     flags: list[dict[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    timings: dict[str, Any] = field(default_factory=dict)  # see timing.py
 
     @property
     def score(self) -> float:
@@ -55,9 +56,13 @@ def ensure_table(gb: Gradebook) -> None:
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             " assignment TEXT NOT NULL, student TEXT NOT NULL, submission_hash TEXT NOT NULL,"
             " graded_at TEXT NOT NULL, score REAL, max_score REAL, late_penalty REAL,"
-            " flags TEXT, errors TEXT, verdicts TEXT, PRIMARY KEY (assignment, student))"
+            " flags TEXT, errors TEXT, verdicts TEXT, timings TEXT,"
+            " PRIMARY KEY (assignment, student))"
         )
     )
+    columns = {row[1] for row in gb.db.execute(text(f"PRAGMA table_info({TABLE})"))}
+    if "timings" not in columns:  # a gradebook from 0.1.0
+        gb.db.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN timings TEXT"))
     gb.db.commit()
 
 
@@ -75,10 +80,19 @@ def rows(gb: Gradebook, assignment: str | None = None) -> list[dict[str, Any]]:
     out = []
     for row in result.mappings():
         item = dict(row)
-        for key in ("flags", "errors", "verdicts"):
-            item[key] = json.loads(item[key] or "[]")
+        for key, empty in (("flags", []), ("errors", []), ("verdicts", {}), ("timings", {})):
+            item[key] = _decoded(item.get(key), empty)
         out.append(item)
     return out
+
+
+def _decoded(raw: Any, empty: Any) -> Any:
+    """A column's JSON, or ``empty`` if it is missing or was damaged: report always works."""
+    try:
+        value = json.loads(raw) if raw else empty
+    except (TypeError, ValueError):
+        return empty
+    return value if isinstance(value, type(empty)) else empty
 
 
 def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionPlugin) -> None:
@@ -115,7 +129,11 @@ def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionP
             {"a": result.assignment, "s": result.student},
         )
         gb.db.execute(
-            text(f"INSERT INTO {TABLE} VALUES (:a, :s, :h, :t, :score, :max, :late, :f, :e, :v)"),
+            text(
+                f"INSERT INTO {TABLE} (assignment, student, submission_hash, graded_at, score,"
+                " max_score, late_penalty, flags, errors, verdicts, timings)"
+                " VALUES (:a, :s, :h, :t, :score, :max, :late, :f, :e, :v, :timings)"
+            ),
             {
                 "a": result.assignment,
                 "s": result.student,
@@ -127,6 +145,7 @@ def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionP
                 "f": json.dumps(result.flags),
                 "e": json.dumps(result.errors),
                 "v": json.dumps(result.notebooks),
+                "timings": json.dumps(result.timings),
             },
         )
         gb.db.commit()

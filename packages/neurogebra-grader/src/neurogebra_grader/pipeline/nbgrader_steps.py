@@ -50,10 +50,6 @@ def release(course: Course, assignment: str) -> None:
     _check(f"release_assignment {assignment}", api.release_assignment(assignment))
 
 
-def collect(course: Course, assignment: str) -> str:
-    return _check(f"collect {assignment}", _api(course).collect(assignment, update=True))
-
-
 def feedback(course: Course, assignment: str, *, release: bool = True) -> list[str]:
     """generate_feedback (HTML from the autograded notebooks), then release_feedback.
 

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 from typing import Any
 
@@ -45,7 +46,7 @@ def bind_call(call: ast.Call, check: str) -> dict[str, ast.expr]:
         raise BadTestCell(f"{check}(...) uses *args or **kwargs; write the arguments out")
     try:
         bound = _signature(check).bind_partial(
-            *range(len(call.args)), **{k.arg: k.value for k in call.keywords}
+            *range(len(call.args)), **{k.arg: k.value for k in call.keywords if k.arg}
         )
     except TypeError as error:
         raise BadTestCell(f"{check}(...): {error}") from None
@@ -93,21 +94,215 @@ def _loaded_names(tree: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _drop_expected_assignments(tree: ast.Module, candidates: set[str]) -> None:
-    """Remove top-level ``name = ...`` lines whose names only fed left-out arguments."""
-    while True:
-        used = _loaded_names(tree)
-        removable = [
-            stmt
-            for stmt in tree.body
-            if isinstance(stmt, ast.Assign)
-            and all(isinstance(t, ast.Name) for t in stmt.targets)
-            and {t.id for t in stmt.targets} <= candidates  # type: ignore[union-attr]
-            and not ({t.id for t in stmt.targets} & used)  # type: ignore[union-attr]
+_BLOCKS = ("body", "orelse", "finalbody")
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_ASSIGNMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
+_TRIVIAL = (ast.Pass, ast.Break, ast.Continue)
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement (loop, if, with, try, match)."""
+    blocks = [
+        getattr(stmt, name) for name in _BLOCKS if isinstance(getattr(stmt, name, None), list)
+    ]
+    blocks += [handler.body for handler in getattr(stmt, "handlers", [])]
+    blocks += [case.body for case in getattr(stmt, "cases", [])]
+    return blocks
+
+
+def _targets(stmt: ast.stmt) -> list[ast.expr]:
+    if isinstance(stmt, ast.Assign):
+        return list(stmt.targets)
+    return [stmt.target] if isinstance(stmt, ast.AugAssign | ast.AnnAssign) else []
+
+
+def _defined(stmt: ast.stmt) -> set[str]:
+    """Names an assignment binds or changes (``d[k] = v`` and ``o.a = v`` change d and o)."""
+    names = set()
+    for target in _targets(stmt):
+        for node in ast.walk(target):
+            base = node
+            while isinstance(base, ast.Attribute | ast.Subscript | ast.Starred):
+                base = base.value
+            if isinstance(base, ast.Name):
+                names.add(base.id)
+    return names
+
+
+def _observes(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_ng_observe"
+        for n in ast.walk(node)
+    )
+
+
+def _slice(block: list[ast.stmt], needed: set[str], expected_only: set[str]) -> list[ast.stmt]:
+    """The statements of ``block`` a student run needs (``block`` is changed in place)."""
+    kept: list[ast.stmt] = []
+    for stmt in block:
+        if isinstance(stmt, _DEFINITIONS):
+            keep = stmt.name in needed
+        elif isinstance(stmt, _ASSIGNMENTS):
+            keep = bool(_defined(stmt) & needed)
+        elif isinstance(stmt, ast.Expr):
+            keep = _observes(stmt) or not (_loaded_names(stmt) & expected_only)
+        elif _blocks(stmt):
+            substantive = False
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, name, None)
+                if isinstance(inner, list):
+                    setattr(stmt, name, _slice(inner, needed, expected_only))
+            for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
+                part.body = _slice(part.body, needed, expected_only)
+            for inner in _blocks(stmt):
+                substantive |= any(not isinstance(s, _TRIVIAL) for s in inner)
+            keep = substantive
+            if keep:
+                for name in ("body",):
+                    if not getattr(stmt, name):
+                        setattr(stmt, name, [ast.Pass()])
+                for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
+                    part.body = part.body or [ast.Pass()]
+        else:  # imports, assert, raise, return, pass, global ...: as written
+            keep = True
+        if keep:
+            kept.append(stmt)
+    return kept
+
+
+def _split_tuple_assignments(tree: ast.AST) -> None:
+    """``x, want = 3, 9`` becomes two assignments, so ``want`` can be left out on its own."""
+    for node in ast.walk(tree):
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if not isinstance(block, list):
+                continue
+            out: list[ast.stmt] = []
+            for stmt in block:
+                target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+                value = stmt.value if isinstance(stmt, ast.Assign) else None
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and len(stmt.targets) == 1
+                    and isinstance(target, ast.Tuple | ast.List)
+                    and isinstance(value, ast.Tuple | ast.List)
+                    and len(target.elts) == len(value.elts)
+                    and not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts])
+                    and not (_defined(stmt) & _loaded_names(value))
+                ):
+                    out += [
+                        ast.copy_location(ast.Assign([t], v), stmt)
+                        for t, v in zip(target.elts, value.elts, strict=True)
+                    ]
+                else:
+                    out.append(stmt)
+            setattr(node, name, out)
+
+
+def _literal_rows(node: ast.expr | None, width: int) -> bool:
+    return isinstance(node, ast.List | ast.Tuple) and all(
+        isinstance(row, ast.Tuple | ast.List) and len(row.elts) == width for row in node.elts
+    )
+
+
+def _project_loops(tree: ast.Module, needed: set[str]) -> None:
+    """In ``for x, want in rows``, put None where a row holds values only ``want`` reads.
+
+    ``rows`` may be a literal list of tuples, a name bound to one at the top of the cell, or a
+    ``zip(xs, wants)`` (whose ``wants`` becomes an endless run of None).
+    """
+    literals = {
+        stmt.targets[0].id: stmt.value
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    }
+    for loop in [n for n in ast.walk(tree) if isinstance(n, ast.For | ast.comprehension)]:
+        target = loop.target
+        if not isinstance(target, ast.Tuple | ast.List):
+            continue
+        unused = [
+            i
+            for i, element in enumerate(target.elts)
+            if isinstance(element, ast.Name) and element.id not in needed
         ]
-        if not removable:
-            return
-        tree.body = [stmt for stmt in tree.body if stmt not in removable]
+        if not unused or len(unused) == len(target.elts):
+            continue
+        width = len(target.elts)
+        rows = loop.iter
+        if isinstance(rows, ast.Name) and _literal_rows(literals.get(rows.id), width):
+            rows = loop.iter = copy.deepcopy(literals[rows.id])
+        if _literal_rows(rows, width):
+            for row in rows.elts:  # type: ignore[attr-defined]
+                for i in unused:
+                    row.elts[i] = ast.Constant(None)
+        elif (
+            isinstance(rows, ast.Call)
+            and isinstance(rows.func, ast.Name)
+            and rows.func.id == "zip"
+            and len(rows.args) == width
+            and not rows.keywords
+        ):
+            for i in unused:
+                rows.args[i] = ast.parse("__import__('itertools').repeat(None)", mode="eval").body
+
+
+def _blank_expected_parameters(tree: ast.Module, dropped: set[str]) -> None:
+    """``def expect(x, want): check_close(f(x), want)`` then ``expect(2, 4)``: the 4 goes.
+
+    A parameter of a function that runs checks, used only for what was left out of them, is
+    passed None at every call (and its default becomes None).
+    """
+    blanks: dict[str, tuple[set[int], set[str]]] = {}
+    for func in tree.body:
+        if not isinstance(func, ast.FunctionDef) or not _observes(func):
+            continue
+        params = [*func.args.posonlyargs, *func.args.args]
+        used = set().union(*(_loaded_names(stmt) for stmt in func.body))
+        unused = {a.arg for a in [*params, *func.args.kwonlyargs]} & (dropped - used)
+        if not unused:
+            continue
+        blanks[func.name] = ({i for i, a in enumerate(params) if a.arg in unused}, unused)
+        defaults = func.args.defaults
+        for a, default in zip(params[len(params) - len(defaults) :], list(defaults), strict=True):
+            if a.arg in unused:
+                defaults[defaults.index(default)] = ast.Constant(None)
+        kw_defaults = func.args.kw_defaults
+        for i, a in enumerate(func.args.kwonlyargs):
+            if a.arg in unused and kw_defaults[i] is not None:
+                kw_defaults[i] = ast.Constant(None)
+    for call in [n for n in ast.walk(tree) if isinstance(n, ast.Call)]:
+        if isinstance(call.func, ast.Name) and call.func.id in blanks:
+            positions, names = blanks[call.func.id]
+            call.args = [
+                ast.Constant(None) if i in positions and not isinstance(a, ast.Starred) else a
+                for i, a in enumerate(call.args)
+            ]
+            for keyword in call.keywords:
+                if keyword.arg in names:
+                    keyword.value = ast.Constant(None)
+
+
+def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
+    """Only what the student's side of the checks needs: expected values never stay behind."""
+
+    def fixpoint(original: ast.Module) -> tuple[ast.Module, set[str]]:
+        needed: set[str] = set()
+        while True:
+            candidate = copy.deepcopy(original)
+            candidate.body = _slice(candidate.body, needed, dropped - needed)
+            now = _loaded_names(candidate)
+            if now <= needed:
+                return candidate, needed
+            needed |= now
+
+    _split_tuple_assignments(tree)
+    _blank_expected_parameters(tree, dropped)
+    _, needed = fixpoint(tree)
+    _project_loops(tree, needed)
+    sliced, _ = fixpoint(tree)
+    return sliced
 
 
 def rewrite_test(source: str, role: str) -> str:
@@ -125,6 +320,6 @@ def rewrite_test_sites(source: str, role: str) -> tuple[str, list[tuple[str, int
     rewriter = _Rewriter(role)
     tree = rewriter.visit(tree)
     if role == "student":
-        _drop_expected_assignments(tree, rewriter.dropped_names)
+        tree = _student_slice(tree, rewriter.dropped_names)
     body = ast.unparse(ast.fix_missing_locations(tree))
     return f"{IMPORT}\n{body}", rewriter.sites

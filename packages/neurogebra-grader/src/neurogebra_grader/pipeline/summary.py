@@ -55,6 +55,7 @@ def student_rows(course: Course, assignment: str | None = None) -> list[dict[str
                     "final_score": float(row["score"]) - penalty,
                     "max_score": float(row["max_score"]),
                     "flags": "; ".join(f"{f['code']} ({f['cell']})" for f in row["flags"]),
+                    "flag_codes": list(dict.fromkeys(str(f["code"]) for f in row["flags"])),
                     "errors": "; ".join(row["errors"]),
                     "verdicts": row["verdicts"],
                 }
@@ -92,11 +93,28 @@ def question_rows(course: Course, assignment: str) -> list[dict[str, Any]]:
     return list(stats.values())
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet will not run as a formula: a leading = + - @ gets a quote.
+
+    >>> spreadsheet_safe("=1+2"), spreadsheet_safe("@SUM(A1)"), spreadsheet_safe(-2.5)
+    ("'=1+2", "'@SUM(A1)", -2.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export_csv(course: Course, assignment: str | None = None) -> str:
-    """The grades as CSV (one line per submission), flags and errors included."""
+    """The grades as CSV (one line per submission), flags and errors included.
+
+    Student-controlled text (names, flags, errors) is neutralised for spreadsheets.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in student_rows(course, assignment):
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue()

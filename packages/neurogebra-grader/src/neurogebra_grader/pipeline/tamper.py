@@ -74,6 +74,9 @@ _PATTERNS = [
 # an absolute path of two or more parts, or one that climbs out of its folder
 _PATH = re.compile(r"^(/[\w.*-]+){2,}/?$|^(\.\./)|.*/\.\./")
 
+# IPython's records of every cell run so far (test cells included)
+_HISTORY_NAMES = {"In", "Out", "_ih", "_oh", "_dh", "_i", "_ii", "_iii"}
+
 _MODULE_ALIASES = {"np", "numpy", "math", "neurogebra", "neurogebra_grader", "IPython", "sys"}
 
 
@@ -92,6 +95,11 @@ def scan_code(source: str, cell: str) -> list[Flag]:
         )
     except SyntaxError:
         return flags
+    history = sorted(
+        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in _HISTORY_NAMES}
+    )
+    if history:
+        flags.append(Flag("reads-history", cell, f"reads IPython's history ({', '.join(history)})"))
     modules = set(_MODULE_ALIASES)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):

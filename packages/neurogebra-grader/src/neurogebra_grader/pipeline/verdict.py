@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from neurogebra_grader.pipeline.assemble import GradedCell, Plan
 from neurogebra_grader.pipeline.judges import judge_call
+from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.sandbox.runner import NotebookRun
 
+UNANSWERED = "unanswered: no readable answer cell with this id was submitted"
 HIDDEN_FAILED = "a hidden test failed: the answer is wrong on inputs the visible tests don't try"
 
 
@@ -41,11 +42,14 @@ class CellVerdict:
 
 
 def _valid(observation: Any) -> bool:
+    """A report of the shape observe() makes; anything else (e.g. a list as the check's name,
+    which can't even be looked up) is hostile data and fails the test, never the judge."""
     return (
-        isinstance(observation, dict)
+        type(observation) is dict
         and type(observation.get("site")) is int
-        and observation.get("check") in SPECS
-        and isinstance(observation.get("data"), dict)
+        and type(observation.get("check")) is str
+        and observation["check"] in SPECS
+        and type(observation.get("data")) is dict
     )
 
 
@@ -88,6 +92,9 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
         if cell.kind == "manual":
             verdicts.append(CellVerdict(cell.grade_id, cell.points, None, "graded by hand"))
             continue
+        if cell.kind == "answer" and not cell.answered:
+            verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, UNANSWERED))
+            continue
         if cell.kind == "answer":
             ok = status == "ok"
             verdicts.append(
@@ -99,11 +106,34 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
                 )
             )
             continue
-        observed = ran.observations if ran else []
-        passed, message = judge_test(
-            cell, observed, reference.get(cell.grade_id, []), status, error
-        )
+        observed = ran.observations if ran and type(ran.observations) is list else []
+        try:
+            passed, message = judge_test(
+                cell, observed, reference.get(cell.grade_id, []), status, str(error)[:500]
+            )
+        except Exception as exc:  # whatever the kernel sent, it fails this test only
+            passed, message = False, f"the test's reports could not be read ({type(exc).__name__})"
         verdicts.append(
             CellVerdict(cell.grade_id, cell.points, cell.points if passed else 0.0, message)
         )
     return verdicts
+
+
+RESOURCE_ERRORS = ("MemoryError", "RecursionError", "BlockingIOError", "PermissionError")
+
+
+def resource_errors(run: NotebookRun, plan: Plan) -> list[str]:
+    """Errors in the student's own cells that mean a limit or the sandbox stopped them."""
+    graded = {g.index for g in plan.graded}
+    return [
+        f"cell {cell.index + 1}: {cell.error} (stopped by the sandbox's limits)"
+        for cell in run.cells
+        if cell.index not in graded
+        and cell.status == "error"
+        and str(cell.error).split(":")[0] in RESOURCE_ERRORS
+    ]
+
+
+def unrun_verdicts(plan: Plan, reason: str) -> list[CellVerdict]:
+    """Zero for every graded cell of a plan whose notebook could not be run or judged."""
+    return [CellVerdict(g.grade_id, g.points, 0.0, reason) for g in plan.graded]

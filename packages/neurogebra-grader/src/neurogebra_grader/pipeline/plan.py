@@ -1,0 +1,151 @@
+"""Plan, the third pass: the notebook a kernel runs, and where its graded cells are.
+
+Each slot of a :class:`~neurogebra_grader.pipeline.match.Match` becomes one cell. Instructor
+slots take their text from the course: a test cell from the source (hidden tests included),
+rewritten so its checks report plain data (see rewrite.py); any other locked cell from the
+release, as students were given it. Answer and extra slots hold only the student's text (or
+the release's stub). So the instructor's solution is never part of a student's plan. Ids and
+points always come from the source, never from the submission.
+
+Example:
+    >>> plan = build_plan(match(submitted, source_nb, release_nb), source_nb, release_nb,
+    ...                   role="student")  # doctest: +SKIP
+    >>> [(g.grade_id, g.kind, g.answered) for g in plan.graded]  # doctest: +SKIP
+    [('test-mse', 'test', True), ('mse-answer', 'answer', False)]
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import nbformat
+
+from neurogebra_grader.pipeline.match import Match, course_id, nbgrader_meta
+from neurogebra_grader.pipeline.rewrite import rewrite_test_sites
+from neurogebra_grader.pipeline.tamper import Flag, scan_code
+
+_HIDDEN = re.compile(
+    r"^[ \t]*#+ *BEGIN HIDDEN TESTS.*?^[ \t]*#+ *END HIDDEN TESTS[^\n]*\n?", re.S | re.M
+)
+
+
+def without_hidden_tests(source: str) -> str:
+    """A test cell's source with its hidden-test regions removed (what students may see)."""
+    return _HIDDEN.sub("", source).rstrip() + "\n" if _HIDDEN.search(source) else source
+
+
+def hidden_lines(source: str) -> set[int]:
+    """Line numbers (from 1) inside hidden-test regions."""
+    inside, lines = False, set()
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "BEGIN HIDDEN TESTS" in line:
+            inside = True
+        elif "END HIDDEN TESTS" in line:
+            inside = False
+        elif inside:
+            lines.add(number)
+    return lines
+
+
+@dataclass
+class GradedCell:
+    """A cell that earns points: ``kind`` is test (judged), answer (runs clean) or manual.
+
+    ``answered`` is False for a solution slot the student left without a readable answer.
+    """
+
+    grade_id: str
+    points: float
+    kind: str
+    index: int
+    sites: list[str] = field(default_factory=list)
+    hidden_sites: list[bool] = field(default_factory=list)
+    shown_source: str = ""
+    answered: bool = True
+
+
+@dataclass
+class Plan:
+    """The notebook to run, where its graded cells are, and the structure flags."""
+
+    notebook: Any
+    graded: list[GradedCell]
+    flags: list[Flag]
+    student_code: dict[str, str]
+
+
+def _new_cell(cell_type: str, text: str, metadata: dict[str, Any]) -> Any:
+    if cell_type == "code":
+        return nbformat.v4.new_code_cell(text, metadata=metadata)
+    if cell_type == "markdown":
+        return nbformat.v4.new_markdown_cell(text, metadata=metadata)
+    return nbformat.v4.new_raw_cell(text, metadata=metadata)
+
+
+def _is_test(meta: dict[str, Any], cell_type: str) -> bool:
+    return bool(meta.get("grade")) and not meta.get("solution") and cell_type == "code"
+
+
+def build_plan(matched: Match, source: Any, release: Any, *, role: str = "student") -> Plan:
+    """The run plan for one matched submission (see the module docstring)."""
+    course = {course_id(c): c for c in source.cells if course_id(c)}
+    released = {course_id(c): c for c in release.cells if course_id(c)}
+    cells: list[Any] = []
+    graded: list[GradedCell] = []
+    student_code: dict[str, str] = {}
+    for index, slot in enumerate(matched.slots):
+        if slot.kind == "extra":
+            cells.append(_new_cell(slot.cell_type, slot.text, {}))
+            if slot.cell_type == "code":
+                student_code[slot.label] = slot.text
+            continue
+        assert slot.grade_id is not None
+        course_cell = course[slot.grade_id]
+        meta = nbgrader_meta(course_cell)
+        metadata = {"nbgrader": copy.deepcopy(meta)}
+        points = float(meta.get("points", 0) or 0)
+        if slot.kind == "answer":
+            cells.append(_new_cell(course_cell.cell_type, slot.text, metadata))
+            if slot.answered and course_cell.cell_type == "code":
+                student_code[slot.grade_id] = slot.text
+            if meta.get("grade"):
+                kind = "answer" if course_cell.cell_type == "code" else "manual"
+                graded.append(
+                    GradedCell(
+                        slot.grade_id,
+                        points,
+                        kind,
+                        index,
+                        shown_source=slot.text,
+                        answered=slot.answered,
+                    )
+                )
+        elif _is_test(meta, course_cell.cell_type):
+            text = str(course_cell.source)
+            hidden = hidden_lines(text)
+            code, sites = rewrite_test_sites(text, role)
+            cells.append(_new_cell("code", code, metadata))
+            graded.append(
+                GradedCell(
+                    slot.grade_id,
+                    points,
+                    "test",
+                    index,
+                    [name for name, _ in sites],
+                    [line in hidden for _, line in sites],
+                    without_hidden_tests(text),
+                )
+            )
+        else:  # a locked cell, exactly as students were given it
+            given = released.get(slot.grade_id, course_cell)
+            cells.append(_new_cell(course_cell.cell_type, str(given.source), metadata))
+            if meta.get("grade"):
+                graded.append(GradedCell(slot.grade_id, points, "manual", index))
+    flags = list(matched.flags)
+    for label, code in student_code.items():
+        flags += scan_code(code, label)
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source.metadata))
+    return Plan(notebook, graded, flags, student_code)

@@ -1,0 +1,115 @@
+"""Record, the last pass: the graded notebook for formgrader and feedback, then the ledger.
+
+Everything in the graded notebook that the student's kernel produced is hostile: it is
+rebuilt from plain text (streams, errors, ``text/plain`` and bitmap images only), so no HTML,
+JavaScript, SVG or Markdown of the student's reaches the feedback page or formgrader. The
+student's own Markdown cells are shown as text, with ``<``, ``>`` and ``&`` escaped. Test
+cells show their visible code (no hidden tests) and the verdict, never the kernel's output.
+
+Example:
+    >>> safe_output({"output_type": "display_data", "data": {"text/html": "<script>x</script>",
+    ...     "text/plain": "<Figure>"}, "metadata": {}})["data"]
+    {'text/plain': '<Figure>'}
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from neurogebra_grader.pipeline.intake import EXCHANGE_FILES
+from neurogebra_grader.pipeline.plan import Plan
+from neurogebra_grader.pipeline.verdict import CellVerdict
+from neurogebra_grader.sandbox.runner import NotebookRun
+
+MAX_TEXT = 100_000
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        value = "".join(v for v in value if isinstance(v, str))
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def safe_output(output: Any) -> Any | None:
+    """A kernel output rebuilt from plain text, or None when it holds nothing safe to show."""
+    if not isinstance(output, dict):
+        return None
+    kind = output.get("output_type")
+    if kind == "stream":
+        name = "stderr" if output.get("name") == "stderr" else "stdout"
+        return nbformat.v4.new_output("stream", name=name, text=_text(output.get("text")))
+    if kind == "error":
+        trace = output.get("traceback")
+        lines = [_text(line) for line in trace[:200]] if isinstance(trace, list) else []
+        return nbformat.v4.new_output(
+            "error",
+            ename=_text(output.get("ename"))[:200],
+            evalue=_text(output.get("evalue"))[:2000],
+            traceback=lines,
+        )
+    if kind in ("display_data", "execute_result"):
+        data = output.get("data")
+        data = data if isinstance(data, dict) else {}
+        kept = {"text/plain": _text(data.get("text/plain"))} if "text/plain" in data else {}
+        for mime in ("image/png", "image/jpeg"):
+            image = data.get(mime)
+            if isinstance(image, str) and len(image) < 5_000_000 and _BASE64.match(image):
+                kept[mime] = image
+        if not kept:
+            return None
+        if kind == "execute_result":
+            return nbformat.v4.new_output(kind, data=kept, execution_count=None)
+        return nbformat.v4.new_output(kind, data=kept)
+    return None
+
+
+def write_autograded(
+    folder: Path,
+    notebook: str,
+    plan: Plan,
+    run: NotebookRun | None,
+    verdicts: list[CellVerdict],
+    exchange_files: dict[str, bytes],
+) -> None:
+    """Write ``notebook``.ipynb (and the exchange's timestamp and secret) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.from_dict(nbformat.v4.new_notebook(metadata=plan.notebook.metadata))
+    by_index = {g.index: g for g in plan.graded}
+    by_id = {v.grade_id: v for v in verdicts}
+    for index, planned in enumerate(plan.notebook.cells):
+        cell = nbformat.from_dict(
+            {
+                "cell_type": planned.cell_type,
+                "metadata": planned.metadata,
+                "source": planned.source,
+            }
+        )
+        graded = by_index.get(index)
+        student_text = not planned.metadata.get("nbgrader", {}).get("locked")
+        if cell.cell_type != "code":
+            if student_text:
+                cell.source = html.escape(cell.source, quote=False)
+            nb.cells.append(cell)
+            continue
+        ran = run.cells[index] if run and index < len(run.cells) else None
+        outputs = [safe_output(o) for o in ran.outputs] if ran else []
+        cell.outputs, cell.execution_count = [o for o in outputs if o is not None], None
+        if graded and graded.kind == "test":
+            cell.source = graded.shown_source
+            verdict = by_id[graded.grade_id]
+            mark = "✓" if verdict.passed else "✗"
+            text = (
+                f"{mark} {verdict.score or 0:g} of {verdict.points:g} points: {verdict.message}\n"
+            )
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        nb.cells.append(cell)
+    nbformat.write(nb, folder / f"{notebook}.ipynb")
+    for name in EXCHANGE_FILES:  # nbgrader's feedback needs both; taken in as plain bytes
+        if name in exchange_files:
+            (folder / name).write_bytes(exchange_files[name])
