@@ -3,8 +3,10 @@
 Used by the resource and hidden-test red teams: each module grades its honest students and
 attackers in ONE `autograde --workers 2` run (module-scoped fixture), then every test reads
 the same results. Besides the grades, a `Graded` class knows what must not have happened:
-a file changed outside the sandbox, a process that outlived its sandbox (attackers start
-their daemons as `sleep <marker>`), a cgroup or tmpfs mount left behind.
+a file changed outside the sandbox, a process that outlived its sandbox (every sandbox of a
+class is made under that class's own job folder, which its bubblewrap and kernel command
+lines name; attackers start their daemons as `sleep <marker>`), a cgroup or tmpfs mount left
+behind.
 """
 
 from __future__ import annotations
@@ -88,6 +90,12 @@ class Graded(Batch):
     """A graded class (conftest's Batch), with a few more ways to read it."""
 
     exported: str = ""
+    jobs: Path | None = None  # the folder every sandbox of this class was made in
+
+    def survivors(self, *markers: str) -> list[str]:
+        """Processes left from this class's sandboxes, or named by one of ``markers``."""
+        named = [str(self.jobs)] if self.jobs else []
+        return sorted({p for marker in (*named, *markers) for p in processes_with(marker)})
 
     def scores(self) -> dict[str, dict[str, float]]:
         return self.nbgrader_scores()
@@ -139,7 +147,9 @@ def grade_class(
     for student, nb in submissions(course, listener.port).items():
         tc.place_submission(course, student, nb)
     before, outside_before = snapshot(course.parent), snapshot(outside)
-    env = dict(os.environ)
+    jobs = tmp / "jobs"  # short: the kernels' ipc socket paths must stay under 108 bytes
+    jobs.mkdir()
+    env = dict(os.environ, NEUROGEBRA_JOB_DIR=str(jobs))
     done = tc.grader(
         "autograde",
         tc.ASSIGNMENT,
@@ -158,4 +168,5 @@ def grade_class(
         snapshot(outside),
         listener,
         done.stdout,
+        jobs=jobs,
     )

@@ -116,6 +116,15 @@ ATTACKS: dict[str, tuple[str, str]] = {
         " parent={'msg_id': 'not-yours'})\n",
         "the kernel sent more than",
     ),
+    "frame_bomb": (
+        # one message of 100 frames that are all the same 16 MB buffer: zmq caps each frame,
+        # not their number, and buffers the whole message before the grader can count it
+        "k = get_ipython().kernel\nbig = memoryview(bytearray(16 << 20))\n"
+        "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'},"
+        " parent=get_ipython().parent_header, buffers=[big] * 100)\n"
+        "import time\ntime.sleep(5)\n",
+        "the kernel sent more than",
+    ),
     "comm_flood": (
         "ip = get_ipython()\nk = ip.kernel\nstate = {'x': 'y' * 200_000}\n"
         "for i in range(1_000_000):\n"
@@ -203,6 +212,8 @@ def test_an_attack_on_a_shared_resource_is_contained(among_attackers, student):
     assert graded.after == graded.before
     assert graded.outside_after == graded.outside_before
     assert graded.listener.accepted == []
+    # no process of any sandbox survives its run (daemons included)
+    assert graded.survivors(MARKER) == []
     # the attack is named in the report: an error saying which cap, or a tamper flag
     _, named = ATTACKS[student]
     said = rows[student]["errors"] + [flag["code"] for flag in rows[student]["flags"]]
@@ -211,6 +222,7 @@ def test_an_attack_on_a_shared_resource_is_contained(among_attackers, student):
 
 
 def test_no_process_cgroup_or_mount_outlives_its_sandbox(among_attackers):
+    assert among_attackers.survivors(MARKER) == []
     assert processes_with(MARKER) == []
     assert leftover_cgroups() == []
     assert leftover_mounts() == []

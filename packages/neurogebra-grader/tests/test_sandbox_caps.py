@@ -17,7 +17,8 @@ import pytest
 from neurogebra_grader.sandbox import cgroups
 from neurogebra_grader.sandbox.disk import DiskFull, private_disk
 from neurogebra_grader.sandbox.limits import Limits
-from neurogebra_grader.sandbox.messages import MessageBudget
+from neurogebra_grader.sandbox.memguard import MemoryGuard, resident_bytes
+from neurogebra_grader.sandbox.messages import MessageBudget, frames_size
 from neurogebra_grader.sandbox.redact import (
     first_hidden_cell,
     hidden_error,
@@ -40,6 +41,34 @@ def test_the_message_budget_counts_messages_bytes_and_rate():
     assert "3 messages in one second" in fast.spend(1, now=0.35)
     slow = MessageBudget(Limits(messages_per_second=3))
     assert all(slow.spend(1, now=float(i)) == "" for i in range(20))
+
+
+def test_message_sizes_are_counted_without_copying_frames():
+    import zmq
+
+    assert frames_size([b"abc", zmq.Frame(b"defgh"), memoryview(b"ij")]) == 10
+
+
+@pytest.mark.skipif(resident_bytes() is None, reason="no /proc/self/statm")
+def test_the_memory_guard_calls_back_once_memory_grows_past_its_allowance():
+    import threading
+
+    called = threading.Event()
+    reasons: list[str] = []
+
+    def exceeded(reason: str) -> None:
+        reasons.append(reason)
+        called.set()
+
+    with MemoryGuard(8 << 20, exceeded) as guard:
+        blob = bytearray(64 << 20)  # touched pages: resident, not only reserved
+        assert called.wait(30), "the guard never noticed 64 MB"
+    del blob
+    assert guard.tripped and len(reasons) == 1 and "(8 MB)" in reasons[0]
+    quiet: list[str] = []
+    with MemoryGuard(1 << 40, quiet.append):
+        pass
+    assert quiet == []
 
 
 def test_a_students_exception_class_name_is_not_shown():

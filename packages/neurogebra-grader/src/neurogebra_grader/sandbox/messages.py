@@ -5,7 +5,9 @@ says, so a kernel that floods (prints in a loop, publishes displays or comm mess
 thread, forges replies) spends this budget, and the first message over it stops the run. The
 zmq sockets are also made with :func:`capped_context`: one message larger than the byte budget
 is dropped by zmq before it is read, and at most ``QUEUE`` messages wait unread, so the
-grader's memory stays bounded whatever the kernel sends.
+grader's memory stays bounded whatever the kernel sends. zmq caps the size of each frame of
+a message, not their number, so the runner also watches its own memory
+(:mod:`.memguard`), with :func:`grader_allowance` as the bound.
 
 Example:
     >>> budget = MessageBudget(Limits(messages=2))
@@ -24,6 +26,12 @@ import zmq.asyncio
 from neurogebra_grader.sandbox.limits import Limits
 
 QUEUE = 64  # messages zmq holds for us before it drops (iopub) or blocks the sender (shell)
+GRADER_ALLOWANCE_FACTOR = 4  # the grader may hold this many message budgets at once, no more
+
+
+def grader_allowance(limits: Limits) -> int:
+    """How much the grading process's memory may grow while one kernel runs, in bytes."""
+    return GRADER_ALLOWANCE_FACTOR * limits.message_bytes
 
 
 def capped_context(limits: Limits) -> zmq.asyncio.Context:
@@ -69,8 +77,5 @@ class MessageBudget:
 
 
 def frames_size(frames: Any) -> int:
-    """Bytes in a multipart zmq message (bytes or zmq.Frame parts)."""
-    total = 0
-    for frame in frames:
-        total += len(frame.bytes if isinstance(frame, zmq.Frame) else frame)
-    return total
+    """Bytes in a multipart zmq message (bytes or zmq.Frame parts; nothing is copied)."""
+    return sum(len(frame) for frame in frames)

@@ -47,7 +47,13 @@ from neurogebra_grader.sandbox import cgroups
 from neurogebra_grader.sandbox.disk import DiskFull, PrivateDisk, private_disk
 from neurogebra_grader.sandbox.kernel import sandboxed_kernel_manager
 from neurogebra_grader.sandbox.limits import Limits
-from neurogebra_grader.sandbox.messages import MessageBudget, capped_context, frames_size
+from neurogebra_grader.sandbox.memguard import MemoryGuard
+from neurogebra_grader.sandbox.messages import (
+    MessageBudget,
+    capped_context,
+    frames_size,
+    grader_allowance,
+)
 from neurogebra_grader.sandbox.redact import first_hidden_cell, hidden_error, redact_outputs
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
@@ -298,6 +304,8 @@ async def _run_cells(
     watchers: list[asyncio.Future[None]] = []
     index = -1
     clock = time.monotonic()
+    guard = MemoryGuard(grader_allowance(limits), client.stop)
+    guard.start()
     try:
         await km.start_kernel(
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(box.workdir)
@@ -360,6 +368,7 @@ async def _run_cells(
         detail = "" if watched else f": {exc}"  # junk sent after a hidden test may quote it
         error = error or f"the kernel failed: {type(exc).__name__}{detail}"[:500]
     finally:
+        guard.stop()
         for watcher in watchers:
             watcher.cancel()
         if timings.kernel_start:
