@@ -23,40 +23,42 @@ WRONG_MEAN = "def mean(xs):\n    return 0.0\n"
 # what the hidden tests of the toy course try (and what square(-2.5) gives)
 HIDDEN_INPUTS = ("-2.5", "[1, 2, 3, 4]", "6.25", "1, 2, 3, 4")
 
-# student: (answer to square, answer to mean, the tamper flag it must raise, or "")
+NOT_KEPT = "not kept"  # the report's note on cells whose output was cut
+# student: (answer to square, answer to mean, what the report must name: a tamper flag's
+# code, or a text in its errors or verdicts)
 WATCHERS: dict[str, tuple[str, str, str]] = {
-    "prints_later": (RECORDS, WRONG_MEAN + "print(f'LEAKED[{SEEN}]')\n", ""),
+    "prints_later": (RECORDS, WRONG_MEAN + "print(f'LEAKED[{SEEN}]')\n", NOT_KEPT),
     "prints_during_the_test": (
         "def square(x):\n    print(f'LEAKED[{x}]')\n    return x * x\n",
         WRONG_MEAN,
-        "",
+        NOT_KEPT,
     ),
-    "returns_it": (RECORDS, WRONG_MEAN + "f'LEAKED[{SEEN}]'\n", ""),
+    "returns_it": (RECORDS, WRONG_MEAN + "f'LEAKED[{SEEN}]'\n", NOT_KEPT),
     "displays_it": (
         RECORDS,
         WRONG_MEAN
         + "from IPython.display import HTML, Markdown, display\n"
         + "display(HTML(f'<b>LEAKED[{SEEN}]</b>'), Markdown(f'LEAKED[{SEEN}]'))\n",
-        "",
+        NOT_KEPT,
     ),
-    "raises_it": (RECORDS, WRONG_MEAN + "raise ValueError(f'LEAKED[{SEEN}]')\n", ""),
+    "raises_it": (RECORDS, WRONG_MEAN + "raise ValueError(f'LEAKED[{SEEN}]')\n", NOT_KEPT),
     "names_an_exception_class_after_it": (
         RECORDS,
         WRONG_MEAN + "raise type(f'LEAKED[{SEEN}]', (Exception,), {})('boom')\n",
-        "",
+        NOT_KEPT,
     ),
     "raises_inside_the_hidden_test": (
         "def square(x):\n    if x < 0:\n        raise ValueError(f'LEAKED[{x}]')\n"
         "    return x * x\n",
         WRONG_MEAN,
-        "",
+        "ValueError",
     ),
     "stderr_and_warnings": (
         RECORDS,
         WRONG_MEAN
         + "import sys, warnings\nsys.stderr.write(f'LEAKED[{SEEN}]\\n')\n"
         + "warnings.warn(f'LEAKED[{SEEN}]')\n",
-        "",
+        NOT_KEPT,
     ),
     "trace_hook": (
         "import sys\nSEEN = []\n"
@@ -89,12 +91,12 @@ WATCHERS: dict[str, tuple[str, str, str]] = {
         + "for path in ['leak.txt', '/tmp/leak.txt', '../leak.txt', '../../leak.txt']:\n"
         + "    try:\n        open(path, 'w').write(f'LEAKED[{SEEN}]')\n"
         + "    except OSError:\n        pass\n",
-        "",
+        "paths-outside",
     ),
     "prints_then_hangs": (
         RECORDS,
         WRONG_MEAN + "print(f'LEAKED[{SEEN}]', flush=True)\nwhile True:\n    pass\n",
-        "",
+        "ran longer than",
     ),
     "prints_then_dies": (
         RECORDS,
@@ -156,10 +158,13 @@ def test_what_a_kernel_saw_of_the_hidden_tests_never_reaches_the_student(watched
     # no file written in the sandbox comes back
     returned = [p.name for p in watched.course.rglob("*") if "leak" in p.name]
     assert returned == []
-    # named: a tamper flag where the code shows the trick, and a note where output was cut
-    _, _, flag = WATCHERS[student]
-    if flag:
-        assert flag in {f["code"] for f in rows[student]["flags"]}
+    # named in the report: a tamper flag where the code shows the trick, else an error or a
+    # verdict saying what happened (a note where output was cut)
+    _, _, named = WATCHERS[student]
+    verdicts = [v["message"] for vs in rows[student]["verdicts"].values() for v in vs]
+    said = rows[student]["errors"] + verdicts + [f["code"] for f in rows[student]["flags"]]
+    assert any(named in item for item in said), said
+    assert student in watched.export()
 
 
 def test_cut_output_is_replaced_by_a_note_that_says_why(watched):

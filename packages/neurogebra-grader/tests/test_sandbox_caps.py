@@ -20,8 +20,10 @@ from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.memguard import MemoryGuard, resident_bytes
 from neurogebra_grader.sandbox.messages import MessageBudget, frames_size
 from neurogebra_grader.sandbox.redact import (
+    cut_note,
     first_hidden_cell,
     hidden_error,
+    hides_something,
     redact_outputs,
     safe_error_name,
 )
@@ -90,6 +92,17 @@ def test_redacted_outputs_keep_only_the_kind_of_error():
     assert "-2.5" not in str(cut)
     assert [o["output_type"] for o in cut] == ["stream", "error"] and cut[1]["ename"] == "Exception"
     assert redact_outputs([]) == []
+
+
+def test_the_report_names_cut_output_but_not_placeholders_or_judged_test_errors():
+    printed = {"output_type": "stream", "name": "stdout", "text": "-2.5"}
+    placeholder = {"output_type": "error", "ename": "NotImplementedError", "evalue": ""}
+    raised = {"output_type": "error", "ename": "ValueError", "evalue": "-2.5"}
+    assert hides_something(printed, test_cell=True) and hides_something(printed, test_cell=False)
+    assert hides_something(raised, test_cell=False)
+    assert not hides_something(raised, test_cell=True)  # the test's verdict names it
+    assert not hides_something(placeholder, test_cell=False)  # an unanswered cell
+    assert cut_note([6]).startswith("output of cell 7 not kept")
 
 
 def test_the_cut_starts_at_the_first_cell_that_may_hold_hidden_tests():

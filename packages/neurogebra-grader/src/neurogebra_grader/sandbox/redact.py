@@ -12,9 +12,15 @@ Which cells may hold hidden tests: a cell the planner marked with
 ``metadata["neurogebra"]["hidden_tests"] = True``, or, when it left no mark, every graded test
 cell (nbgrader ``grade`` and not ``solution``); the first of them starts the cut.
 
+The run's error then says which cells' output was not kept (:func:`cut_note`), so the report
+names it: a student who printed after the hidden tests had started, honestly or to watch
+them, is told why that output is missing.
+
 Example:
     >>> safe_error_name("ValueError"), safe_error_name("leak_6_25")
     ('ValueError', 'Exception')
+    >>> cut_note([4, 6])
+    'output of cells 5, 7 not kept: printed or raised after the hidden tests had started'
 """
 
 from __future__ import annotations
@@ -71,6 +77,28 @@ def hidden_error(error: str) -> str:
     """A cell error reduced to its (safe) exception name: ``ValueError: message not shown``."""
     name = error.split(":", 1)[0].strip() if error else "Exception"
     return f"{safe_error_name(name)}: ({HIDDEN_MESSAGE})"
+
+
+def hides_something(output: dict[str, Any], *, test_cell: bool) -> bool:
+    """True when cutting ``output`` takes away something the report should mention.
+
+    Printed or displayed output anywhere; an error only outside a test cell (a test's error
+    is judged, and its verdict names the kind) and other than the ``NotImplementedError``
+    that an unanswered nbgrader solution cell still raises.
+    """
+    if output.get("output_type") != "error":
+        return True
+    return not test_cell and output.get("ename") != "NotImplementedError"
+
+
+def cut_note(indices: list[int]) -> str:
+    """What the report says about cells (0-based ``indices``) whose output was cut."""
+    numbers = ", ".join(str(i + 1) for i in indices)
+    cells = "cells" if len(indices) > 1 else "cell"
+    return (
+        f"output of {cells} {numbers} not kept: printed or raised after the hidden tests "
+        "had started"
+    )
 
 
 def redact_outputs(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:

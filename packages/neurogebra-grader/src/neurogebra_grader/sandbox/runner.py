@@ -54,7 +54,14 @@ from neurogebra_grader.sandbox.messages import (
     frames_size,
     grader_allowance,
 )
-from neurogebra_grader.sandbox.redact import first_hidden_cell, hidden_error, redact_outputs
+from neurogebra_grader.sandbox.redact import (
+    cut_note,
+    first_hidden_cell,
+    hidden_error,
+    hides_something,
+    may_hold_hidden_tests,
+    redact_outputs,
+)
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
 # imported before the first cell, so that the time it takes is told apart from the cells'
@@ -303,6 +310,7 @@ async def _run_cells(
     error = ""
     watchers: list[asyncio.Future[None]] = []
     index = -1
+    cut: list[int] = []  # cells whose printed or displayed output was not kept
     clock = time.monotonic()
     guard = MemoryGuard(grader_allowance(limits), client.stop)
     guard.start()
@@ -357,6 +365,9 @@ async def _run_cells(
                 if client.stopped and run.status != "killed":
                     run.status, run.error = "killed", client.stopped
                 if hidden_from is not None and index >= hidden_from:
+                    test_cell = may_hold_hidden_tests(cell)
+                    if any(hides_something(o, test_cell=test_cell) for o in run.outputs):
+                        cut.append(index)
                     run.outputs = redact_outputs(run.outputs)
                     if run.status == "error":
                         run.error = hidden_error(run.error)
@@ -383,6 +394,9 @@ async def _run_cells(
             await km.shutdown_kernel(now=True)
         await km.cleanup_resources()
         context.destroy(linger=0)
+    if cut:
+        note = cut_note(cut)
+        error = f"{error}; {note}" if error else note
     return cells, error, hidden_from
 
 
