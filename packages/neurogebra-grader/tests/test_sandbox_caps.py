@@ -18,7 +18,12 @@ from neurogebra_grader.sandbox import cgroups
 from neurogebra_grader.sandbox.disk import DiskFull, private_disk
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.memguard import MemoryGuard, resident_bytes
-from neurogebra_grader.sandbox.messages import MessageBudget, frames_size
+from neurogebra_grader.sandbox.messages import (
+    MessageBudget,
+    capped_context,
+    frames_size,
+    io_threads,
+)
 from neurogebra_grader.sandbox.redact import (
     cut_note,
     first_hidden_cell,
@@ -52,21 +57,37 @@ def test_message_sizes_are_counted_without_copying_frames():
 
 
 @pytest.mark.skipif(resident_bytes() is None, reason="no /proc/self/statm")
-def test_the_memory_guard_calls_back_once_memory_grows_past_its_allowance():
+def test_the_memory_guard_stops_the_run_that_receives_not_its_neighbour(tmp_path):
+    """One multipart message of 100 frames of 8 MB (the same buffer: zero-copy when sent)."""
     import threading
 
-    called = threading.Event()
+    import zmq
+
+    attacked, neighbour = capped_context(Limits()), capped_context(Limits())
+    receivers, idle = io_threads(attacked), io_threads(neighbour)
+    assert receivers and idle and not receivers & idle
+    pull = zmq.Context.shadow(attacked.underlying).socket(zmq.PULL)
+    pull.bind(f"ipc://{tmp_path}/kernel")
+    sender = zmq.Context()
+    push = sender.socket(zmq.PUSH)
+    push.connect(f"ipc://{tmp_path}/kernel")
+    blamed = threading.Event()
     reasons: list[str] = []
-
-    def exceeded(reason: str) -> None:
-        reasons.append(reason)
-        called.set()
-
-    with MemoryGuard(8 << 20, exceeded) as guard:
-        blob = bytearray(64 << 20)  # touched pages: resident, not only reserved
-        assert called.wait(30), "the guard never noticed 64 MB"
-    del blob
-    assert guard.tripped and len(reasons) == 1 and "(8 MB)" in reasons[0]
+    try:
+        with (
+            MemoryGuard(32 << 20, lambda reason: blamed.set(), receivers),
+            MemoryGuard(32 << 20, reasons.append, idle),
+        ):
+            buffer = memoryview(bytearray(8 << 20))
+            push.send_multipart([buffer] * 100, copy=False)
+            assert blamed.wait(60), "the guard never blamed the run receiving 800 MB"
+    finally:
+        push.close(linger=0)
+        pull.close(linger=0)
+        sender.destroy(linger=0)
+        attacked.destroy(linger=0)
+        neighbour.destroy(linger=0)
+    assert reasons == []  # the neighbour, which received nothing, was left alone
     quiet: list[str] = []
     with MemoryGuard(1 << 40, quiet.append):
         pass

@@ -17,6 +17,9 @@ Example:
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,42 @@ def capped_context(limits: Limits) -> zmq.asyncio.Context:
     context.setsockopt(zmq.MAXMSGSIZE, limits.message_bytes)
     context.setsockopt(zmq.RCVHWM, QUEUE)
     return context
+
+
+_NEW_THREADS = threading.Lock()  # contexts start their threads one at a time: told apart
+
+
+def _tasks() -> dict[int, str]:
+    """This process's threads: id -> name."""
+    found = {}
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/comm") as comm:
+                found[int(task)] = comm.read().strip()
+        except OSError:
+            continue
+    return found
+
+
+def io_threads(context: Any) -> frozenset[int]:
+    """The thread ids of ``context``'s zmq I/O threads: they receive whatever its kernel sends.
+
+    Call it on a context that has made no socket yet: libzmq starts a context's threads with
+    its first socket, which this function makes (and closes); each thread names itself
+    (``ZMQbg/IO/0``) once it runs. Empty where ``/proc`` is absent.
+    """
+    if not os.path.isdir("/proc/self/task"):
+        return frozenset()
+    with _NEW_THREADS:
+        before = set(_tasks())
+        context.socket(zmq.PUB).close(linger=0)
+        deadline = time.monotonic() + 2.0
+        while True:
+            new = {tid: name for tid, name in _tasks().items() if tid not in before}
+            io = frozenset(tid for tid, name in new.items() if name.startswith("ZMQbg/IO"))
+            if io or time.monotonic() > deadline:
+                return io
+            time.sleep(0.001)
 
 
 @dataclass

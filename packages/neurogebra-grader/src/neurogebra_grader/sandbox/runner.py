@@ -53,6 +53,7 @@ from neurogebra_grader.sandbox.messages import (
     capped_context,
     frames_size,
     grader_allowance,
+    io_threads,
 )
 from neurogebra_grader.sandbox.redact import (
     cut_note,
@@ -285,6 +286,7 @@ async def _run_cells(
     cells = [CellRun(i) for i in range(len(nb.cells))]
     hidden_from = first_hidden_cell(nb)
     context = capped_context(limits)
+    receivers = io_threads(context)  # before any other socket of the context starts them
     km = sandboxed_kernel_manager(
         box.workdir,
         limits,
@@ -312,7 +314,7 @@ async def _run_cells(
     index = -1
     cut: list[int] = []  # cells whose printed or displayed output was not kept
     clock = time.monotonic()
-    guard = MemoryGuard(grader_allowance(limits), client.stop)
+    guard = MemoryGuard(grader_allowance(limits), client.stop, receivers)
     guard.start()
     try:
         await km.start_kernel(
