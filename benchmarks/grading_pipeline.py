@@ -6,7 +6,12 @@ the course, in the same run. Ours: `neurogebra-grader autograde --workers <cores
 kernel under bubblewrap, verdicts judged outside the kernel. Baseline: `nbgrader autograde`
 (one submission at a time, unsandboxed). Both include their command's start-up; the reference
 run of the instructor's solution (done once per assignment, at release) is done beforehand.
-Target: at least 2x nbgrader's throughput.
+Target: at least 2x nbgrader's throughput, with every sandbox cap on (private tmpfs, cgroup,
+message budget, hidden-output cut).
+
+It also reports where a submission's time goes (sandbox start, kernel start, imports, the
+student's code, judging), read back from the timings the grader records in its ledger
+(see `_stages.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 from _report import median_seconds, write_section
+from _stages import ledger_timings, stage_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "autograd"
@@ -94,6 +100,7 @@ def main() -> None:
             REPEATS,
         )
         same = _scores(ours) == _scores(theirs)
+        stages = stage_table(ledger_timings(ours / "gradebook.db", ASSIGNMENT))
     ratio = nbgrader_s / pipeline_s
     verdict = "met" if ratio >= TARGET else "NOT met"
 
@@ -113,7 +120,12 @@ command line, in the same run; ours sandboxed under bubblewrap with {workers} wo
 | neurogebra-grader (bubblewrap, {workers} workers) | {pipeline_s:.1f} | {per_min(pipeline_s)} |
 
 Throughput ratio: **{ratio:.2f}x** (target {TARGET:g}x: {verdict}).
-Both gave the same scores: {same}.""",
+Both gave the same scores: {same}.
+
+Where a submission's time goes in our run (each stage's mean over the {SUBMISSIONS}
+submissions; {workers} run at once, so the stages of different submissions overlap):
+
+{stages}""",
     )
 
 

@@ -6,7 +6,9 @@ and nothing else: no course ``source/``, no releases, no gradebook, no other stu
 directory, no network, and an environment holding only the variables set here.
 
 It runs as an unprivileged user id of its own (so the process cap counts only its processes),
-under ``prlimit`` caps on memory, processes, CPU time and file size.
+under ``prlimit`` caps on memory, processes, CPU time and file size. Its ``/tmp`` and
+``/dev/shm`` are folders of the submission's private tmpfs (see :mod:`.disk`), or, when that
+could not be mounted, bubblewrap tmpfs mounts capped at ``Limits.disk_mb`` each.
 
 Example:
     >>> argv = sandbox_argv(Path("/tmp/job"), Limits(), uid=200123)
@@ -26,6 +28,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from neurogebra_grader.sandbox.disk import PrivateDisk
 from neurogebra_grader.sandbox.limits import Limits
 
 INSTALL_HINT = (
@@ -115,8 +118,20 @@ def sandbox_env(workdir: Path, python: str) -> dict[str, str]:
     }
 
 
+def _scratch(disk: PrivateDisk | None, limits: Limits, target: str) -> list[str]:
+    """Mount arguments for ``/tmp`` or ``/dev/shm``: the private tmpfs, else a capped tmpfs."""
+    if disk is not None and disk.enforced:
+        return ["--bind", str(disk.tmp if target == "/tmp" else disk.shm), target]
+    return ["--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", target]
+
+
 def sandbox_argv(
-    workdir: Path, limits: Limits, *, uid: int, python: str = sys.executable
+    workdir: Path,
+    limits: Limits,
+    *,
+    uid: int,
+    python: str = sys.executable,
+    disk: PrivateDisk | None = None,
 ) -> list[str]:
     """bwrap + setpriv + prlimit around nothing: append the command to run inside."""
     bwrap = find_bwrap()
@@ -142,10 +157,11 @@ def sandbox_argv(
         "/proc",
         "--dev",
         "/dev",
-        "--perms",
-        "1777",  # a private /tmp the sandbox user can write to
-        "--tmpfs",
-        "/tmp",  # before the binds, so a workdir under /tmp is bound over it
+        # /dev/shm is RAM: without a cap of its own it would be --dev's unlimited tmpfs
+        *_scratch(disk, limits, "/dev/shm"),
+        # a private /tmp the sandbox user can write to, before the binds, so that a workdir
+        # under /tmp is bound over it
+        *_scratch(disk, limits, "/tmp"),
         "--symlink",
         "usr/bin",
         "/bin",

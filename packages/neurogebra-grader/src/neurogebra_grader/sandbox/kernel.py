@@ -18,11 +18,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from neurogebra_grader.sandbox.bwrap import prepare_workdir, sandbox_argv, sandbox_uid
+from neurogebra_grader.sandbox.cgroups import SandboxCgroup, enter_argv
+from neurogebra_grader.sandbox.disk import PrivateDisk
 from neurogebra_grader.sandbox.limits import Limits
 
 
@@ -38,22 +41,34 @@ def kernel_argv(python: str = sys.executable) -> list[str]:
 
 
 def sandboxed_kernel_manager(
-    workdir: Path, limits: Limits, *, sandbox: bool = True, python: str = sys.executable
+    workdir: Path,
+    limits: Limits,
+    *,
+    sandbox: bool = True,
+    python: str = sys.executable,
+    disk: PrivateDisk | None = None,
+    cgroup: SandboxCgroup | None = None,
+    context: Any = None,
 ) -> AsyncKernelManager:
     """A kernel manager (not started) for a kernel confined to ``workdir``.
 
     With ``sandbox=False`` the kernel runs as the grader's own user (the instructor's explicit
     choice on machines without bubblewrap), still with ipc sockets and the resource caps.
+    ``disk`` gives the sandbox its private ``/tmp`` and ``/dev/shm``, ``cgroup`` is the one its
+    processes start in, and ``context`` the zmq context (with the message caps) to talk over.
     """
+    extra = {"context": context} if context is not None else {}
     km = AsyncKernelManager(
         transport="ipc",
         ip=str(workdir / ".kernel-ipc"),
         connection_file=str(workdir / ".kernel.json"),
         shutdown_wait_time=1.0,
+        **extra,
     )
     if sandbox:
         uid = sandbox_uid()
-        argv = sandbox_argv(workdir, limits, uid=uid, python=python) + kernel_argv(python)
+        argv = sandbox_argv(workdir, limits, uid=uid, python=python, disk=disk)
+        argv += kernel_argv(python)
     else:
         uid = None
         argv = [
@@ -63,6 +78,7 @@ def sandboxed_kernel_manager(
             "--",
         ]
         argv += kernel_argv(python)
+    argv = enter_argv(cgroup.procs_files if cgroup else [], argv)
     km._kernel_spec = KernelSpec(argv=argv, language="python", display_name="Python (sandboxed)")
     km.write_connection_file()
     if uid is not None:

@@ -1,9 +1,15 @@
 """Execute a notebook cell by cell in a sandboxed kernel; report outputs, errors and observations.
 
-The runner enforces the time and output caps itself: a cell that runs too long or a
-notebook over its wall-clock budget, a flood of output, or a kernel that dies ends the run
-with a clear error; cells already run keep their results. The kernel is killed, never
-interrupted, so code that ignores SIGINT cannot hold the grader up.
+The runner enforces the caps that only it can see: a cell that runs too long or a notebook
+over its wall-clock budget, a flood of output, or a kernel that sends too many messages,
+too many bytes or too fast (see :mod:`.messages`) ends the run with a clear error; cells
+already run keep their results. The kernel is killed, never interrupted, so code that
+ignores SIGINT cannot hold the grader up. Each run gets its own writable tmpfs
+(:mod:`.disk`) and, where the machine allows, its own cgroup (:mod:`.cgroups`); both are
+swept when the run ends, so no process and no file outlives it.
+
+From the first cell that may hold hidden tests on, printed output and error messages are
+cut (:mod:`.redact`): only observations and the kinds of errors come back.
 
 Observations are what test cells report for the trusted grader to judge (see
 :mod:`neurogebra_grader.pipeline.observer`); the runner takes them out of the outputs.
@@ -14,6 +20,8 @@ Example:
     >>> run = run_notebook(nb, Path(tempfile.mkdtemp()), Limits(), sandbox=False)
     >>> run.cells[0].text()
     '42\\n'
+    >>> sorted(run.timings.as_dict())[:3]
+    ['cells', 'imports', 'kernel_start']
 """
 
 from __future__ import annotations
@@ -21,21 +29,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import zmq
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from zmq.utils.monitor import parse_monitor_message
 
+from neurogebra_grader.sandbox import cgroups
+from neurogebra_grader.sandbox.disk import DiskFull, PrivateDisk, private_disk
 from neurogebra_grader.sandbox.kernel import sandboxed_kernel_manager
 from neurogebra_grader.sandbox.limits import Limits
+from neurogebra_grader.sandbox.memguard import MemoryGuard
+from neurogebra_grader.sandbox.messages import (
+    MessageBudget,
+    capped_context,
+    frames_size,
+    grader_allowance,
+    io_threads,
+)
+from neurogebra_grader.sandbox.redact import (
+    cut_note,
+    first_hidden_cell,
+    hidden_error,
+    hides_something,
+    may_hold_hidden_tests,
+    redact_outputs,
+)
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
+# imported before the first cell, so that the time it takes is told apart from the cells'
+PRELOAD = "import neurogebra_grader"
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data"}
 
 
 @dataclass
@@ -47,64 +79,150 @@ class CellRun:
     error: str = ""
     outputs: list[dict[str, Any]] = field(default_factory=list)
     observations: list[Any] = field(default_factory=list)
+    seconds: float = 0.0
 
     def text(self) -> str:
         return "".join(o.get("text", "") for o in self.outputs if o.get("output_type") == "stream")
 
 
 @dataclass
+class RunTimings:
+    """Where one run's wall-clock time went, in seconds.
+
+    ``sandbox_start``: the private tmpfs, the copy of the submission, the cgroup;
+    ``kernel_start``: bubblewrap and Python up until the kernel answers; ``imports``: the
+    grader's checks (and NumPy) imported in the kernel; ``cells``: the notebook's cells (the
+    student's code and the tests); ``teardown``: killing the sandbox and sweeping it.
+    """
+
+    sandbox_start: float = 0.0
+    kernel_start: float = 0.0
+    imports: float = 0.0
+    cells: float = 0.0
+    teardown: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.sandbox_start + self.kernel_start + self.imports + self.cells + self.teardown
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass
 class NotebookRun:
-    """A whole run: one CellRun per cell, plus the error that ended it early, if any."""
+    """A whole run: one CellRun per cell, plus the error that ended it early, if any.
+
+    ``hidden_from`` is the index of the first cell whose outputs were cut (None: no cell
+    could hold hidden tests); ``timings`` says where the time went.
+    """
 
     cells: list[CellRun]
     error: str = ""
     seconds: float = 0.0
+    timings: RunTimings = field(default_factory=RunTimings)
+    hidden_from: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "cells": [c.__dict__ for c in self.cells],
+            "cells": [asdict(c) for c in self.cells],
             "error": self.error,
             "seconds": self.seconds,
+            "timings": self.timings.as_dict(),
+            "hidden_from": self.hidden_from,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NotebookRun:
-        return cls([CellRun(**c) for c in data["cells"]], data["error"], data["seconds"])
-
-
-class _OutputLimit(Exception):
-    pass
+        return cls(
+            [CellRun(**c) for c in data["cells"]],
+            data["error"],
+            data["seconds"],
+            RunTimings(**data.get("timings", {})),
+            data.get("hidden_from"),
+        )
 
 
 class _CappedClient(NotebookClient):
-    """nbclient's client, counting output bytes; past the cap it kills the kernel."""
+    """nbclient's client, counting output bytes; past a cap it kills the kernel."""
 
     output_cap: int = 0
     output_used: int = 0
-    flooded: bool = False
+    stopped: str = ""
+
+    def stop(self, reason: str) -> None:
+        """Kill the kernel, once, for ``reason`` (it becomes the cell's error)."""
+        if not self.stopped:
+            self.stopped = reason
+            _kill(self.km)
 
     def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
-        if msg["msg_type"] in {
-            "stream",
-            "display_data",
-            "execute_result",
-            "error",
-            "update_display_data",
-        }:
+        if self.stopped:
+            return None
+        if msg["msg_type"] in OUTPUT_TYPES:
             self.output_used += len(json.dumps(msg["content"], default=str))
             if self.output_used > self.output_cap:
-                if not self.flooded:
-                    self.flooded = True
-                    _kill(self.km)
+                self.stop(f"the output passed {self.output_cap:,} bytes")
                 return None
         return super().process_message(msg, cell, cell_index)
 
 
+def _count_messages(km: Any, client: _CappedClient, budget: MessageBudget) -> None:
+    """Charge every message read from any channel of ``km``'s clients to ``budget``.
+
+    The clients talk over ``km``'s zmq context, whose sockets carry the message caps.
+    """
+    make_client = km.client
+
+    def client_with_budget(**kwargs: Any) -> Any:
+        kc = make_client(context=km.context, **kwargs)
+        session = kc.session  # each client reads through its own copy of the session
+        deserialize = session.deserialize
+
+        def counted(msg_list: Any, *args: Any, **kw: Any) -> Any:
+            reason = budget.spend(frames_size(msg_list), now=time.monotonic())
+            if reason:
+                client.stop(reason)
+            return deserialize(msg_list, *args, **kw)
+
+        session.deserialize = counted
+        return kc
+
+    km.client = client_with_budget
+
+
+async def _watch_oversized(socket: Any, client: _CappedClient, limits: Limits) -> None:
+    """Stop the run when zmq drops the kernel for sending one message over the byte cap.
+
+    zmq disconnects a peer whose message is larger than ``MAXMSGSIZE``, silently; a
+    disconnect while the kernel still runs can only mean that (a dead kernel disconnects too).
+    """
+    monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+    try:
+        while True:
+            event = parse_monitor_message(await monitor.recv_multipart())
+            if event["event"] != zmq.EVENT_DISCONNECTED:
+                continue
+            await asyncio.sleep(0.5)
+            if _alive(client.km):
+                client.stop(
+                    f"the kernel sent one message of more than {limits.message_bytes:,} bytes"
+                )
+    finally:
+        with contextlib.suppress(Exception):
+            socket.disable_monitor()
+        monitor.close(linger=0)
+
+
+def _alive(km: Any) -> bool:
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    return process is not None and process.poll() is None
+
+
 def _kill(km: Any) -> None:
     """Kill the sandbox (bwrap's death takes every process in its pid namespace with it)."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
-    if process is not None and process.poll() is None:
-        process.kill()
+    if _alive(km):
+        km.provisioner.process.kill()
 
 
 def _cell_error(outputs: list[dict[str, Any]]) -> str:
@@ -125,11 +243,58 @@ def _split_observations(outputs: list[dict[str, Any]]) -> tuple[list[dict[str, A
     return kept, observed
 
 
-async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> NotebookRun:
-    start = time.monotonic()
-    deadline = start + limits.wall_seconds
+def _disk_notes(disk: PrivateDisk | None, limits: Limits) -> str:
+    """Which disk cap the run reached, if any (read before the tmpfs is unmounted)."""
+    if disk is None or not disk.enforced:
+        return ""
+    try:
+        stat = os.statvfs(disk.root)
+    except OSError:
+        return ""
+    # read after the kernel's own files (sockets, connection file) were removed: keep a margin
+    notes = []
+    if stat.f_favail <= max(16, limits.inodes // 100):
+        notes.append(f"the sandbox's disk ran out of files ({limits.inodes:,} files and folders)")
+    if stat.f_bavail * stat.f_frsize < 64 * 1024:
+        notes.append(
+            f"the sandbox's disk filled up ({limits.disk_mb} MB for files, /tmp and /dev/shm)"
+        )
+    return "; ".join(notes)
+
+
+@dataclass
+class _Sandbox:
+    """What one run holds on the host: its writable area and its cgroup."""
+
+    workdir: Path
+    disk: PrivateDisk | None = None
+    cgroup: cgroups.SandboxCgroup | None = None
+
+
+async def _preload(client: _CappedClient) -> None:
+    """Import the grader's checks before the first cell (errors are the cells' to report)."""
+    assert client.kc is not None
+    msg_id = client.kc.execute(PRELOAD, silent=True, store_history=False)
+    with contextlib.suppress(Exception):
+        await client.async_wait_for_reply(msg_id)
+
+
+async def _run_cells(
+    nb: Any, box: _Sandbox, limits: Limits, sandbox: bool, timings: RunTimings
+) -> tuple[list[CellRun], str, int | None]:
+    deadline = time.monotonic() + limits.wall_seconds
     cells = [CellRun(i) for i in range(len(nb.cells))]
-    km = sandboxed_kernel_manager(workdir, limits, sandbox=sandbox)
+    hidden_from = first_hidden_cell(nb)
+    context = capped_context(limits)
+    receivers = io_threads(context)  # before any other socket of the context starts them
+    km = sandboxed_kernel_manager(
+        box.workdir,
+        limits,
+        sandbox=sandbox,
+        disk=box.disk,
+        cgroup=box.cgroup,
+        context=context,
+    )
     client = _CappedClient(
         nb,
         km=km,
@@ -139,16 +304,33 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
         startup_timeout=30,
         iopub_timeout=5,
         kernel_name="",
-        resources={"metadata": {"path": str(workdir)}},
+        resources={"metadata": {"path": str(box.workdir)}},
         shutdown_kernel="immediate",  # it is killed anyway: no graceful wait
     )
     client.output_cap = limits.output_bytes
+    _count_messages(km, client, MessageBudget(limits))
     error = ""
+    watchers: list[asyncio.Future[None]] = []
+    index = -1
+    cut: list[int] = []  # cells whose printed or displayed output was not kept
+    clock = time.monotonic()
+    guard = MemoryGuard(grader_allowance(limits), client.stop, receivers)
+    guard.start()
     try:
         await km.start_kernel(
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(workdir)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(box.workdir)
         )
         async with client.async_setup_kernel():
+            assert client.kc is not None
+            watchers = [
+                asyncio.ensure_future(_watch_oversized(channel.socket, client, limits))
+                for channel in (client.kc.iopub_channel, client.kc.shell_channel)
+            ]
+            now = time.monotonic()
+            timings.kernel_start, clock = now - clock, now
+            await _preload(client)
+            now = time.monotonic()
+            timings.imports, clock = now - clock, now
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     cells[index].status = "skipped"
@@ -159,44 +341,107 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
                     break
                 client.timeout = max(1, int(min(limits.cell_seconds, remaining)))
                 run = cells[index]
+                started = time.monotonic()
                 try:
                     await client.async_execute_cell(cell, index)
                 except CellTimeoutError:
                     run.status = "timeout"
                     run.error = f"the cell ran longer than {client.timeout} s and was stopped"
-                    error = f"cell {index + 1}: {run.error}"
                 except DeadKernelError:
                     run.status = "killed"
-                    if client.flooded:
-                        run.error = f"the output passed {limits.output_bytes:,} bytes"
+                    if client.stopped:
+                        run.error = client.stopped
+                    elif box.cgroup is not None and box.cgroup.oom_killed():
+                        run.error = (
+                            f"the sandbox ran out of memory ({limits.memory_mb} MB in all) "
+                            "and the kernel was killed"
+                        )
                     else:
                         run.error = "the kernel died (it crashed, exited or ran out of memory)"
-                    error = f"cell {index + 1}: {run.error}"
+                run.seconds = time.monotonic() - started
                 outputs = [dict(o) for o in cell.get("outputs", [])]
                 run.outputs, run.observations = _split_observations(outputs)
                 if run.status == "not run":
                     run.error = _cell_error(run.outputs)
                     run.status = "error" if run.error else "ok"
-                if client.flooded and not error:
-                    run.status = "killed"
-                    run.error = f"the output passed {limits.output_bytes:,} bytes"
+                if client.stopped and run.status != "killed":
+                    run.status, run.error = "killed", client.stopped
+                if hidden_from is not None and index >= hidden_from:
+                    test_cell = may_hold_hidden_tests(cell)
+                    if any(hides_something(o, test_cell=test_cell) for o in run.outputs):
+                        cut.append(index)
+                    run.outputs = redact_outputs(run.outputs)
+                    if run.status == "error":
+                        run.error = hidden_error(run.error)
+                if run.status in ("timeout", "killed"):
                     error = f"cell {index + 1}: {run.error}"
-                if error:
                     break
-    except Exception as exc:  # the kernel never came up, or its channels broke
-        error = error or f"the kernel failed: {type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # the kernel never came up, its channels broke, or it sent junk
+        watched = hidden_from is not None and index >= hidden_from
+        detail = "" if watched else f": {exc}"  # junk sent after a hidden test may quote it
+        error = error or f"the kernel failed: {type(exc).__name__}{detail}"[:500]
     finally:
+        guard.stop()
+        for watcher in watchers:
+            watcher.cancel()
+        if timings.kernel_start:
+            timings.cells = time.monotonic() - clock
+        else:  # the kernel never came up: that time went into starting it
+            timings.kernel_start = time.monotonic() - clock
         _kill(km)
+        if client.kc is not None:  # its heartbeat thread uses the context destroyed below
+            with contextlib.suppress(Exception):
+                client.kc.stop_channels()
         with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
         await km.cleanup_resources()
-    return NotebookRun(cells, error, time.monotonic() - start)
+        context.destroy(linger=0)
+    if cut:
+        note = cut_note(cut)
+        error = f"{error}; {note}" if error else note
+    return cells, error, hidden_from
+
+
+def _open_sandbox(workdir: Path, limits: Limits, stack: contextlib.ExitStack) -> _Sandbox:
+    box = _Sandbox(workdir)
+    box.disk = stack.enter_context(private_disk(workdir, limits))
+    box.workdir = box.disk.workdir
+    box.cgroup = cgroups.create(limits)
+    if box.cgroup is not None:
+        stack.callback(box.cgroup.remove)
+    return box
+
+
+async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> NotebookRun:
+    start = time.monotonic()
+    timings = RunTimings()
+    cells = [CellRun(i) for i in range(len(nb.cells))]
+    error, hidden_from = "", first_hidden_cell(nb)
+    with contextlib.ExitStack() as stack:
+        try:
+            box = _open_sandbox(workdir, limits, stack)
+        except (DiskFull, OSError) as problem:
+            return NotebookRun(cells, f"the sandbox could not be made: {problem}", 0.0, timings)
+        timings.sandbox_start = time.monotonic() - start
+        cells, error, hidden_from = await _run_cells(nb, box, limits, sandbox, timings)
+        ended = time.monotonic()
+        notes = _disk_notes(box.disk, limits)
+        if notes and notes not in error:
+            error = f"{error}; {notes}" if error else notes
+        if box.cgroup is not None:
+            box.cgroup.kill_all()
+    timings.teardown = time.monotonic() - ended
+    return NotebookRun(cells, error, time.monotonic() - start, timings, hidden_from)
 
 
 def run_notebook(nb: Any, workdir: Path, limits: Limits, *, sandbox: bool = True) -> NotebookRun:
-    """Run every code cell of ``nb`` (a NotebookNode, modified in place) in ``workdir``."""
+    """Run every code cell of ``nb`` (a NotebookNode, modified in place) in ``workdir``.
+
+    ``workdir`` holds the submission's files; the kernel works on a copy of them in its own
+    tmpfs, so nothing it writes stays behind.
+    """
     nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
     return asyncio.run(_run(nb, workdir, limits, sandbox))
 
 
-__all__ = ["OBSERVATION_MIME", "CellRun", "NotebookRun", "run_notebook", "tempfile"]
+__all__ = ["OBSERVATION_MIME", "CellRun", "NotebookRun", "RunTimings", "run_notebook", "tempfile"]
