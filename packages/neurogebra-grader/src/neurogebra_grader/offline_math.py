@@ -121,7 +121,8 @@ def bundle_math(html: str, dist: Path) -> str:
 class OfflineMathHTMLExporter(HTMLExporter):
     """nbconvert's HTML exporter, whose pages carry KaTeX instead of loading MathJax."""
 
-    def from_notebook_node(
+    # HTMLExporter returns the page as text, though nbconvert's base Exporter annotates a notebook.
+    def from_notebook_node(  # type: ignore[override]
         self, nb: Any, resources: dict | None = None, **kw: Any
     ) -> tuple[str, dict]:
         output, resources = super().from_notebook_node(nb, resources, **kw)
