@@ -85,8 +85,10 @@ class Graded:
     totals: dict[str, float] = field(default_factory=dict)
 
     def feedback(self, student: str, name: str) -> str:
-        """The text of a student's feedback page (HTML tags removed)."""
+        """The text of a student's feedback page: what a browser shows (scripts, such as the
+        KaTeX that renders the math, and stylesheets removed, then the tags)."""
         page = (self.course / "feedback" / student / name / f"{name}.html").read_text()
+        page = re.sub(r"<(script|style)\b.*?</\1\s*>", "", page, flags=re.DOTALL | re.IGNORECASE)
         return html.unescape(re.sub(r"<[^>]+>", "", page))
 
     def autograded(self, student: str, name: str) -> nbformat.NotebookNode:

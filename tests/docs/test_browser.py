@@ -170,7 +170,8 @@ OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentEle
 # New and changed pages: screenshots at both widths for a person to look at.
 SHOT_PAGES = ("learn/", "learn/autograd/", "learn/expressions/", "learn/training/",
               "learn/tensors/", "learn/models/", "projects/spiral-network/",
-              "catalogue/losses/")  # fmt: skip
+              "catalogue/losses/", "catalogue/activations/", "reference/core/",
+              "instructor/")  # fmt: skip
 
 
 def site_pages(site: Path) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import nbformat
+from nbgrader.converters import GenerateFeedback
 from test_browser import SCREENSHOTS, browser_context, chromium_path  # noqa: F401  (shared browser)
 
 from neurogebra_grader.offline_math import OfflineMathHTMLExporter, katex_dist
@@ -20,9 +21,17 @@ MATH_CELL = r"The gradient: $\frac{\partial L}{\partial w} = 2x(wx - y)$, and $$
 
 
 def feedback_page(folder: Path) -> Path:
+    """A feedback page as `nbgrader generate_feedback` writes it with the course's config:
+    nbgrader's feedback template (which loads MathJax), through the offline exporter."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(MATH_CELL), nbformat.v4.new_code_cell("x = 1")]
-    html, _ = OfflineMathHTMLExporter().from_notebook_node(nb)
+    config = GenerateFeedback().config  # sets the template as generate_feedback does
+    exporter = OfflineMathHTMLExporter(config=config)
+    assert exporter.template_name == "feedback"
+    resources = {
+        "nbgrader": {"notebook": "autograd", "score": 3, "max_score": 5, "late_penalty": 0}
+    }
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
     path = folder / "feedback.html"
     path.write_text(html)
     return path
