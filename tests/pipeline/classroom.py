@@ -80,9 +80,18 @@ def leftover_cgroups() -> list[str]:
 
 
 def leftover_mounts() -> list[str]:
-    """Private tmpfs mounts of sandboxes that are still mounted (none once a run is over)."""
+    """Private tmpfs mounts whose grading process has ended (none may be left behind).
+
+    Their folders are named ``ng-box-<pid of the grader>-...``; a grader that is still running
+    (another test's, at the same time) keeps its own.
+    """
     text = Path("/proc/self/mounts").read_text()
-    return [line for line in text.splitlines() if "/ng-box-" in line]
+    found = []
+    for line in text.splitlines():
+        match = re.search(r"/ng-box-(\d+)-", line)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            found.append(line)
+    return found
 
 
 @dataclass

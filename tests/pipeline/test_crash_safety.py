@@ -9,6 +9,7 @@ import sys
 import time
 
 import toycourse as tc
+from classroom import leftover_cgroups, leftover_mounts
 from conftest import fresh_course, partial
 
 SLOW_GOOD_MEAN = "import time\ntime.sleep(1.5)\ndef mean(xs):\n    return sum(xs) / len(xs)\n"
@@ -62,6 +63,8 @@ def test_kill_and_rerun_grades_each_submission_exactly_once(released, tmp_path):
 
     second = subprocess.run(cmd, capture_output=True, text=True)
     assert second.returncode == 0, second.stdout + second.stderr
+    # the killed run's sandbox disks and cgroups were swept by the rerun
+    assert leftover_mounts() == [] and leftover_cgroups() == []
     after = ledger(course)
     # nothing lost: every submission has its grade; nothing doubled: one row each, and the
     # ones graded before the kill were not graded again

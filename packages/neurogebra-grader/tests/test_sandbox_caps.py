@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -194,3 +195,38 @@ def test_a_cgroup_holds_every_process_started_in_it_and_kills_them_all():
     finally:
         group.remove()
     assert all(not folder.exists() for folder in group.folders.values())
+
+
+KILLED_MID_RUN = """
+import sys, time
+from pathlib import Path
+from neurogebra_grader.sandbox import cgroups
+from neurogebra_grader.sandbox.disk import private_disk
+from neurogebra_grader.sandbox.limits import Limits
+work = Path(sys.argv[1])
+with private_disk(work, Limits(disk_mb=4)) as disk:
+    group = cgroups.create(Limits())
+    print(disk.root, *(group.folders.values() if group else []), flush=True)
+    time.sleep(600)
+"""
+
+
+@needs_root
+def test_a_grader_killed_mid_run_leaves_nothing_after_the_next_sweep(tmp_path):
+    from neurogebra_grader.sandbox import disk as disk_module
+
+    work = tmp_path / "submission"
+    work.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_RUN, str(work)], stdout=subprocess.PIPE, text=True
+    )
+    left = child.stdout.readline().split()
+    child.kill()  # SIGKILL: no finally block runs
+    child.wait(timeout=30)
+    root, *groups = left
+    assert root in Path("/proc/self/mounts").read_text()
+    assert all(Path(folder).is_dir() for folder in groups)
+    assert root in disk_module.sweep_stale()
+    assert set(groups) <= set(cgroups.sweep_stale())
+    assert root not in Path("/proc/self/mounts").read_text() and not Path(root).exists()
+    assert not any(Path(folder).exists() for folder in groups)

@@ -185,6 +185,23 @@ class SandboxCgroup:
                     time.sleep(0.02)
 
 
+def sweep_stale() -> list[str]:
+    """Kill what is left in, and remove, sandbox cgroups whose grading process is gone.
+
+    Their names carry the grader's pid (see :func:`create`); a grader killed mid-run leaves
+    them behind, the next run removes them.
+    """
+    found = support()
+    swept = []
+    for controller, base in found.bases:
+        for folder in base.glob("neurogebra-*-*"):
+            pid = folder.name.split("-")[1]
+            if pid.isdigit() and folder.is_dir() and not Path(f"/proc/{pid}").exists():
+                SandboxCgroup(found.kind, {controller: folder}).remove()
+                swept.append(str(folder))
+    return swept
+
+
 def create(limits: Limits) -> SandboxCgroup | None:
     """A new cgroup holding ``limits``' CPU, memory and process caps; None without support."""
     found = support()

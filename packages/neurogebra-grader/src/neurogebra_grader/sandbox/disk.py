@@ -22,6 +22,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -78,10 +79,39 @@ def _unmount(target: Path) -> None:
     _libc().umount2(str(target).encode(), MNT_DETACH)
 
 
+_STALE = re.compile(r"ng-box-(\d+)-[^/]*$")
+
+
+def sweep_stale() -> list[str]:
+    """Unmount and remove private disks whose grading process is gone; their paths.
+
+    A grader killed mid-run (the batch can be killed and rerun at any point) cannot unmount
+    its sandboxes' tmpfs; the next run on the machine does.
+    """
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return []
+    swept = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3 or fields[2] != "tmpfs":
+            continue
+        target = fields[1].encode().decode("unicode_escape")  # spaces are written as \040
+        match = _STALE.search(target)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            _unmount(Path(target))
+            shutil.rmtree(target, ignore_errors=True)
+            swept.append(target)
+    return swept
+
+
 @contextlib.contextmanager
 def private_disk(workdir: Path, limits: Limits) -> Iterator[PrivateDisk]:
     """A private writable area holding a copy of ``workdir``; unmounted and removed on exit."""
-    root = Path(tempfile.mkdtemp(prefix="ng-box-", dir=workdir.parent))
+    # the grader's pid in the name: a grader killed mid-run leaves its mount, and the next
+    # run sweeps the mounts of graders that are gone (see sweep_stale)
+    root = Path(tempfile.mkdtemp(prefix=f"ng-box-{os.getpid()}-", dir=workdir.parent))
     os.chmod(root, 0o755)
     reason = _mount_tmpfs(root, limits)
     disk = PrivateDisk(root, enforced=not reason, reason=reason)

@@ -45,6 +45,7 @@ from zmq.utils.monitor import parse_monitor_message
 
 from neurogebra_grader.sandbox import cgroups
 from neurogebra_grader.sandbox.disk import DiskFull, PrivateDisk, private_disk
+from neurogebra_grader.sandbox.disk import sweep_stale as sweep_stale_disks
 from neurogebra_grader.sandbox.kernel import sandboxed_kernel_manager
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.memguard import MemoryGuard
@@ -403,6 +404,8 @@ async def _run_cells(
 
 
 def _open_sandbox(workdir: Path, limits: Limits, stack: contextlib.ExitStack) -> _Sandbox:
+    sweep_stale_disks()  # left by a grader that was killed mid-run
+    cgroups.sweep_stale()
     box = _Sandbox(workdir)
     box.disk = stack.enter_context(private_disk(workdir, limits))
     box.workdir = box.disk.workdir
