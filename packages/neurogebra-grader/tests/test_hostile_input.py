@@ -270,6 +270,36 @@ def test_the_sliced_loop_still_reports_once_per_row():
     assert [args[2]["got"] for args in seen] == [3, 6]
 
 
+class _Net:
+    """A student's model: a test cell sets its weights and trains it before checking it."""
+
+    def __init__(self):
+        self.weights, self.trained = [0.5, 0.5], False
+
+    def train(self):
+        self.trained = True
+        return 0.0
+
+    def out(self):
+        return sum(self.weights) + (10 if self.trained else 0)
+
+
+def test_the_student_run_keeps_what_changes_the_students_objects():
+    """Only the expected side goes: a loop that sets weights and a call that trains stay."""
+    source = (
+        "net = Net()\nfor i in range(2):\n    net.weights[i] = -1.0\n"
+        "sum(net.train() for epoch in range(1))\nhidden = [w * 3.25 for w in net.weights]\n"
+        "check_close(net.out(), sum(hidden) - 2.0)"
+    )
+    code = rewrite_test(source, "student")  # `sum` is read on the expected side too
+    assert "net.weights[i] = -1.0" in code and "sum((net.train()" in code
+    assert "hidden" not in code and "3.25" not in code
+    seen = []
+    namespace = {"_ng_observe": lambda *args: seen.append(args), "Net": _Net}
+    exec(code.split("\n", 1)[1], namespace)
+    assert [args[2]["got"] for args in seen] == [8.0]
+
+
 # -- kernel reports are hostile data ---------------------------------------------------------
 
 

@@ -213,6 +213,53 @@ class Batch:
         self.course, self.gb, self.notify = course, gb, notify
         self.late_plugin = LateSubmissionPlugin(config=course.config)
         self.results: list[ledger.SubmissionResult] = []
+        self.jobs: list[tuple[JobKey, Job]] = []  # planned, to run
+        self.pending: dict[JobKey, InFlight] = {}  # the submission each job belongs to
+
+    def plan(
+        self,
+        setup: AssignmentSetup,
+        student: str,
+        limits: Limits,
+        intake_limits: IntakeLimits,
+        sandbox: bool,
+        graded_hash: str | None,
+    ) -> None:
+        """Intake, match and plan one submission; its jobs wait in ``self.jobs``."""
+        try:
+            item, new = plan_submission(
+                self.course,
+                setup,
+                student,
+                limits,
+                intake_limits,
+                sandbox,
+                graded_hash=graded_hash,
+            )
+        except Exception as error:
+            self.record_failure(setup, student, "planning", error)
+            return
+        if item is None:
+            self.notify("skipped", student)
+        elif not new:
+            self.finish(item)
+        else:
+            self.jobs += new
+            self.pending.update({key: item for key, _ in new})
+
+    def submissions_in_flight(self) -> int:
+        return len({id(item) for item in self.pending.values()})
+
+    def take_run(self, key: JobKey, outcome: dict[str, Any]) -> None:
+        """One job's outcome; the submission is judged and recorded once all its jobs are in."""
+        item = self.pending.pop(key)
+        try:
+            item.runs[key.notebook] = _decode_run(item, key.notebook, outcome)
+        except Exception as error:  # whatever came back: this notebook alone is unrun
+            item.runs[key.notebook] = None
+            item.result.errors.append(f"{key.notebook}: the run could not be read ({error!r})")
+        if item.done():
+            self.finish(item)
 
     def record_failure(
         self,
@@ -269,8 +316,6 @@ def autograde(
     with Gradebook(course.db_url, course.course_id) as gb:
         ledger.ensure_table(gb)
         batch = Batch(course, gb, notify)
-        pending: dict[JobKey, InFlight] = {}
-        jobs: list[tuple[JobKey, Job]] = []
         for name, setup in setups.items():
             try:
                 gb.find_assignment(name)
@@ -282,38 +327,13 @@ def autograde(
                 if students and not os.path.lexists(course.path("submitted", student, name)):
                     raise CourseError(f"{student} has no submission of {name}")
                 previous = None if force else ledger.graded_hash(gb, name, student)
-                try:
-                    item, new = plan_submission(
-                        course,
-                        setup,
-                        student,
-                        limits,
-                        intake_limits,
-                        sandbox,
-                        graded_hash=previous,
-                    )
-                except Exception as error:
-                    batch.record_failure(setup, student, "planning", error)
-                    continue
-                if item is None:
-                    notify("skipped", student)
-                elif not new:
-                    batch.finish(item)
-                else:
-                    jobs += new
-                    pending.update({key: item for key, _ in new})
-        notify("start", len({id(item) for item in pending.values()}) + len(batch.results))
-        by_name = {job.key: key for key, job in jobs}
-        for outcome in run_jobs([job for _, job in jobs], workers=workers, scheduler=scheduler):
-            key = by_name[outcome["key"]]
-            item = pending.pop(key)
-            try:
-                item.runs[key.notebook] = _decode_run(item, key.notebook, outcome)
-            except Exception as error:  # whatever came back: this notebook alone is unrun
-                item.runs[key.notebook] = None
-                item.result.errors.append(f"{key.notebook}: the run could not be read ({error!r})")
-            if item.done():
-                batch.finish(item)
+                batch.plan(setup, student, limits, intake_limits, sandbox, previous)
+        notify("start", batch.submissions_in_flight() + len(batch.results))
+        by_name = {job.key: key for key, job in batch.jobs}
+        for outcome in run_jobs(
+            [job for _, job in batch.jobs], workers=workers, scheduler=scheduler
+        ):
+            batch.take_run(by_name[outcome["key"]], outcome)
     return batch.results
 
 

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import inspect
 from typing import Any
@@ -95,6 +96,7 @@ def _loaded_names(tree: ast.AST) -> set[str]:
 
 
 _BLOCKS = ("body", "orelse", "finalbody")
+_BUILTINS = frozenset(dir(builtins))
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 _TRIVIAL = (ast.Pass, ast.Break, ast.Continue)
@@ -136,14 +138,63 @@ def _observes(node: ast.AST) -> bool:
     )
 
 
+def _expected_names(tree: ast.Module, dropped: set[str], needed: set[str]) -> set[str]:
+    """Names that hold only the expected side: what the checks' expected arguments read, what
+    only feeds those, and what is computed from them; never a name the student's side reads,
+    nor an import or a builtin (``sum(scores).backward()`` must still run).
+    """
+    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not _is_load(n)}
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    protected = (imported | _BUILTINS) - rebound | needed
+    expected = dropped - protected
+    assignments = [n for n in ast.walk(tree) if isinstance(n, _ASSIGNMENTS)]
+    while True:
+        grown = set(expected)
+        for stmt in assignments:
+            defined, loaded = _defined(stmt), _loaded_names(stmt)
+            if defined and defined <= grown:  # what only feeds the expected side
+                grown |= loaded - protected
+            elif loaded & grown and not defined & needed:  # what is computed from it
+                grown |= defined - protected
+        if grown == expected:
+            return expected
+        expected = grown
+
+
+_ACTIONS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+
+
+def _may_act(stmt: ast.stmt) -> bool:
+    """Whether an assignment may do more than bind names: a call, or a change to an object."""
+    changes = any(not isinstance(target, ast.Name) for target in _targets(stmt))
+    return changes or any(isinstance(n, _ACTIONS) for n in ast.walk(stmt))
+
+
+def _is_load(node: ast.Name) -> bool:
+    return isinstance(node.ctx, ast.Load)
+
+
 def _slice(block: list[ast.stmt], needed: set[str], expected_only: set[str]) -> list[ast.stmt]:
-    """The statements of ``block`` a student run needs (``block`` is changed in place)."""
+    """The statements of ``block`` a student run needs (``block`` is changed in place).
+
+    Only what holds the expected side goes: an assignment that binds nothing the student's
+    side reads and only names in ``expected_only``, an expression that reads one of them.
+    Everything else stays as written (a loop that sets weights, ``loss.backward()``).
+    """
     kept: list[ast.stmt] = []
     for stmt in block:
         if isinstance(stmt, _DEFINITIONS):
             keep = stmt.name in needed
         elif isinstance(stmt, _ASSIGNMENTS):
-            keep = bool(_defined(stmt) & needed)
+            defined = _defined(stmt)
+            keep = bool(defined & needed) or (
+                _may_act(stmt) and not (defined and defined <= expected_only)
+            )
         elif isinstance(stmt, ast.Expr):
             keep = _observes(stmt) or not (_loaded_names(stmt) & expected_only)
         elif _blocks(stmt):
@@ -291,7 +342,8 @@ def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
         needed: set[str] = set()
         while True:
             candidate = copy.deepcopy(original)
-            candidate.body = _slice(candidate.body, needed, dropped - needed)
+            expected = _expected_names(original, dropped, needed)
+            candidate.body = _slice(candidate.body, needed, expected)
             now = _loaded_names(candidate)
             if now <= needed:
                 return candidate, needed
