@@ -30,6 +30,8 @@ from neurogebra_grader.sandbox.limits import Limits
 
 # wide enough for the grade table when the output is a log rather than a terminal
 console = Console(width=None if sys.stdout.isatty() else 132)
+# notes that must not mix with output meant for a file or a pipe (export's CSV)
+notes = Console(stderr=True, width=None if sys.stderr.isatty() else 132)
 
 
 def _course_root(value: str | None) -> Path:
@@ -249,8 +251,8 @@ def cmd_feedback(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
-    if not summary.student_rows(course, args.assignment):
-        raise CourseError(f"nothing to export: {nothing_graded(course, args.assignment)}")
+    if not summary.student_rows(course, args.assignment):  # still a valid (empty) table
+        notes.print(f"[yellow]{nothing_graded(course, args.assignment)}[/]")
     text = summary.export_csv(course, args.assignment)
     if args.output:
         Path(args.output).write_text(text)
