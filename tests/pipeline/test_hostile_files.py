@@ -74,7 +74,7 @@ def _exchange_class(course, blank: str) -> None:
 def _direct_attacks(course, blank: str) -> None:
     """Attackers placed straight into submitted/."""
     answer = hi.release_json(course)
-    hi.answer_cells(answer)[-1]["source"] = READS_FILE
+    hi.answer_cells(answer)[0]["source"] = READS_FILE  # before any test: its printout is kept
     reads = json.dumps(answer)
     submitted = course / "submitted"
     folder = hi.place(course, "links_gradebook", reads)
