@@ -597,21 +597,6 @@ def constant(data: Any) -> Tensor:
     return t
 
 
-# The pre-0.3 private names (kept for code written against them; use record and constant).
-_constant_tensor = constant
-
-
-def _node(
-    data: Any, prev: tuple[Tensor, ...], op: str, backward: BackwardFunction, saved: tuple
-) -> Tensor:
-    """Always a graph node (the old private helper, used after its own check; prefer record)."""
-    t = record(data, prev, op, backward, saved)
-    if not t._prev:
-        t.requires_grad, t._prev, t._op = True, prev, op
-        t._backward, t._saved, t._stamp = backward, saved, _CLOCK[0]
-    return t
-
-
 def _binary(
     a: Tensor,
     b: Tensor,
