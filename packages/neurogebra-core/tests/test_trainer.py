@@ -171,3 +171,24 @@ def test_logistic_regression_with_binary_cross_entropy() -> None:
         x, soft_labels, epochs=1500, loss="binary_cross_entropy"
     )
     assert model.params == pytest.approx({"w": 2.0, "b": -1.0}, abs=1e-2)
+
+
+# ---- neurogebra 2.x idioms ----
+
+
+def test_neurogebra_2_idioms_run():
+    from neurogebra.core.autograd import Tensor as AutogradTensor
+    from neurogebra.core.autograd import Value as AutogradValue
+    from neurogebra.core.tensor import Tensor
+
+    assert AutogradTensor is Tensor and AutogradValue(2.0).data == 2.0
+    trainer = Trainer(line(), learning_rate=0.05, optimizer="adam")
+    assert type(trainer.optimizer).__name__.lower().startswith("adam")
+    history = trainer.fit(XQ, 2 * XQ, epochs=50, loss_fn="mae")
+    assert history["loss"] == list(history) and len(history["loss"]) == 50
+    assert dict(history.items()) == {"loss": list(history)} and trainer.history is history
+    assert history["loss"][-1] < history["loss"][0]
+    with pytest.raises(KeyError, match="loss"):
+        history["accuracy"]
+    with pytest.raises(TypeError, match="loss_fn"):
+        trainer.fit(XQ, 2 * XQ, epochs=1, loss="mse", loss_fn="mae")
