@@ -192,3 +192,19 @@ def test_neurogebra_2_idioms_run():
         history["accuracy"]
     with pytest.raises(TypeError, match="loss_fn"):
         trainer.fit(XQ, 2 * XQ, epochs=1, loss="mse", loss_fn="mae")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        (np.array([1 + 1j, 2.0]), "complex"),
+        (np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]"), "dates"),
+        (["a", "b"], "real numbers"),
+        ([[1.0], [1.0, 2.0]], "ragged"),
+    ],
+)
+def test_fit_refuses_inputs_it_would_have_to_cast(bad, words):
+    for arguments in ({"X": bad, "y": [1.0, 2.0]}, {"X": [1.0, 2.0], "y": bad}):
+        name = "X" if arguments["X"] is bad else "y"
+        with pytest.raises((TypeError, ValueError), match=rf"^{name}\b.*{words}"):
+            Trainer(line()).fit(epochs=1, **arguments)

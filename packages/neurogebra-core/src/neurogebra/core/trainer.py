@@ -145,9 +145,9 @@ class Trainer:
                     + (f"missing: {', '.join(missing)}. " if missing else "")
                     + (f"not variables: {', '.join(map(str, extra))}." if extra else "")
                 )
-            columns = {v: np.asarray(X[v], dtype=float) for v in variables}
+            columns = {v: _real_array(X[v], f"X[{v!r}]") for v in variables}
         else:
-            data = np.asarray(X, dtype=float)
+            data = _real_array(X, "X")
             if data.ndim == 1:
                 if len(variables) != 1:
                     raise ValueError(
@@ -176,7 +176,7 @@ class Trainer:
         return columns
 
     def _targets(self, y: Any, n: int) -> np.ndarray:
-        target = np.asarray(y, dtype=float)
+        target = _real_array(y, "y")
         if target.ndim == 2 and target.shape[1] == 1:
             target = target[:, 0]
         if target.ndim != 1 or target.shape[0] != n:
@@ -338,6 +338,31 @@ class Trainer:
             f"Trainer({self.expr.name!r}, learning_rate={self.learning_rate}, "
             f"optimizer={self.optimizer_name!r})"
         )
+
+
+def _real_array(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float array, or an error naming ``name`` (never a silent cast).
+
+    Example:
+        >>> _real_array([1, 2], "X")
+        array([1., 2.])
+    """
+    try:
+        raw = np.asarray(values)
+    except ValueError:
+        raise ValueError(f"{name} is ragged: its rows have different lengths") from None
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} holds complex numbers; Trainer fits real numbers only")
+    if raw.dtype.kind in "mM":
+        raise TypeError(f"{name} holds dates or times; turn them into numbers first")
+    try:
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(
+            f"{name} must hold real numbers, got {raw.dtype} values such as {raw.flat[0]!r:.40}"
+            if raw.size
+            else f"{name} must hold real numbers"
+        ) from None
 
 
 def _full(values: Any, size: int) -> np.ndarray:
