@@ -114,10 +114,14 @@ class Tensor:
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
-        if type(value) is not _ndarray or value.dtype not in FLOAT_DTYPES:
+        # `t.data -= ...` hands back the same array, changed: nothing to convert
+        if value is not self._data and (
+            type(value) is not _ndarray or value.dtype not in FLOAT_DTYPES
+        ):
             value = _to_float_array(value, None)
         self._data = value
-        _mark_changed(self)
+        _CLOCK[0] += 1  # _mark_changed, written out: every optimizer step passes here
+        self._version = _CLOCK[0]
 
     # ---- properties and conversions ----
 
@@ -228,6 +232,7 @@ class Tensor:
         for node in order:
             node.grad = None  # an intermediate's gradient is recomputed on every call
         self.grad = seed
+        clock = _CLOCK[0]  # nothing changed in place since a node was recorded at this time
         for node in reversed(order):
             g = node.grad
             if g is None:  # no path from self reached this node with a gradient
@@ -235,7 +240,7 @@ class Tensor:
             stamp = node._stamp
             grads_of_inputs = node._backward(g, *node._saved)  # type: ignore[misc]
             for parent, grad in zip(node._prev, grads_of_inputs):  # noqa: B905
-                if parent._version > stamp:
+                if stamp < clock and parent._version > stamp:
                     raise _changed_in_place_error(parent, node)
                 if grad is None or not parent.requires_grad:
                     continue
