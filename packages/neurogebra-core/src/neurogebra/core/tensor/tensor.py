@@ -505,7 +505,7 @@ def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
         return data.copy()  # the common case: a float array, e.g. a batch of inputs
     if isinstance(data, Tensor):
         data = data._data
-    if dtype is not None and np.dtype(dtype) not in FLOAT_DTYPES:
+    if dtype is not None and _dtype(dtype) not in FLOAT_DTYPES:
         raise ValueError(
             f"Tensor: dtype must be float64 (the default) or float32, got {np.dtype(dtype)}; "
             "gradients need floating-point numbers"
@@ -530,6 +530,16 @@ def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
     return np.array(array, dtype=dtype)
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    """``np.dtype(dtype)``, or an error that names the ``dtype`` argument."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"Tensor: dtype must be float64 (the default) or float32, got {dtype!r:.40}"
+        ) from None
 
 
 def record(
