@@ -171,3 +171,40 @@ def test_logistic_regression_with_binary_cross_entropy() -> None:
         x, soft_labels, epochs=1500, loss="binary_cross_entropy"
     )
     assert model.params == pytest.approx({"w": 2.0, "b": -1.0}, abs=1e-2)
+
+
+# ---- neurogebra 2.x idioms ----
+
+
+def test_neurogebra_2_idioms_run():
+    from neurogebra.core.autograd import Tensor as AutogradTensor
+    from neurogebra.core.autograd import Value as AutogradValue
+    from neurogebra.core.tensor import Tensor
+
+    assert AutogradTensor is Tensor and AutogradValue(2.0).data == 2.0
+    trainer = Trainer(line(), learning_rate=0.05, optimizer="adam")
+    assert type(trainer.optimizer).__name__.lower().startswith("adam")
+    history = trainer.fit(XQ, 2 * XQ, epochs=50, loss_fn="mae")
+    assert history["loss"] == list(history) and len(history["loss"]) == 50
+    assert dict(history.items()) == {"loss": list(history)} and trainer.history is history
+    assert history["loss"][-1] < history["loss"][0]
+    with pytest.raises(KeyError, match="loss"):
+        history["accuracy"]
+    with pytest.raises(TypeError, match="loss_fn"):
+        trainer.fit(XQ, 2 * XQ, epochs=1, loss="mse", loss_fn="mae")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        (np.array([1 + 1j, 2.0]), "complex"),
+        (np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]"), "dates"),
+        (["a", "b"], "real numbers"),
+        ([[1.0], [1.0, 2.0]], "ragged"),
+    ],
+)
+def test_fit_refuses_inputs_it_would_have_to_cast(bad, words):
+    for arguments in ({"X": bad, "y": [1.0, 2.0]}, {"X": [1.0, 2.0], "y": bad}):
+        name = "X" if arguments["X"] is bad else "y"
+        with pytest.raises((TypeError, ValueError), match=rf"^{name}\b.*{words}"):
+            Trainer(line()).fit(epochs=1, **arguments)

@@ -83,6 +83,13 @@ class Adam:
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 
 
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond float's range
+        return False
+
+
 def make_optimizer(name: str, learning_rate: float, **settings: float):
     """The optimizer called ``name`` ('sgd', 'momentum' or 'adam')."""
     if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
@@ -90,7 +97,7 @@ def make_optimizer(name: str, learning_rate: float, **settings: float):
             f"unknown optimizer {name!r}{did_you_mean(str(name), OPTIMIZERS)}; "
             f"choose one of {', '.join(OPTIMIZERS)}"
         )
-    if not (isinstance(learning_rate, int | float) and math.isfinite(learning_rate)) or (
+    if not (isinstance(learning_rate, int | float) and _finite(learning_rate)) or (
         learning_rate <= 0
     ):
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")

@@ -28,6 +28,7 @@ import numpy as np
 from neurogebra.core.compiling import compile_numpy
 from neurogebra.core.differentiation import differentiate
 from neurogebra.core.expression import Expression
+from neurogebra.core.loss_history import LossHistory
 from neurogebra.core.naming import did_you_mean
 from neurogebra.core.optimizers import make_optimizer
 from neurogebra.core.parsing import parse_formula, real_symbol
@@ -85,6 +86,12 @@ class Trainer:
         **settings: optimizer settings: ``momentum`` for momentum; ``beta1``, ``beta2``,
             ``epsilon`` for adam.
 
+    Attributes:
+        optimizer: the optimizer object (``type(trainer.optimizer).__name__`` names it); each
+            :meth:`fit` starts a fresh one, so its state belongs to the latest fit.
+        optimizer_name: the name it was made from.
+        history: the loss of each epoch of the latest fit (see :meth:`fit`).
+
     Example:
         >>> import numpy as np
         >>> q = Expression("q", "a*x**2 + c", params={"a": 0.0, "c": 0.0},
@@ -117,12 +124,12 @@ class Trainer:
         self.learning_rate = learning_rate
         self.optimizer_name = optimizer
         self.settings = settings
-        try:
-            make_optimizer(optimizer, learning_rate, **settings)  # fail early on bad settings
+        try:  # made now so that bad settings fail early
+            self.optimizer = make_optimizer(optimizer, learning_rate, **settings)
         except TypeError as error:
             raise TypeError(f"bad setting for the {optimizer!r} optimizer: {error}") from None
         self.seed = seed
-        self.history: list[float] = []
+        self.history = LossHistory()
 
     # ---- data ----
 
@@ -138,9 +145,9 @@ class Trainer:
                     + (f"missing: {', '.join(missing)}. " if missing else "")
                     + (f"not variables: {', '.join(map(str, extra))}." if extra else "")
                 )
-            columns = {v: np.asarray(X[v], dtype=float) for v in variables}
+            columns = {v: _real_array(X[v], f"X[{v!r}]") for v in variables}
         else:
-            data = np.asarray(X, dtype=float)
+            data = _real_array(X, "X")
             if data.ndim == 1:
                 if len(variables) != 1:
                     raise ValueError(
@@ -169,7 +176,7 @@ class Trainer:
         return columns
 
     def _targets(self, y: Any, n: int) -> np.ndarray:
-        target = np.asarray(y, dtype=float)
+        target = _real_array(y, "y")
         if target.ndim == 2 and target.shape[1] == 1:
             target = target[:, 0]
         if target.ndim != 1 or target.shape[0] != n:
@@ -219,11 +226,16 @@ class Trainer:
         y: Any,
         epochs: int = 100,
         batch_size: int | None = None,
-        loss: str | Expression = "mse",
+        loss: str | Expression | None = None,
         verbose: bool = False,
         callback: Callback | None = None,
-    ) -> list[float]:
+        *,
+        loss_fn: str | Expression | None = None,
+    ) -> LossHistory:
         """Train for ``epochs`` passes over the data; return the mean loss of each epoch.
+
+        The result is a list of floats that also answers ``history["loss"]`` (neurogebra 2.x's
+        dict of lists).
 
         Args:
             X: inputs: 1-D for a one-variable expression; 2-D with one column per variable (in
@@ -231,12 +243,16 @@ class Trainer:
             y: one target per sample.
             epochs: number of passes over the data.
             batch_size: samples per step (shuffled each epoch); None uses all data per step.
-            loss: ``"mse"``, ``"mae"``, ``"huber"`` (and the other names in :data:`LOSSES`),
+            loss: ``"mse"`` (the default), ``"mae"``, ``"huber"`` (other names: :data:`LOSSES`),
                 or an Expression of ``y_pred`` and ``y_true``; averaged over each batch.
             verbose: show a progress bar with the current loss.
             callback: called as ``callback(epoch, loss, params)`` after every epoch; return
                 True from it to stop early.
+            loss_fn: neurogebra 2.x's name for ``loss`` (give one or the other).
         """
+        if loss is not None and loss_fn is not None:
+            raise TypeError("fit() got both loss and loss_fn; they are the same setting")
+        loss = loss if loss is not None else loss_fn if loss_fn is not None else "mse"
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
         if batch_size is not None and (
@@ -253,12 +269,13 @@ class Trainer:
             raise ValueError("X and y are empty; there is nothing to fit")
         stages = self._compile(loss_expr)
         optimizer = make_optimizer(self.optimizer_name, self.learning_rate, **self.settings)
+        self.optimizer = optimizer
         model = self.expr
         theta = np.array([model.params[p] for p in model.trainable_params], dtype=float)
         rng = np.random.default_rng(self.seed)
         step = n if batch_size is None else min(batch_size, n)
         inputs = [columns[v] for v in model.variables]
-        self.history = []
+        self.history = LossHistory()
         progress = _progress(epochs, model.name) if verbose else None
         try:
             for epoch in range(epochs):
@@ -321,6 +338,31 @@ class Trainer:
             f"Trainer({self.expr.name!r}, learning_rate={self.learning_rate}, "
             f"optimizer={self.optimizer_name!r})"
         )
+
+
+def _real_array(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float array, or an error naming ``name`` (never a silent cast).
+
+    Example:
+        >>> _real_array([1, 2], "X")
+        array([1., 2.])
+    """
+    try:
+        raw = np.asarray(values)
+    except ValueError:
+        raise ValueError(f"{name} is ragged: its rows have different lengths") from None
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} holds complex numbers; Trainer fits real numbers only")
+    if raw.dtype.kind in "mM":
+        raise TypeError(f"{name} holds dates or times; turn them into numbers first")
+    try:
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(
+            f"{name} must hold real numbers, got {raw.dtype} values such as {raw.flat[0]!r:.40}"
+            if raw.size
+            else f"{name} must hold real numbers"
+        ) from None
 
 
 def _full(values: Any, size: int) -> np.ndarray:

@@ -35,7 +35,12 @@ EXP_MAX_INPUT = math.log(sys.float_info.max)
 def _to_float(data: object, where: str) -> float:
     """Convert a real number to float, or raise a TypeError that names the bad input."""
     if isinstance(data, numbers.Real):
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:  # an int beyond float's range (about 1.8e308)
+            raise OverflowError(
+                f"{where}: the real number {data!r:.30}... is too large for a float"
+            ) from None
     shape = getattr(data, "shape", None)
     if shape is not None and shape != ():
         hint = "Value holds one number; use neurogebra.Tensor for arrays"

@@ -45,11 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from neurogebra.core.tensor.grad_mode import GRAD_MODE
-
-# The private node constructors every op module uses today; the core's public way to record a
-# node replaces them when it lands (they stay importable until then).
-from neurogebra.core.tensor.tensor import Tensor, _constant_tensor, _node
+from neurogebra.core.tensor.tensor import Tensor, record
 
 __all__ = ["conv2d", "conv_output_size", "max_pool2d"]
 
@@ -107,10 +103,8 @@ def conv2d(
         parents = (x, weight, bias)
     else:
         data = np.ascontiguousarray(data)
-    if any(p.requires_grad for p in parents) and GRAD_MODE.enabled:
-        saved = (windows, wd, xd.shape, stride, padding, [p.requires_grad for p in parents])
-        return _node(data, parents, "conv2d", conv2d_backward, saved)
-    return _constant_tensor(data)
+    saved = (windows, wd, xd.shape, stride, padding, [p.requires_grad for p in parents])
+    return record(data, parents, "conv2d", conv2d_backward, saved)
 
 
 def conv2d_backward(
@@ -168,11 +162,8 @@ def max_pool2d(x: Tensor | Any, size: int = 2, stride: int | None = None) -> Ten
     flat = windows.reshape(*windows.shape[:4], size * size)
     winner = flat.argmax(axis=-1)  # where in its window each maximum sits
     data = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
-    if x.requires_grad and GRAD_MODE.enabled:
-        return _node(
-            data, (x,), "max_pool2d", max_pool2d_backward, (winner, xd.shape, size, stride)
-        )
-    return _constant_tensor(data)
+    saved = (winner, xd.shape, size, stride)
+    return record(data, (x,), "max_pool2d", max_pool2d_backward, saved)
 
 
 def max_pool2d_backward(

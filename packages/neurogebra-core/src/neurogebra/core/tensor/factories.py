@@ -78,6 +78,8 @@ def randn(*shape: Any, rng: Any = None, dtype: Any = None, requires_grad: bool =
     kind = _dtype(dtype, "randn")
     if rng is not None and not isinstance(rng, int | np.integer | np.random.Generator):
         raise TypeError(f"randn: rng must be an int seed or a np.random.Generator, got {rng!r}")
+    if isinstance(rng, bool) or (isinstance(rng, int | np.integer) and rng < 0):
+        raise ValueError(f"randn: rng must be a seed >= 0 or a np.random.Generator, got {rng!r}")
     generator = np.random.default_rng(rng)
     return _wrap(generator.standard_normal(size, dtype=kind), requires_grad)
 

@@ -110,7 +110,7 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
         True
     """
     logits = _as_tensor(logits)
-    if reduction not in REDUCTIONS:
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum', got {reduction!r}")
     if type(target) is Tensor:
         if target.requires_grad and GRAD_MODE.enabled:

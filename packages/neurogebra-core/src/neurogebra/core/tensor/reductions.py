@@ -30,9 +30,19 @@ def _normalize_axes(axis: Axis, ndim: int, op: str) -> tuple[int, ...] | None:
     """``axis`` as a sorted tuple of non-negative axes (None means every axis)."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    if isinstance(axis, int | np.integer) and not isinstance(axis, bool):
+        axes: tuple[Any, ...] = (axis,)
+    elif isinstance(axis, tuple | list):
+        axes = tuple(axis)
+    else:
+        axes = (None,)  # refused just below
     normalized = []
     for a in axes:
+        if isinstance(a, bool) or not isinstance(a, int | np.integer):
+            raise TypeError(
+                f"Tensor.{op}: axis must be None, an int or a tuple of ints (e.g. axis=0), got "
+                f"{axis!r:.40}"
+            )
         if not -ndim <= a < ndim:
             raise ValueError(
                 f"Tensor.{op}: axis {a} is out of range for a tensor with {ndim} "

@@ -84,15 +84,12 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         data = x._data[index]
     except IndexError as error:
         raise IndexError(f"Tensor indexing (shape {x.shape}): {error}") from None
-    saved = (x._data.shape, x._data.dtype, index, _is_basic_index(index))
-    return record(data, (x,), "[]", _getitem_backward, saved)
+    return record(data, (x,), "[]", _getitem_backward, (x._data.shape, x._data.dtype, index))
 
 
-def _getitem_backward(
-    g: Any, shape: tuple[int, ...], dtype: Any, index: Any, basic: bool
-) -> tuple[Any]:
+def _getitem_backward(g: Any, shape: tuple[int, ...], dtype: Any, index: Any) -> tuple[Any]:
     grad = np.zeros(shape, dtype=dtype)
-    if basic:
+    if _is_basic_index(index):  # worked out here: forward stays cheap for constant inputs
         grad[index] = g
     else:  # np.add.at adds once per occurrence, so repeated indices accumulate
         np.add.at(grad, index, g)

@@ -114,10 +114,14 @@ class Tensor:
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
-        if type(value) is not _ndarray or value.dtype not in FLOAT_DTYPES:
+        # `t.data -= ...` hands back the same array, changed: nothing to convert
+        if value is not self._data and (
+            type(value) is not _ndarray or value.dtype not in FLOAT_DTYPES
+        ):
             value = _to_float_array(value, None)
         self._data = value
-        _mark_changed(self)
+        _CLOCK[0] += 1  # _mark_changed, written out: every optimizer step passes here
+        self._version = _CLOCK[0]
 
     # ---- properties and conversions ----
 
@@ -228,6 +232,7 @@ class Tensor:
         for node in order:
             node.grad = None  # an intermediate's gradient is recomputed on every call
         self.grad = seed
+        clock = _CLOCK[0]  # nothing changed in place since a node was recorded at this time
         for node in reversed(order):
             g = node.grad
             if g is None:  # no path from self reached this node with a gradient
@@ -235,7 +240,7 @@ class Tensor:
             stamp = node._stamp
             grads_of_inputs = node._backward(g, *node._saved)  # type: ignore[misc]
             for parent, grad in zip(node._prev, grads_of_inputs):  # noqa: B905
-                if parent._version > stamp:
+                if stamp < clock and parent._version > stamp:
                     raise _changed_in_place_error(parent, node)
                 if grad is None or not parent.requires_grad:
                     continue
@@ -500,7 +505,7 @@ def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
         return data.copy()  # the common case: a float array, e.g. a batch of inputs
     if isinstance(data, Tensor):
         data = data._data
-    if dtype is not None and np.dtype(dtype) not in FLOAT_DTYPES:
+    if dtype is not None and _dtype(dtype) not in FLOAT_DTYPES:
         raise ValueError(
             f"Tensor: dtype must be float64 (the default) or float32, got {np.dtype(dtype)}; "
             "gradients need floating-point numbers"
@@ -525,6 +530,16 @@ def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
     return np.array(array, dtype=dtype)
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    """``np.dtype(dtype)``, or an error that names the ``dtype`` argument."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"Tensor: dtype must be float64 (the default) or float32, got {dtype!r:.40}"
+        ) from None
 
 
 def record(
@@ -594,21 +609,6 @@ def constant(data: Any) -> Tensor:
     t.label = ""
     t._version = 0
     t._stamp = 0
-    return t
-
-
-# The pre-0.3 private names (kept for code written against them; use record and constant).
-_constant_tensor = constant
-
-
-def _node(
-    data: Any, prev: tuple[Tensor, ...], op: str, backward: BackwardFunction, saved: tuple
-) -> Tensor:
-    """Always a graph node (the old private helper, used after its own check; prefer record)."""
-    t = record(data, prev, op, backward, saved)
-    if not t._prev:
-        t.requires_grad, t._prev, t._op = True, prev, op
-        t._backward, t._saved, t._stamp = backward, saved, _CLOCK[0]
     return t
 
 
