@@ -7,6 +7,7 @@ a failed test, never an exception in the grader and never the instructor's solut
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import socket
@@ -477,3 +478,27 @@ def test_kernel_outputs_are_rebuilt_as_plain_text_and_images():
     assert safe_output({"output_type": "stream", "name": "evil", "text": ["a", 1]})["text"] == "a"
     assert safe_output(["not", "an", "output"]) is None
     assert safe_output({"output_type": "error", "traceback": {"a": 1}})["traceback"] == []
+
+
+def test_the_plan_marks_where_hidden_tests_start_and_the_student_cannot_move_it():
+    from neurogebra_grader.sandbox.redact import first_hidden_cell
+
+    def with_hidden(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+        nb = copy.deepcopy(nb)
+        nb.cells.append(
+            new_code_cell(
+                "check_close(triple(1), 3)\n### BEGIN HIDDEN TESTS\n"
+                "check_close(triple(7), 21)\n### END HIDDEN TESTS",
+                metadata=_meta("hidden", grade=True, locked=True, points=5),
+            )
+        )
+        return nb
+
+    source, release = with_hidden(SOURCE), with_hidden(RELEASE)
+    raw = json.loads(json.dumps(release))
+    raw["cells"][2]["metadata"]["neurogebra"] = {"hidden_tests": True}  # the student's own mark
+    matched = match(read_notebook("hw", json.dumps(raw).encode()), source, release)
+    plan = build_plan(matched, source, release, role="student")
+    marks = [c.metadata.get("neurogebra", {}).get("hidden_tests") for c in plan.notebook.cells]
+    assert marks == [None, None, False, None, True]
+    assert first_hidden_cell(plan.notebook) == 4  # the visible test's output is kept

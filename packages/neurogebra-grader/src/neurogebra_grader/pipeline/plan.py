@@ -127,6 +127,8 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
             text = str(course_cell.source)
             hidden = hidden_lines(text)
             code, sites = rewrite_test_sites(text, role)
+            # tells the sandbox where hidden tests start (sandbox.redact cuts output from there)
+            metadata["neurogebra"] = {"hidden_tests": bool(hidden)}
             cells.append(_new_cell("code", code, metadata))
             graded.append(
                 GradedCell(
