@@ -53,6 +53,12 @@ def _nbgrader(cell: Any) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+def is_test_cell(cell: Any) -> bool:
+    """True for a graded test cell (nbgrader ``grade`` and not ``solution``), hidden or not."""
+    meta = _nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
 def may_hold_hidden_tests(cell: Any) -> bool:
     """True for a cell marked as holding hidden tests, or an unmarked graded test cell."""
     if cell.get("cell_type") != "code":
@@ -61,8 +67,7 @@ def may_hold_hidden_tests(cell: Any) -> bool:
     mark = mark.get("hidden_tests") if isinstance(mark, dict) else None
     if isinstance(mark, bool):
         return mark
-    meta = _nbgrader(cell)
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return is_test_cell(cell)
 
 
 def first_hidden_cell(nb: Any) -> int | None:

@@ -61,7 +61,7 @@ from neurogebra_grader.sandbox.redact import (
     first_hidden_cell,
     hidden_error,
     hides_something,
-    may_hold_hidden_tests,
+    is_test_cell,
     redact_outputs,
 )
 
@@ -368,7 +368,7 @@ async def _run_cells(
                 if client.stopped and run.status != "killed":
                     run.status, run.error = "killed", client.stopped
                 if hidden_from is not None and index >= hidden_from:
-                    test_cell = may_hold_hidden_tests(cell)
+                    test_cell = is_test_cell(cell)
                     if any(hides_something(o, test_cell=test_cell) for o in run.outputs):
                         cut.append(index)
                     run.outputs = redact_outputs(run.outputs)
