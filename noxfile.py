@@ -221,6 +221,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """The main job: release the course, autograde a sample class (sandboxed), report, feedback."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)  # KaTeX for feedback
     session.install(*PIPELINE_DEPS)
     session.run("neurogebra-grader", "demo", *session.posargs)
 

@@ -8,12 +8,15 @@ set -euo pipefail
 # bubblewrap: the `bwrap` sandbox neurogebra-grader runs every student notebook in (no network,
 #   only the submission's folder writable); without it autograde refuses to run.
 # chromium: the headless browser the course site's test opens pages in (nox -s docs).
-SYSTEM_PACKAGES=(graphviz bubblewrap chromium)
+# npm (with nodejs): installs KaTeX from package.json (`npm ci`), which the site and the
+#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo).
+SYSTEM_PACKAGES=(graphviz bubblewrap chromium npm)
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 
 if ((${#need[@]})); then
   if command -v apt-get >/dev/null 2>&1; then

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import os
 import re
@@ -83,6 +84,15 @@ def katex_dist() -> Path | None:
     return None
 
 
+@functools.cache
+def warn_without_katex() -> None:
+    """Say once per process (not once per page) that feedback will need the web for math."""
+    log.warning(
+        "KaTeX not found: feedback pages will load MathJax from the web. Run `npm ci` "
+        "at the repository root (or set NEUROGEBRA_KATEX_DIST) to bundle it"
+    )
+
+
 def inline_stylesheet(dist: Path) -> str:
     """KaTeX's stylesheet with its WOFF2 fonts as data URIs (the other formats dropped: every
     browser that runs KaTeX reads WOFF2)."""
@@ -128,9 +138,6 @@ class OfflineMathHTMLExporter(HTMLExporter):
         output, resources = super().from_notebook_node(nb, resources, **kw)
         dist = katex_dist()
         if dist is None:
-            log.warning(
-                "KaTeX not found: feedback pages will load MathJax from the web. Run `npm ci` "
-                "at the repository root (or set NEUROGEBRA_KATEX_DIST) to bundle it"
-            )
+            warn_without_katex()
             return output, resources
         return bundle_math(output, dist), resources
