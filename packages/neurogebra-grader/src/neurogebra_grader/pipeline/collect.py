@@ -286,8 +286,10 @@ def _collect_open(
     if flags:
         copies[LEFT_OUT_NOTE] = json.dumps([f.as_dict() for f in flags]).encode()
     _replace(dest, copies)
-    left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags)
-    return Collected(student, "collected", f"left out {left_out}" if left_out else "")
+    forged = "; ".join(f"{f.cell} {f.detail}" for f in flags if f.code == "forged-timestamp")
+    left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags if f.code != "forged-timestamp")
+    detail = [f"flagged: {forged}" if forged else "", f"left out {left_out}" if left_out else ""]
+    return Collected(student, "collected", "; ".join(filter(None, detail)))
 
 
 def _older(detail: str) -> str:

@@ -269,7 +269,7 @@ def _left_out_at_collect(folder: Folder) -> list[Flag]:
         return []
     try:
         return [
-            Flag(str(item["code"]), str(item["cell"]), f"{item['detail']} (left out by collect)")
+            Flag(str(item["code"]), str(item["cell"]), f"{item['detail']} (noted by collect)")
             for item in json.loads(raw)
         ]
     except (ValueError, TypeError, KeyError):
