@@ -9,6 +9,12 @@ it names. This collect reads the same exchange layout (``inbound/<student>+<assi
   a file over the per-file limit is left out unread and named);
 - a submission over the limits becomes that student's error (its folder holds only a note
   saying why, which autograde records) and the rest of the class is collected;
+- the folder is walked by descriptors (intake.py's ``Folder``): a folder or file swapped for
+  a link while collect runs is left out and flagged, never followed, and the copy is written
+  the same way;
+- the submission time is the newest change time (``ctime``) of the folder and its files,
+  which a student cannot set back; collect writes ``timestamp.txt`` itself and flags
+  (``forged-timestamp``) a student's ``timestamp.txt`` or folder name that claims earlier;
 - where the student has a system user (JupyterHub), every file must be owned by that user;
   a submission owned by someone else is not collected over the student's own (their newest
   own submission is taken instead), and is named in the collect report
@@ -281,8 +287,12 @@ def _collect_open(
         )
         _replace(dest, {"timestamp.txt": stamp, REJECTED_NOTE: reason.encode()})
         return Collected(student, "rejected", reason)
-    copies = {item.name: source.read(item) for item in files}
-    copies["timestamp.txt"] = stamp
+    copies = {"timestamp.txt": stamp}
+    for item in files:
+        try:
+            copies[item.name] = source.read(item)
+        except OSError as error:  # swapped for a link or another file since it was listed
+            flags.append(Flag("unreadable", item.name, f"not read: {error}"))
     if flags:
         copies[LEFT_OUT_NOTE] = json.dumps([f.as_dict() for f in flags]).encode()
     _replace(dest, copies)

@@ -4,8 +4,10 @@ Only regular files are taken in. Links (symbolic or hard), devices, FIFOs and so
 never opened, so a link to the gradebook, the course source, another student's folder or the
 grader's environment is never read. Sizes come from ``lstat`` (a sparse file counts by its
 apparent size) and the limits on file count, bytes per file and bytes per submission are
-checked before any byte is read. What is left out is flagged with the reason; a submission
-over the limits is rejected as a whole, as that student's error only.
+checked before any byte is read. The folder is walked by descriptors (``Folder``): nothing is
+opened by a path built from names, so swapping a folder for a link mid-walk gains nothing.
+What is left out is flagged with the reason; a submission over the limits is rejected as a
+whole, as that student's error only.
 
 The digest covers exactly what was taken in (names and contents) and what was left out, so a
 rerun of an unchanged submission has the same digest and is not graded again.
