@@ -10,6 +10,9 @@ follows links; here each of those is one student's error or flag and the class i
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
 import os
 import pwd
@@ -21,9 +24,11 @@ import hostile_intake as hi
 import pytest
 import toycourse as tc
 from conftest import RED_TEAM_LIMITS, fresh_course, good, snapshot
+from nbgrader.utils import parse_utc
 
 STAMP = "2030-01-01 10:00:00.000000 UTC"
 LATER = "2030-01-01 11:00:00.000000 UTC"
+EARLY = "2020-01-01 10:00:00.000000 UTC"  # long before any file of this test was written
 READS_FILE = """
 found = False
 for name in ('data.csv', 'ref.json'):
@@ -66,6 +71,8 @@ def _exchange_class(course, blank: str) -> None:
         os.truncate(huge / f"weights{i}.bin", 18_000_000)  # sparse: apparent size only
     linky = _inbound(course, exchange, "links_inbound", blank)
     (linky / "data.csv").symlink_to(course / "gradebook.db")
+    forged = _inbound(course, exchange, "forged_time", blank, name=f"forged_time+toy+{EARLY}+x1")
+    (forged / "timestamp.txt").write_text(EARLY)  # collect times it by what she can't set back
     big = _inbound(course, exchange, "big_file_inbound", blank)
     (big / "weights.bin").touch()
     os.truncate(big / "weights.bin", 25_000_000)  # over the per-file limit: left out unread
@@ -137,6 +144,7 @@ FILE_ATTACKS = {
     "huge_inbound": "",
     "links_inbound": "link",
     "big_file_inbound": "too-large",
+    "forged_time": "forged-timestamp",
     "many_links": "too-many-files",
     "links_student": "link",
 }
@@ -282,7 +290,9 @@ def test_collect_refuses_foreign_and_unsafe_submissions(graded):
     assert "refused '..'" in collected and "rejected huge_inbound" in collected
     assert "collected daemon: an older submission (the newer one was refused)" in collected
     course = graded["course"]
-    assert (course / "submitted" / "daemon" / "toy" / "timestamp.txt").read_text() == STAMP
+    # collect's own time (the files' newest change), never the student's timestamp.txt
+    stamp = (course / "submitted" / "daemon" / "toy" / "timestamp.txt").read_text()
+    assert stamp != STAMP and stamp.endswith(" UTC") and parse_utc(stamp) < parse_utc(STAMP)
     assert not (course / "submitted" / "..+toy").exists()
     assert sorted(p.name for p in (course / "submitted" / "links_inbound" / "toy").iterdir()) == [
         ".neurogebra-left-out",
@@ -297,3 +307,34 @@ def test_a_rerun_regrades_only_the_failed_submission(graded):
     skipped = again.stdout.count("already graded, skipped")
     assert skipped == len(graded["rows"]) - 1, again.stdout
     assert "unwritable_output: already graded" not in again.stdout
+
+
+def test_a_forged_early_time_on_a_late_submission_is_graded_late_and_flagged(released, tmp_path):
+    """The folder name and timestamp.txt say an hour before the due date; the files were
+    written an hour after it. Collect believes the files: late, the course's penalty applies."""
+    from nbgrader.api import Gradebook
+
+    from neurogebra_grader.pipeline.collect import stamp_text
+
+    course = fresh_course(tmp_path, released)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + 'c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    due = now - datetime.timedelta(hours=1)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "toy-course") as gb:
+        gb.update_or_create_assignment(tc.ASSIGNMENT, duedate=due)
+    early = stamp_text(due - datetime.timedelta(hours=1))
+    folder = _inbound(course, course.parent / "exchange", "forger", json.dumps(good(course)),
+                      name=f"forger+toy+{early}+x1")  # fmt: skip
+    (folder / "timestamp.txt").write_text(early)
+    collected = " ".join(tc.grader("collect", tc.ASSIGNMENT, course=course).stdout.split())
+    assert "forger" in collected
+    tc.grader("autograde", tc.ASSIGNMENT, *RED_TEAM_LIMITS, course=course)
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(
+        tc.grader("export", tc.ASSIGNMENT, course=course).stdout))}  # fmt: skip
+    row = rows["forger"]
+    assert float(row["score"]) == 40 and float(row["seconds_late"]) >= 3600 - 60
+    assert float(row["late_penalty"]) == 40 and float(row["final_score"]) == 0
+    assert "forged-timestamp" in row["flags"]
+    report = " ".join(tc.grader("report", tc.ASSIGNMENT, course=course).stdout.split())
+    assert "forged-timestamp" in report and "on time" not in report

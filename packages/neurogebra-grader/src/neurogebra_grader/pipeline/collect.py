@@ -9,6 +9,12 @@ it names. This collect reads the same exchange layout (``inbound/<student>+<assi
   a file over the per-file limit is left out unread and named);
 - a submission over the limits becomes that student's error (its folder holds only a note
   saying why, which autograde records) and the rest of the class is collected;
+- the folder is walked by descriptors (intake.py's ``Folder``): a folder or file swapped for
+  a link while collect runs is left out and flagged, never followed, and the copy is written
+  the same way;
+- the submission time is the newest change time (``ctime``) of the folder and its files,
+  which a student cannot set back; collect writes ``timestamp.txt`` itself and flags
+  (``forged-timestamp``) a student's ``timestamp.txt`` or folder name that claims earlier;
 - where the student has a system user (JupyterHub), every file must be owned by that user;
   a submission owned by someone else is not collected over the student's own (their newest
   own submission is taken instead), and is named in the collect report
@@ -22,11 +28,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
 import pwd
 import shutil
-import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,12 +43,13 @@ from nbgrader.utils import parse_utc
 
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.intake import (
+    FOLDER_FLAGS,
     LEFT_OUT_NOTE,
     REJECTED_NOTE,
     TOO_MANY,
+    Folder,
+    Found,
     IntakeLimits,
-    read_regular,
-    scan,
 )
 from neurogebra_grader.pipeline.tamper import Flag
 
@@ -86,13 +94,13 @@ def _candidates(inbound: Path, assignment: str) -> dict[str, list[tuple[Any, Pat
     return {student: sorted(c, key=lambda wc: wc[0], reverse=True) for student, c in found.items()}
 
 
-def owner_problem(folder: Path, student: str, files: list[tuple[str, os.stat_result]]) -> str:
+def owner_problem(folder: Folder, student: str, files: list[Found]) -> str:
     """Why ``folder`` is not ``student``'s own ("" when it is, or no such system user exists)."""
     try:
         uid = pwd.getpwnam(student).pw_uid
     except KeyError:
         return ""
-    owners = {os.lstat(folder).st_uid} | {st.st_uid for _, st in files}
+    owners = {folder.info.st_uid} | {f.info.st_uid for f in files}
     if owners != {uid}:
         names = []
         for owner in sorted(owners - {uid}):
@@ -104,20 +112,128 @@ def owner_problem(folder: Path, student: str, files: list[tuple[str, os.stat_res
     return ""
 
 
-def _existing_stamp(folder: Path) -> Any:
+# A student's own claim of when she submitted may lag the files' change time by this much
+# (clocks, copying) before it is flagged as set back.
+CLAIM_SLACK = datetime.timedelta(minutes=1)
+
+
+def stamp_text(when: datetime.datetime) -> str:
+    """``when`` (naive UTC) in nbgrader's timestamp.txt format."""
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
+
+
+def submission_time(folder: Folder, files: list[Found]) -> datetime.datetime:
+    """When the submission was last changed (naive UTC): the newest ctime of the folder and
+    its files, without following links. Nobody but root can set a ctime back, so a student
+    can make her submission later this way but never earlier.
+
+    Example:
+        >>> import tempfile
+        >>> with Folder(Path(tempfile.mkdtemp())) as folder:
+        ...     when = submission_time(folder, [])
+        >>> abs(when - datetime.datetime.now(datetime.UTC).replace(tzinfo=None)).seconds < 60
+        True
+    """
+    newest = max([folder.info.st_ctime, *(f.info.st_ctime for f in files)])
+    aware = datetime.datetime.fromtimestamp(newest, datetime.UTC)
+    return aware.replace(tzinfo=None)
+
+
+def _claimed(folder: Folder, files: list[Found]) -> Any:
+    """The time in the student's own timestamp.txt, if it is one (None otherwise)."""
+    for item in files:
+        if item.name == "timestamp.txt" and item.info.st_size <= 200:
+            try:
+                text = folder.read(item).decode("utf-8", errors="replace").strip()
+                return parse_utc(text[:64])
+            except Exception:  # any text at all can be written into timestamp.txt
+                return None
+    return None
+
+
+def claim_flags(real: datetime.datetime, claims: dict[str, Any]) -> list[Flag]:
+    """Flags for every claimed time (by where it was written) earlier than ``real``.
+
+    Example:
+        >>> real = datetime.datetime(2030, 1, 2, 12, 0)
+        >>> [f.cell for f in claim_flags(real, {"timestamp.txt": datetime.datetime(2030, 1, 1),
+        ...                                     "folder name": real})]
+        ['timestamp.txt']
+    """
+    return [
+        Flag(
+            "forged-timestamp",
+            where,
+            f"says {stamp_text(claim)}, but the files were last changed at {stamp_text(real)}:"
+            " graded as submitted then",
+        )
+        for where, claim in claims.items()
+        if isinstance(claim, datetime.datetime)
+        and claim.tzinfo is None
+        and claim < real - CLAIM_SLACK
+    ]
+
+
+def _existing_stamp(dest: Path) -> Any:
     try:
-        raw = read_regular(folder / "timestamp.txt", os.lstat(folder / "timestamp.txt"))
-        return parse_utc(raw.decode("utf-8", errors="replace").strip()[:64])
+        with Folder(dest) as folder:
+            raw = folder.read_top("timestamp.txt", 200)
+        return parse_utc((raw or b"").decode("utf-8", errors="replace").strip()[:64])
     except Exception:
         return None
 
 
-def _replace(dest: Path, fill: Any) -> None:
-    """Build the new folder beside ``dest`` with ``fill(folder)``, then swap it in."""
+def _subfolder(parent: int, leaf: str, opened: list[int]) -> int:
+    """Descriptor of folder ``leaf`` in ``parent``, made if missing; never through a link."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(leaf, 0o755, dir_fd=parent)
+    fd = os.open(leaf, FOLDER_FLAGS, dir_fd=parent)
+    opened.append(fd)
+    return fd
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative POSIX names) into the new ``folder`` by descriptors: every
+    folder is opened with ``O_NOFOLLOW`` and every file created with ``O_EXCL``, so no link
+    on the way is ever followed.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> write_files(root, {"a/b.txt": b"hi"})
+        >>> (root / "a" / "b.txt").read_bytes()
+        b'hi'
+    """
+    opened = [os.open(folder, FOLDER_FLAGS)]
+    try:
+        folders = {"": opened[0]}
+        for name in sorted(files):
+            *parts, leaf = name.split("/")
+            at = ""
+            for part in parts:
+                below = f"{at}/{part}" if at else part
+                if below not in folders:
+                    folders[below] = _subfolder(folders[at], part, opened)
+                at = below
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            fd = os.open(leaf, flags, 0o644, dir_fd=folders[at])
+            try:
+                view = memoryview(files[name])
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+def _replace(dest: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a new folder beside ``dest``, then swap it in."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".collect-", dir=dest.parent))
     try:
-        fill(build)
+        write_files(build, files)
         if os.path.lexists(dest):
             shutil.rmtree(dest) if not dest.is_symlink() else dest.unlink()
         build.rename(dest)
@@ -129,25 +245,39 @@ def _replace(dest: Path, fill: Any) -> None:
 def collect_one(
     course: Course, assignment: str, student: str, source: Path, when: Any, limits: IntakeLimits
 ) -> Collected:
-    """Collect one inbound folder (see the module docstring)."""
+    """Collect one inbound folder (see the module docstring); ``when`` is the time its name
+    claims, which is only checked, never believed."""
     if not safe_student_name(student):
         return Collected(repr(student)[:60], "refused", "not a usable student id")
-    dest = course.path("submitted", student, assignment)
-    if not stat.S_ISDIR(os.lstat(source).st_mode):
+    try:
+        folder = Folder(source)
+    except OSError:
         return Collected(student, "refused", "the inbound entry is not a folder")
-    files, flags = scan(source, limits)
+    with folder:
+        return _collect_open(course, assignment, student, folder, when, limits)
+
+
+def _collect_open(
+    course: Course, assignment: str, student: str, source: Folder, when: Any, limits: IntakeLimits
+) -> Collected:
+    dest = course.path("submitted", student, assignment)
+    files, flags = source.scan(limits)
     problem = owner_problem(source, student, files)
     if problem:
         return Collected(student, "refused", problem + ": not collected")
+    real = submission_time(source, files)
     previous = _existing_stamp(dest)
-    if previous is not None and when <= previous:
+    if previous is not None and real <= previous:
         return Collected(student, "unchanged", "no newer submission")
-    for name, st in files:
-        if st.st_size > limits.file_bytes:  # left out unread, as intake would
-            flags.append(Flag("too-large", name, f"{st.st_size:,} bytes: over the per-file limit"))
-    files = [(name, st) for name, st in files if st.st_size <= limits.file_bytes]
-    total = sum(st.st_size for _, st in files)
-    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip()
+    flags += claim_flags(real, {"timestamp.txt": _claimed(source, files), "folder name": when})
+    files = [f for f in files if f.name != "timestamp.txt"]  # collect writes its own
+    for item in files:
+        if item.info.st_size > limits.file_bytes:  # left out unread, as intake would
+            size = item.info.st_size
+            flags.append(Flag("too-large", item.name, f"{size:,} bytes: over the per-file limit"))
+    files = [item for item in files if item.info.st_size <= limits.file_bytes]
+    total = sum(item.info.st_size for item in files)
+    stamp = stamp_text(real).encode()
     too_many = len(files) > limits.files or any(f.code == TOO_MANY for f in flags)
     if too_many or total > limits.submission_bytes:
         count = f"more than {limits.files:,}" if too_many else f"{len(files):,}"
@@ -155,25 +285,21 @@ def collect_one(
             f"the submission was not collected: {count} files and {total:,} bytes, over "
             f"the limits of {limits.files:,} files and {limits.submission_bytes:,} bytes"
         )
-
-        def note(folder: Path) -> None:
-            (folder / "timestamp.txt").write_text(stamp)
-            (folder / REJECTED_NOTE).write_text(reason)
-
-        _replace(dest, note)
+        _replace(dest, {"timestamp.txt": stamp, REJECTED_NOTE: reason.encode()})
         return Collected(student, "rejected", reason)
-
-    def copy(folder: Path) -> None:
-        for name, st in files:
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(read_regular(source / name, st))
-        if flags:
-            (folder / LEFT_OUT_NOTE).write_text(json.dumps([f.as_dict() for f in flags]))
-
-    _replace(dest, copy)
-    left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags)
-    return Collected(student, "collected", f"left out {left_out}" if left_out else "")
+    copies = {"timestamp.txt": stamp}
+    for item in files:
+        try:
+            copies[item.name] = source.read(item)
+        except OSError as error:  # swapped for a link or another file since it was listed
+            flags.append(Flag("unreadable", item.name, f"not read: {error}"))
+    if flags:
+        copies[LEFT_OUT_NOTE] = json.dumps([f.as_dict() for f in flags]).encode()
+    _replace(dest, copies)
+    forged = "; ".join(f"{f.cell} {f.detail}" for f in flags if f.code == "forged-timestamp")
+    left_out = "; ".join(f"{f.cell}: {f.detail}" for f in flags if f.code != "forged-timestamp")
+    detail = [f"flagged: {forged}" if forged else "", f"left out {left_out}" if left_out else ""]
+    return Collected(student, "collected", "; ".join(filter(None, detail)))
 
 
 def _older(detail: str) -> str:
