@@ -188,3 +188,45 @@ def test_a_hidden_test_that_errors_names_the_question_and_the_kind_of_mistake(wa
 
 def test_no_private_disk_stays_mounted(watched):
     assert leftover_mounts() == []
+
+
+# test cells of the toy course's third part whose checks read what a statement before them did
+# to the student's objects: `loss.backward()` sets x.grad (the student version keeps it) ...
+BACKWARD_FEEDS_THE_GOT = """from neurogebra_grader import check_close
+x = Value(3.0)
+loss = x * x
+loss.backward()
+check_close(x.grad, 2 * loss.data / x.data, what="the gradient of x * x")"""
+# ... and `box.pop()` inside the expected value's binding, which the student version leaves out
+POP_FEEDS_THE_GOT = """from neurogebra_grader import check_close
+box = [1.0, 2.0, 3.0, 4.0]
+expected_mean = box.pop() / 2
+check_close(mean(box), expected_mean, what="the mean after a pop")"""
+
+
+def _course_with_test_mean(tmp_path, source: str):
+    import nbformat
+
+    course = tc.make_course(tmp_path)
+    path = course / "source" / tc.ASSIGNMENT / f"{tc.ASSIGNMENT}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "test_mean"]
+    cell.source = source
+    nbformat.write(nb, path)
+    return course
+
+
+@pytest.mark.parametrize(
+    ("source", "released"), [(BACKWARD_FEEDS_THE_GOT, True), (POP_FEEDS_THE_GOT, False)]
+)
+def test_release_grades_the_solution_as_a_student_and_names_a_cell_it_fails(
+    tmp_path, source, released
+):
+    course = _course_with_test_mean(tmp_path, source)
+    done = tc.grader("release", tc.ASSIGNMENT, course=course, check=False)
+    said = " ".join((done.stdout + done.stderr).split())
+    if released:
+        assert done.returncode == 0, said
+    else:
+        assert done.returncode != 0
+        assert "graded as a student's notebook" in said and "test_mean" in said, said
