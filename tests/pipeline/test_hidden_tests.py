@@ -106,10 +106,19 @@ WATCHERS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# an honest student whose answer to part 3 prints progress, as a training loop does; the mean
+# cell runs after the first hidden test, so its output is cut (and says so), but it is no error
+CHATTY_MEAN = (
+    "def mean(xs):\n    return sum(xs) / len(xs)\n"
+    "for epoch in range(3):\n    print(f'epoch {epoch}: loss {0.5 / (epoch + 1):.4f}')\n"
+)
+
+
 def _class(course, port):
     students = honest_class(course)
     for name, (square, mean, _) in WATCHERS.items():
         students[name] = notebook(course, square=square, mean=mean)
+    students["chatty"] = notebook(course, mean=CHATTY_MEAN)
     return students
 
 
@@ -174,6 +183,13 @@ def test_cut_output_is_replaced_by_a_note_that_says_why(watched):
     assert "produced after the hidden tests had started" in text
     errors = watched.visible_text("raises_it")
     assert "ValueError" in errors and "message not shown" in errors
+
+
+def test_an_honest_student_who_prints_after_the_hidden_tests_gets_no_error_row(watched):
+    row = watched.ledger()["chatty"]
+    assert row["score"] == 40.0 and row["errors"] == [] and row["flags"] == [], row
+    text = watched.autograded_text("chatty")
+    assert "produced after the hidden tests had started" in text and "epoch 1" not in text
 
 
 def test_a_hidden_test_that_errors_names_the_question_and_the_kind_of_mistake(watched):

@@ -12,20 +12,28 @@ Which cells may hold hidden tests: a cell the planner marked with
 ``metadata["neurogebra"]["hidden_tests"] = True``, or, when it left no mark, every graded test
 cell (nbgrader ``grade`` and not ``solution``); the first of them starts the cut.
 
-The run's error then says which cells' output was not kept (:func:`cut_note`), so the report
-names it: a student who printed after the hidden tests had started, honestly or to watch
-them, is told why that output is missing.
+Every cut cell's output says why it is missing (:data:`HIDDEN_OUTPUT_NOTE`, in feedback).
+The run's error names a cut cell (:func:`cut_note`) only when what was cut is worth a line in
+the report: an error outside a test cell, or output that shows an input of a hidden test
+(:func:`hidden_inputs`, read from the test cells themselves: the student's version of a test
+cell holds its inputs, never its expected values). An honest notebook that prints training
+progress after a hidden test gets no error row for it; one that prints what it watched does.
 
 Example:
     >>> safe_error_name("ValueError"), safe_error_name("leak_6_25")
     ('ValueError', 'Exception')
     >>> cut_note([4, 6])
-    'output of cells 5, 7 not kept: printed or raised after the hidden tests had started'
+    'output of cells 5, 7 not kept: after the hidden tests began, it raised or showed their inputs'
+    >>> hidden_inputs(["check_close(square(-2.5), 6.25)", "check_close(mean([1, 2, 3, 4]), 2)"])
+    ['-2.5', '1, 2, 3, 4', '6.25']
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+import json
+import re
 from typing import Any
 
 HIDDEN_OUTPUT_NOTE = (
@@ -84,15 +92,82 @@ def hidden_error(error: str) -> str:
     return f"{safe_error_name(name)}: ({HIDDEN_MESSAGE})"
 
 
-def hides_something(output: dict[str, Any], *, test_cell: bool) -> bool:
+_TRIVIAL_NUMBERS = frozenset({0, 1})
+
+
+def _number(node: ast.AST) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    return None
+
+
+def _telling(node: ast.AST) -> list[str]:
+    """How an input written in a test cell would look if a kernel printed it back."""
+    number = _number(node)
+    if number is not None:  # a bare small int or 0.0/1.0 says nothing: any output has them
+        plain = type(number) is int or abs(number) in _TRIVIAL_NUMBERS
+        return [] if plain and number >= 0 else [ast.unparse(node)]
+    if (
+        isinstance(node, ast.List | ast.Tuple)
+        and len(node.elts) > 1
+        and all(_number(e) is not None for e in node.elts)
+    ):
+        return [", ".join(ast.unparse(e) for e in node.elts)]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.strip()
+        return [text] if len(text) >= 8 and not text.isidentifier() else []
+    return []
+
+
+def hidden_inputs(sources: list[str]) -> list[str]:
+    """The inputs written in these test cells, as text that printed output would show."""
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        signed = {
+            id(node.operand)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.UnaryOp) and _number(node) is not None
+        }
+        for node in ast.walk(tree):
+            if id(node) not in signed:  # -2.5 as a whole, not its 2.5
+                found.update(_telling(node))
+    return sorted(found)
+
+
+def _text(output: dict[str, Any]) -> str:
+    parts = [output.get("text", ""), output.get("ename", ""), output.get("evalue", "")]
+    parts += [json.dumps(output.get("data", "")), json.dumps(output.get("traceback", ""))]
+    return " ".join(str(part) for part in parts)
+
+
+def shows_any(output: dict[str, Any], inputs: list[str]) -> bool:
+    """True when ``output`` shows one of ``inputs`` as a whole (``-2.5``, not ``-2.51``)."""
+    text = _text(output)
+    return any(re.search(rf"(?<![\w.]){re.escape(item)}(?![\w.])", text) for item in inputs if item)
+
+
+def hides_something(
+    output: dict[str, Any], *, test_cell: bool, inputs: list[str] | None = None
+) -> bool:
     """True when cutting ``output`` takes away something the report should mention.
 
-    Printed or displayed output anywhere; an error only outside a test cell (a test's error
-    is judged, and its verdict names the kind) and other than the ``NotImplementedError``
-    that an unanswered nbgrader solution cell still raises.
+    An error outside a test cell (a test's error is judged, and its verdict names the kind)
+    other than the ``NotImplementedError`` that an unanswered nbgrader solution cell still
+    raises; and any output that shows one of the hidden tests' ``inputs``. Ordinary printed
+    or displayed output (training progress) is cut without a word in the report: the cell's
+    own output says why it is missing.
     """
-    if output.get("output_type") != "error":
+    if inputs and shows_any(output, inputs):
         return True
+    if output.get("output_type") != "error":
+        return False
     return not test_cell and output.get("ename") != "NotImplementedError"
 
 
@@ -101,8 +176,8 @@ def cut_note(indices: list[int]) -> str:
     numbers = ", ".join(str(i + 1) for i in indices)
     cells = "cells" if len(indices) > 1 else "cell"
     return (
-        f"output of {cells} {numbers} not kept: printed or raised after the hidden tests "
-        "had started"
+        f"output of {cells} {numbers} not kept: after the hidden tests began, it raised or "
+        "showed their inputs"
     )
 
 
