@@ -127,6 +127,7 @@ loss.backward()
 expected = [p.data - 0.1 * p.grad for p in params]
 train(params)
 check_close([p.data for p in params], expected, what="one step")
+check_close(len(params), loss.size, what="the loss saw every parameter")
 """
 
 
@@ -164,9 +165,16 @@ def test_student_rewrite_keeps_a_call_that_changes_the_students_objects():
     code, _ = rewrite_test_sites(SIDE_EFFECT_CELL, "student")
     assert "loss.backward()" in code and "expected" not in code
     namespace = {"make_params": lambda: [_Param(1.0), _Param(2.0)], "Loss": _Loss}
-    namespace["train"] = _train_zeroing_after_the_step
-    (seen,) = _student_run(SIDE_EFFECT_CELL, namespace)
+    during: list[bool] = []
+
+    def train(params: list[_Param]) -> None:
+        during.append("loss" in namespace)  # what a train() reading the cell's names finds
+        _train_zeroing_after_the_step(params)
+
+    namespace["train"] = train
+    seen, _ = _student_run(SIDE_EFFECT_CELL, namespace)
     assert seen["got"] == [0.9, 1.9]  # the grads were 1.0 when train() ran, as in the cell
+    assert during == [False]  # loss (which the expected side reads) was gone by then
 
 
 def test_student_rewrite_drops_changes_made_only_to_the_expected_value():

@@ -442,7 +442,39 @@ def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
     _, needed = fixpoint(tree)
     _project_loops(tree, needed)
     sliced, _ = fixpoint(tree)
+    _forget_after_last_use(sliced, dropped)
     return sliced
+
+
+def _forget_after_last_use(tree: ast.Module, dropped: set[str]) -> None:
+    """Delete a name of the expected side that stayed only for its side effect (``full_loss``
+    of ``full_loss.backward()``) right after its last use, so the student's code called later
+    in the cell cannot read it (``train()`` returning ``[full_loss.data]`` as its history).
+
+    Example: ``loss = f(net); loss.backward(); check_close(grads(net), loss.data)`` runs
+    ``loss = f(net); loss.backward(); del loss`` before the student's ``grads``.
+    """
+    got_side = set().union(*(_loaded_names(n) for n in ast.walk(tree) if _observes_call(n)))
+    deferred = set().union(
+        *(_loaded_names(n) for n in ast.walk(tree) if isinstance(n, (*_DEFINITIONS, ast.Lambda)))
+    )
+    bound = {name for stmt in tree.body for name in _stored_names(stmt)}
+    for name in sorted((dropped & bound) - got_side - deferred):
+        last = max(i for i, stmt in enumerate(tree.body) if name in _all_names(stmt))
+        forget = ast.parse(f"try:\n    del {name}\nexcept NameError:\n    pass").body[0]
+        tree.body.insert(last + 1, forget)
+
+
+def _observes_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_ng_observe"
+    )
+
+
+def _all_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def rewrite_test(source: str, role: str) -> str:
