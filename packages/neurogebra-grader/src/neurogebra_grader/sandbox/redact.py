@@ -24,7 +24,7 @@ Example:
     ('ValueError', 'Exception')
     >>> cut_note([4, 6])
     'output of cells 5, 7 not kept: after the hidden tests began, it raised or showed their inputs'
-    >>> hidden_inputs(["check_close(square(-2.5), 6.25)", "check_close(mean([1, 2, 3, 4]), 2)"])
+    >>> hidden_inputs(["check_close(square(-2.5), 6.25)", "check_close(mean([1, 2, 3, 4]), 2.0)"])
     ['-2.5', '1, 2, 3, 4', '6.25']
 """
 
@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import builtins
 import json
+import math
 import re
 from typing import Any
 
@@ -59,6 +60,11 @@ def safe_error_name(ename: Any) -> str:
 def _nbgrader(cell: Any) -> dict[str, Any]:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return meta if isinstance(meta, dict) else {}
+
+
+def is_solution(cell: Any) -> bool:
+    """True for a cell the student writes (nbgrader ``solution``)."""
+    return bool(_nbgrader(cell).get("solution"))
 
 
 def is_test_cell(cell: Any) -> bool:
@@ -92,9 +98,6 @@ def hidden_error(error: str) -> str:
     return f"{safe_error_name(name)}: ({HIDDEN_MESSAGE})"
 
 
-_TRIVIAL_NUMBERS = frozenset({0, 1})
-
-
 def _number(node: ast.AST) -> float | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         inner = _number(node.operand)
@@ -105,26 +108,33 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
+def _rare(number: float) -> bool:
+    """A number honest output is unlikely to show by chance: not whole, two or more
+    significant digits (-2.5 and 1.001, not 3, 2.0 or 0.5)."""
+    digits = repr(abs(number)).replace(".", "").lstrip("0").rstrip("0")
+    finite = math.isfinite(number) and "e" not in digits
+    return finite and number != int(number) and len(digits) >= 2
+
+
 def _telling(node: ast.AST) -> list[str]:
     """How an input written in a test cell would look if a kernel printed it back."""
     number = _number(node)
-    if number is not None:  # a bare small int or 0.0/1.0 says nothing: any output has them
-        plain = type(number) is int or abs(number) in _TRIVIAL_NUMBERS
-        return [] if plain and number >= 0 else [ast.unparse(node)]
-    if (
-        isinstance(node, ast.List | ast.Tuple)
-        and len(node.elts) > 1
-        and all(_number(e) is not None for e in node.elts)
-    ):
-        return [", ".join(ast.unparse(e) for e in node.elts)]
+    if number is not None:
+        return [ast.unparse(node)] if _rare(number) else []
+    if isinstance(node, ast.List | ast.Tuple) and len(node.elts) > 1:
+        numbers = [_number(e) for e in node.elts]
+        if all(n is not None for n in numbers) and len(set(numbers)) > 1:
+            return [", ".join(ast.unparse(e) for e in node.elts)]
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value.strip()
         return [text] if len(text) >= 8 and not text.isidentifier() else []
     return []
 
 
-def hidden_inputs(sources: list[str]) -> list[str]:
-    """The inputs written in these test cells, as text that printed output would show."""
+def hidden_inputs(sources: list[str], shown: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The inputs written in these test cells, as text that printed output would show; those
+    also written in the ``shown`` sources (visible cells: their output may show them) left out.
+    """
     found: set[str] = set()
     for source in sources:
         try:
@@ -139,7 +149,7 @@ def hidden_inputs(sources: list[str]) -> list[str]:
         for node in ast.walk(tree):
             if id(node) not in signed:  # -2.5 as a whole, not its 2.5
                 found.update(_telling(node))
-    return sorted(found)
+    return sorted(item for item in found if not any(item in text for text in shown))
 
 
 def _text(output: dict[str, Any]) -> str:
@@ -148,10 +158,17 @@ def _text(output: dict[str, Any]) -> str:
     return " ".join(str(part) for part in parts)
 
 
+def _pattern(item: str) -> str:
+    if ", " in item:  # a sequence: as a whole list or tuple, not part of a longer one
+        return rf"[\[(]\s*{re.escape(item)}\s*,?\s*[\])]"
+    return rf"(?<![\w.]){re.escape(item)}(?![\w.])"
+
+
 def shows_any(output: dict[str, Any], inputs: list[str]) -> bool:
-    """True when ``output`` shows one of ``inputs`` as a whole (``-2.5``, not ``-2.51``)."""
+    """True when ``output`` shows one of ``inputs`` as a whole (``-2.5``, not ``-2.51``;
+    ``[1, 2, 3, 4]``, not ``[1, 2, 3, 4, 5]``)."""
     text = _text(output)
-    return any(re.search(rf"(?<![\w.]){re.escape(item)}(?![\w.])", text) for item in inputs if item)
+    return any(re.search(_pattern(item), text) for item in inputs if item)
 
 
 def hides_something(

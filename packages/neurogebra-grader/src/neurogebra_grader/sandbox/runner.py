@@ -62,6 +62,7 @@ from neurogebra_grader.sandbox.redact import (
     hidden_error,
     hidden_inputs,
     hides_something,
+    is_solution,
     is_test_cell,
     may_hold_hidden_tests,
     redact_outputs,
@@ -288,8 +289,10 @@ async def _run_cells(
     deadline = time.monotonic() + limits.wall_seconds
     cells = [CellRun(i) for i in range(len(nb.cells))]
     hidden_from = first_hidden_cell(nb)
-    watched_for = hidden_inputs(
-        [c.source for c in nb.cells if may_hold_hidden_tests(c) and isinstance(c.source, str)]
+    sources = [c for c in nb.cells if c.cell_type == "code" and isinstance(c.source, str)]
+    watched_for = hidden_inputs(  # what the hidden tests try; the visible cells' own left out
+        [c.source for c in sources if may_hold_hidden_tests(c)],
+        [c.source for c in sources if not may_hold_hidden_tests(c) and not is_solution(c)],
     )
     context = capped_context(limits)
     receivers = io_threads(context)  # before any other socket of the context starts them
