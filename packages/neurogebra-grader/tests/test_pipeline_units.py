@@ -186,3 +186,10 @@ check_close(f(), expected)
 """
     code, _ = rewrite_test_sites(source, "student")
     assert "expected" not in code and "4.0" not in code and "print" not in code
+    # nor is a value the instructor wrote handed to the student's code, even in a bare call
+    source = """weights = [0.5, -1.0]
+set_weights(net, weights)
+check_close(net(2.0), weights[0] * 2.0)
+"""
+    code, _ = rewrite_test_sites(source, "student")
+    assert "weights" not in code and "0.5" not in code and "net(2.0)" in code

@@ -272,7 +272,9 @@ def _slice(
     """
     kept: list[ast.stmt] = []
     for stmt in block:
-        touches = _acted_on(stmt) & linked
+        # it may change the student's objects, and the expected side it reads (if any) comes
+        # from them: never a value the instructor wrote (``set_weights(net, [0.5, -1.0])``)
+        touches = bool(_acted_on(stmt) & linked) and _loaded_names(stmt) & expected_only <= linked
         if isinstance(stmt, _DEFINITIONS):
             keep = stmt.name in needed
         elif isinstance(stmt, _ASSIGNMENTS):
