@@ -106,10 +106,19 @@ WATCHERS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# an honest student whose answer to part 3 prints progress, as a training loop does; the mean
+# cell runs after the first hidden test, so its output is cut (and says so), but it is no error
+CHATTY_MEAN = (
+    "def mean(xs):\n    return sum(xs) / len(xs)\n"
+    "for epoch in range(3):\n    print(f'epoch {epoch}: loss {0.5 / (epoch + 1):.4f}')\n"
+)
+
+
 def _class(course, port):
     students = honest_class(course)
     for name, (square, mean, _) in WATCHERS.items():
         students[name] = notebook(course, square=square, mean=mean)
+    students["chatty"] = notebook(course, mean=CHATTY_MEAN)
     return students
 
 
@@ -176,6 +185,13 @@ def test_cut_output_is_replaced_by_a_note_that_says_why(watched):
     assert "ValueError" in errors and "message not shown" in errors
 
 
+def test_an_honest_student_who_prints_after_the_hidden_tests_gets_no_error_row(watched):
+    row = watched.ledger()["chatty"]
+    assert row["score"] == 40.0 and row["errors"] == [] and row["flags"] == [], row
+    text = watched.autograded_text("chatty")
+    assert "produced after the hidden tests had started" in text and "epoch 1" not in text
+
+
 def test_a_hidden_test_that_errors_names_the_question_and_the_kind_of_mistake(watched):
     verdicts = {
         v["grade_id"]: v
@@ -188,3 +204,45 @@ def test_a_hidden_test_that_errors_names_the_question_and_the_kind_of_mistake(wa
 
 def test_no_private_disk_stays_mounted(watched):
     assert leftover_mounts() == []
+
+
+# test cells of the toy course's third part whose checks read what a statement before them did
+# to the student's objects: `loss.backward()` sets x.grad (the student version keeps it) ...
+BACKWARD_FEEDS_THE_GOT = """from neurogebra_grader import check_close
+x = Value(3.0)
+loss = x * x
+loss.backward()
+check_close(x.grad, 2 * loss.data / x.data, what="the gradient of x * x")"""
+# ... and `box.pop()` inside the expected value's binding, which the student version leaves out
+POP_FEEDS_THE_GOT = """from neurogebra_grader import check_close
+box = [1.0, 2.0, 3.0, 4.0]
+expected_mean = box.pop() / 2
+check_close(mean(box), expected_mean, what="the mean after a pop")"""
+
+
+def _course_with_test_mean(tmp_path, source: str):
+    import nbformat
+
+    course = tc.make_course(tmp_path)
+    path = course / "source" / tc.ASSIGNMENT / f"{tc.ASSIGNMENT}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "test_mean"]
+    cell.source = source
+    nbformat.write(nb, path)
+    return course
+
+
+@pytest.mark.parametrize(
+    ("source", "released"), [(BACKWARD_FEEDS_THE_GOT, True), (POP_FEEDS_THE_GOT, False)]
+)
+def test_release_grades_the_solution_as_a_student_and_names_a_cell_it_fails(
+    tmp_path, source, released
+):
+    course = _course_with_test_mean(tmp_path, source)
+    done = tc.grader("release", tc.ASSIGNMENT, course=course, check=False)
+    said = " ".join((done.stdout + done.stderr).split())
+    if released:
+        assert done.returncode == 0, said
+    else:
+        assert done.returncode != 0
+        assert "graded as a student's notebook" in said and "test_mean" in said, said

@@ -119,3 +119,77 @@ def test_a_test_cell_passes_only_when_every_check_passes():
     extra = [_observation(0, 4.0), _observation(1, 9.0), _observation(1, 9.0)]
     assert not judge_test(cell, extra, reference, "ok", "")[0]
     assert not judge_test(cell, reference, reference, "error", "NameError: x")[0]
+
+
+SIDE_EFFECT_CELL = """params = make_params()
+loss = Loss(params)
+loss.backward()
+expected = [p.data - 0.1 * p.grad for p in params]
+train(params)
+check_close([p.data for p in params], expected, what="one step")
+check_close(len(params), loss.size, what="the loss saw every parameter")
+"""
+
+
+class _Param:
+    def __init__(self, data: float) -> None:
+        self.data, self.grad = data, 0.0
+
+
+class _Loss:
+    def __init__(self, params: list[_Param]) -> None:
+        self.params = params
+
+    def backward(self) -> None:
+        for p in self.params:
+            p.grad += 1.0
+
+
+def _train_zeroing_after_the_step(params: list[_Param]) -> None:
+    for p in params:  # a classic bug: the gradients are reset after the step, not before
+        p.data -= 0.1 * p.grad
+        p.grad = 0.0
+
+
+def _student_run(source: str, namespace: dict) -> list[dict]:
+    code, _ = rewrite_test_sites(source, "student")
+    seen: list[dict] = []
+    namespace["_ng_observe"] = lambda site, check, args, kinds: seen.append(args)
+    exec(compile(code.split("\n", 1)[1], "<cell>", "exec"), namespace)
+    return seen
+
+
+def test_student_rewrite_keeps_a_call_that_changes_the_students_objects():
+    """`loss.backward()` feeds only the expected side, but it sets the gradients that the
+    student's train() must reset: without it, a train() that never resets them looks right."""
+    code, _ = rewrite_test_sites(SIDE_EFFECT_CELL, "student")
+    assert "loss.backward()" in code and "expected" not in code
+    namespace = {"make_params": lambda: [_Param(1.0), _Param(2.0)], "Loss": _Loss}
+    during: list[bool] = []
+
+    def train(params: list[_Param]) -> None:
+        during.append("loss" in namespace)  # what a train() reading the cell's names finds
+        _train_zeroing_after_the_step(params)
+
+    namespace["train"] = train
+    seen, _ = _student_run(SIDE_EFFECT_CELL, namespace)
+    assert seen["got"] == [0.9, 1.9]  # the grads were 1.0 when train() ran, as in the cell
+    assert during == [False]  # loss (which the expected side reads) was gone by then
+
+
+def test_student_rewrite_drops_changes_made_only_to_the_expected_value():
+    source = """expected = np.zeros(3)
+expected[0] = 4.0
+expected.sort()
+print(expected)
+check_close(f(), expected)
+"""
+    code, _ = rewrite_test_sites(source, "student")
+    assert "expected" not in code and "4.0" not in code and "print" not in code
+    # nor is a value the instructor wrote handed to the student's code, even in a bare call
+    source = """weights = [0.5, -1.0]
+set_weights(net, weights)
+check_close(net(2.0), weights[0] * 2.0)
+"""
+    code, _ = rewrite_test_sites(source, "student")
+    assert "weights" not in code and "0.5" not in code and "net(2.0)" in code

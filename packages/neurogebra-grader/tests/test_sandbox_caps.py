@@ -29,6 +29,7 @@ from neurogebra_grader.sandbox.redact import (
     cut_note,
     first_hidden_cell,
     hidden_error,
+    hidden_inputs,
     hides_something,
     redact_outputs,
     safe_error_name,
@@ -117,10 +118,19 @@ def test_redacted_outputs_keep_only_the_kind_of_error():
 
 
 def test_the_report_names_cut_output_but_not_placeholders_or_judged_test_errors():
-    printed = {"output_type": "stream", "name": "stdout", "text": "-2.5"}
+    printed = {"output_type": "stream", "name": "stdout", "text": "SEEN [3, -2.5]"}
+    shown = {"output_type": "display_data", "data": {"text/html": "<b>mean([1, 2, 3, 4])</b>"}}
+    progress = {"output_type": "stream", "name": "stdout", "text": "epoch 3: loss -2.51 [3]"}
     placeholder = {"output_type": "error", "ename": "NotImplementedError", "evalue": ""}
     raised = {"output_type": "error", "ename": "ValueError", "evalue": "-2.5"}
-    assert hides_something(printed, test_cell=True) and hides_something(printed, test_cell=False)
+    inputs = hidden_inputs(["check_close(square(-2.5), 6.25)\ncheck_close(mean([1, 2, 3, 4]), 2)"])
+    assert inputs == ["-2.5", "1, 2, 3, 4", "6.25"]
+    for cell in (True, False):  # output that shows what a hidden test tried: named anywhere
+        assert hides_something(printed, test_cell=cell, inputs=inputs)
+        assert hides_something(shown, test_cell=cell, inputs=inputs)
+        # ordinary output (training progress) is cut without an error row
+        assert not hides_something(progress, test_cell=cell, inputs=inputs)
+        assert not hides_something(printed, test_cell=cell)
     assert hides_something(raised, test_cell=False)
     assert not hides_something(raised, test_cell=True)  # the test's verdict names it
     assert not hides_something(placeholder, test_cell=False)  # an unanswered cell

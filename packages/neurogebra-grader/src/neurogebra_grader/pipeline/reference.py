@@ -5,6 +5,11 @@ solution must pass every test under the trusted judges) and cached in the course
 ``.neurogebra/`` folder, keyed by the source notebook's hash. They never enter a student's
 sandbox: the judges compare against them in the grader's own process.
 
+Before they are cached, the solution is also graded exactly as a student's notebook is (the
+student-role rewrite of every test cell, one more sandboxed run): it must earn full marks, or
+the release stops with an error naming the test cell (a test cell whose student rewrite
+changes its meaning would otherwise cost every honest student its points).
+
 Example:
     >>> reference_for(course, "autograd", "autograd", Limits())  # doctest: +SKIP
     {'test-add': [{'site': 0, 'check': 'check_close', 'data': {...}}], ...}
@@ -92,6 +97,38 @@ def reference_for(
                 f"{verdict.message}{' (' + run.error + ')' if run.error else ''}; "
                 "fix the source notebook, then release again"
             )
+    check_graded_as_student(
+        f"{assignment}/{notebook}", (source, release), files, observations, limits, sandbox
+    )
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"key": key, "observations": observations}))
     return observations
+
+
+def check_graded_as_student(
+    name: str,
+    notebooks: tuple[Any, Any],
+    files: dict[str, bytes],
+    observations: dict[str, list[Any]],
+    limits: Limits,
+    sandbox: bool,
+) -> None:
+    """Grade the instructor's solution as a student's notebook; CourseError unless full marks.
+
+    The student-role rewrite leaves the expected side out of every test cell; should it leave
+    out something the student's side depends on (a ``loss.backward()`` whose gradients the
+    tested code reads), the solution itself loses points here, before any student does.
+    """
+    source, release = notebooks
+    plan = assemble(source, source, release, role="student")
+    result = execute_job(Job(f"{name}/solution-as-student", plan.notebook, files, limits, sandbox))
+    run = NotebookRun.from_dict(result["run"])
+    for verdict in judge_plan(plan, run, observations):
+        if verdict.score is not None and not verdict.passed:
+            raise CourseError(
+                f"graded as a student's notebook, the instructor's solution of "
+                f"{name} fails test cell {verdict.grade_id}: {verdict.message}; "
+                "the grader's student version of that test cell (expected values left out) "
+                "does not behave as the cell does: report it, or write the cell's expected "
+                "values without side effects on the tested objects"
+            )

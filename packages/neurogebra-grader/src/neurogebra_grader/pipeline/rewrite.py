@@ -166,6 +166,86 @@ def _expected_names(tree: ast.Module, dropped: set[str], needed: set[str]) -> se
         expected = grown
 
 
+def _binders(tree: ast.AST) -> list[tuple[set[str], set[str]]]:
+    """(names bound, names read) of every binding in ``tree``: assignments, loop and ``with``
+    targets, comprehensions, ``:=``, and definitions (a function binds its name from its body).
+    """
+    out: list[tuple[set[str], set[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, _ASSIGNMENTS):
+            value = node.value
+            out.append((_defined(node), _loaded_names(value) if value else set()))
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            out.append((_stored_names(node.target), _loaded_names(node.iter)))
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            out.append((_stored_names(node.optional_vars), _loaded_names(node.context_expr)))
+        elif isinstance(node, ast.NamedExpr):
+            out.append(({node.target.id}, _loaded_names(node.value)))
+        elif isinstance(node, _DEFINITIONS):
+            out.append(({node.name}, _loaded_names(node)))
+    return out
+
+
+def _stored_names(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not _is_load(n)}
+
+
+def _linked_names(tree: ast.Module) -> set[str]:
+    """Names that may hold the student's objects: what the cell reads but never binds (the
+    notebook's ``train``, ``net``) and every name bound from one of those (``w`` in
+    ``for w in neuron.w``, ``full_loss = sum(... tiny(x) ...)``). A change made through such a
+    name may change what the student's side sees, so it always runs.
+    """
+    binders = _binders(tree)
+    bound: set[str] = set().union(*(defined for defined, _ in binders))
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    linked = _loaded_names(tree) - bound - imported - _BUILTINS - _module_like(tree)
+    while True:
+        grown = set(linked)
+        for defined, loaded in binders:
+            if loaded & grown:
+                grown |= defined
+        if grown == linked:
+            return linked
+        linked = grown
+
+
+def _module_like(tree: ast.AST) -> set[str]:
+    """Names the cell only ever reads an attribute of (``np`` in ``np.zeros(3)``): modules,
+    as far as the cell shows, whose functions return new objects rather than the student's.
+    """
+    bases = {
+        node.value.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+    }
+    other = {
+        node.id
+        for parent in ast.walk(tree)
+        if not isinstance(parent, ast.Attribute)
+        for node in ast.iter_child_nodes(parent)
+        if isinstance(node, ast.Name)
+    }
+    return bases - other
+
+
+def _acted_on(stmt: ast.stmt) -> set[str]:
+    """Names whose objects a statement may change: the receivers of the calls it makes
+    (``full_loss`` in ``full_loss.backward()``) and the bases of what it stores into."""
+    names: set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Call):
+            names |= _loaded_names(node.func)
+    if any(not isinstance(target, ast.Name) for target in _targets(stmt)):
+        names |= _defined(stmt)
+    return names
+
+
 _ACTIONS = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
 
 
@@ -179,32 +259,41 @@ def _is_load(node: ast.Name) -> bool:
     return isinstance(node.ctx, ast.Load)
 
 
-def _slice(block: list[ast.stmt], needed: set[str], expected_only: set[str]) -> list[ast.stmt]:
+def _slice(
+    block: list[ast.stmt], needed: set[str], expected_only: set[str], linked: set[str]
+) -> list[ast.stmt]:
     """The statements of ``block`` a student run needs (``block`` is changed in place).
 
-    Only what holds the expected side goes: an assignment that binds nothing the student's
-    side reads and only names in ``expected_only``, an expression that reads one of them.
-    Everything else stays as written (a loop that sets weights, ``loss.backward()``).
+    Only what holds the expected side goes: a plain name binding or a definition that feeds
+    nothing but names in ``expected_only``, and a statement that reads one of them and can
+    change no object in ``linked`` (``print(expected)``, ``expected.sort()``). Everything else
+    stays as written: a loop that sets weights, ``loss.backward()`` even when ``loss`` feeds
+    only the expected side (the student's parameters get their gradients from it).
     """
     kept: list[ast.stmt] = []
     for stmt in block:
+        # it may change the student's objects, and the expected side it reads (if any) comes
+        # from them: never a value the instructor wrote (``set_weights(net, [0.5, -1.0])``)
+        touches = bool(_acted_on(stmt) & linked) and _loaded_names(stmt) & expected_only <= linked
         if isinstance(stmt, _DEFINITIONS):
             keep = stmt.name in needed
         elif isinstance(stmt, _ASSIGNMENTS):
             defined = _defined(stmt)
+            plain = all(isinstance(target, ast.Name) for target in _targets(stmt))
             keep = bool(defined & needed) or (
-                _may_act(stmt) and not (defined and defined <= expected_only)
+                _may_act(stmt)
+                and not (defined and defined <= expected_only and (plain or not touches))
             )
         elif isinstance(stmt, ast.Expr):
-            keep = _observes(stmt) or not (_loaded_names(stmt) & expected_only)
+            keep = _observes(stmt) or not (_loaded_names(stmt) & expected_only) or bool(touches)
         elif _blocks(stmt):
             substantive = False
             for name in ("body", "orelse", "finalbody"):
                 inner = getattr(stmt, name, None)
                 if isinstance(inner, list):
-                    setattr(stmt, name, _slice(inner, needed, expected_only))
+                    setattr(stmt, name, _slice(inner, needed, expected_only, linked))
             for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
-                part.body = _slice(part.body, needed, expected_only)
+                part.body = _slice(part.body, needed, expected_only, linked)
             for inner in _blocks(stmt):
                 substantive |= any(not isinstance(s, _TRIVIAL) for s in inner)
             keep = substantive
@@ -343,7 +432,7 @@ def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
         while True:
             candidate = copy.deepcopy(original)
             expected = _expected_names(original, dropped, needed)
-            candidate.body = _slice(candidate.body, needed, expected)
+            candidate.body = _slice(candidate.body, needed, expected, linked)
             now = _loaded_names(candidate)
             if now <= needed:
                 return candidate, needed
@@ -351,10 +440,43 @@ def _student_slice(tree: ast.Module, dropped: set[str]) -> ast.Module:
 
     _split_tuple_assignments(tree)
     _blank_expected_parameters(tree, dropped)
+    linked = _linked_names(tree)
     _, needed = fixpoint(tree)
     _project_loops(tree, needed)
     sliced, _ = fixpoint(tree)
+    _forget_after_last_use(sliced, dropped)
     return sliced
+
+
+def _forget_after_last_use(tree: ast.Module, dropped: set[str]) -> None:
+    """Delete a name of the expected side that stayed only for its side effect (``full_loss``
+    of ``full_loss.backward()``) right after its last use, so the student's code called later
+    in the cell cannot read it (``train()`` returning ``[full_loss.data]`` as its history).
+
+    Example: ``loss = f(net); loss.backward(); check_close(grads(net), loss.data)`` runs
+    ``loss = f(net); loss.backward(); del loss`` before the student's ``grads``.
+    """
+    got_side = set().union(*(_loaded_names(n) for n in ast.walk(tree) if _observes_call(n)))
+    deferred = set().union(
+        *(_loaded_names(n) for n in ast.walk(tree) if isinstance(n, (*_DEFINITIONS, ast.Lambda)))
+    )
+    bound = {name for stmt in tree.body for name in _stored_names(stmt)}
+    for name in sorted((dropped & bound) - got_side - deferred):
+        last = max(i for i, stmt in enumerate(tree.body) if name in _all_names(stmt))
+        forget = ast.parse(f"try:\n    del {name}\nexcept NameError:\n    pass").body[0]
+        tree.body.insert(last + 1, forget)
+
+
+def _observes_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_ng_observe"
+    )
+
+
+def _all_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def rewrite_test(source: str, role: str) -> str:

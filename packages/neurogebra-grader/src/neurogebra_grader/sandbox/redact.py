@@ -12,20 +12,29 @@ Which cells may hold hidden tests: a cell the planner marked with
 ``metadata["neurogebra"]["hidden_tests"] = True``, or, when it left no mark, every graded test
 cell (nbgrader ``grade`` and not ``solution``); the first of them starts the cut.
 
-The run's error then says which cells' output was not kept (:func:`cut_note`), so the report
-names it: a student who printed after the hidden tests had started, honestly or to watch
-them, is told why that output is missing.
+Every cut cell's output says why it is missing (:data:`HIDDEN_OUTPUT_NOTE`, in feedback).
+The run's error names a cut cell (:func:`cut_note`) only when what was cut is worth a line in
+the report: an error outside a test cell, or output that shows an input of a hidden test
+(:func:`hidden_inputs`, read from the test cells themselves: the student's version of a test
+cell holds its inputs, never its expected values). An honest notebook that prints training
+progress after a hidden test gets no error row for it; one that prints what it watched does.
 
 Example:
     >>> safe_error_name("ValueError"), safe_error_name("leak_6_25")
     ('ValueError', 'Exception')
     >>> cut_note([4, 6])
-    'output of cells 5, 7 not kept: printed or raised after the hidden tests had started'
+    'output of cells 5, 7 not kept: after the hidden tests began, it raised or showed their inputs'
+    >>> hidden_inputs(["check_close(square(-2.5), 6.25)", "check_close(mean([1, 2, 3, 4]), 2.0)"])
+    ['-2.5', '1, 2, 3, 4', '6.25']
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+import json
+import math
+import re
 from typing import Any
 
 HIDDEN_OUTPUT_NOTE = (
@@ -51,6 +60,11 @@ def safe_error_name(ename: Any) -> str:
 def _nbgrader(cell: Any) -> dict[str, Any]:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return meta if isinstance(meta, dict) else {}
+
+
+def is_solution(cell: Any) -> bool:
+    """True for a cell the student writes (nbgrader ``solution``)."""
+    return bool(_nbgrader(cell).get("solution"))
 
 
 def is_test_cell(cell: Any) -> bool:
@@ -84,15 +98,94 @@ def hidden_error(error: str) -> str:
     return f"{safe_error_name(name)}: ({HIDDEN_MESSAGE})"
 
 
-def hides_something(output: dict[str, Any], *, test_cell: bool) -> bool:
+def _number(node: ast.AST) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _rare(number: float) -> bool:
+    """A number honest output is unlikely to show by chance: not whole, two or more
+    significant digits (-2.5 and 1.001, not 3, 2.0 or 0.5)."""
+    digits = repr(abs(number)).replace(".", "").lstrip("0").rstrip("0")
+    finite = math.isfinite(number) and "e" not in digits
+    return finite and number != int(number) and len(digits) >= 2
+
+
+def _telling(node: ast.AST) -> list[str]:
+    """How an input written in a test cell would look if a kernel printed it back."""
+    number = _number(node)
+    if number is not None:
+        return [ast.unparse(node)] if _rare(number) else []
+    if isinstance(node, ast.List | ast.Tuple) and len(node.elts) > 1:
+        numbers = [_number(e) for e in node.elts]
+        if all(n is not None for n in numbers) and len(set(numbers)) > 1:
+            return [", ".join(ast.unparse(e) for e in node.elts)]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.strip()
+        return [text] if len(text) >= 8 and not text.isidentifier() else []
+    return []
+
+
+def hidden_inputs(sources: list[str], shown: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The inputs written in these test cells, as text that printed output would show; those
+    also written in the ``shown`` sources (visible cells: their output may show them) left out.
+    """
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        signed = {
+            id(node.operand)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.UnaryOp) and _number(node) is not None
+        }
+        for node in ast.walk(tree):
+            if id(node) not in signed:  # -2.5 as a whole, not its 2.5
+                found.update(_telling(node))
+    return sorted(item for item in found if not any(item in text for text in shown))
+
+
+def _text(output: dict[str, Any]) -> str:
+    parts = [output.get("text", ""), output.get("ename", ""), output.get("evalue", "")]
+    parts += [json.dumps(output.get("data", "")), json.dumps(output.get("traceback", ""))]
+    return " ".join(str(part) for part in parts)
+
+
+def _pattern(item: str) -> str:
+    if ", " in item:  # a sequence: as a whole list or tuple, not part of a longer one
+        return rf"[\[(]\s*{re.escape(item)}\s*,?\s*[\])]"
+    return rf"(?<![\w.]){re.escape(item)}(?![\w.])"
+
+
+def shows_any(output: dict[str, Any], inputs: list[str]) -> bool:
+    """True when ``output`` shows one of ``inputs`` as a whole (``-2.5``, not ``-2.51``;
+    ``[1, 2, 3, 4]``, not ``[1, 2, 3, 4, 5]``)."""
+    text = _text(output)
+    return any(re.search(_pattern(item), text) for item in inputs if item)
+
+
+def hides_something(
+    output: dict[str, Any], *, test_cell: bool, inputs: list[str] | None = None
+) -> bool:
     """True when cutting ``output`` takes away something the report should mention.
 
-    Printed or displayed output anywhere; an error only outside a test cell (a test's error
-    is judged, and its verdict names the kind) and other than the ``NotImplementedError``
-    that an unanswered nbgrader solution cell still raises.
+    An error outside a test cell (a test's error is judged, and its verdict names the kind)
+    other than the ``NotImplementedError`` that an unanswered nbgrader solution cell still
+    raises; and any output that shows one of the hidden tests' ``inputs``. Ordinary printed
+    or displayed output (training progress) is cut without a word in the report: the cell's
+    own output says why it is missing.
     """
-    if output.get("output_type") != "error":
+    if inputs and shows_any(output, inputs):
         return True
+    if output.get("output_type") != "error":
+        return False
     return not test_cell and output.get("ename") != "NotImplementedError"
 
 
@@ -101,8 +194,8 @@ def cut_note(indices: list[int]) -> str:
     numbers = ", ".join(str(i + 1) for i in indices)
     cells = "cells" if len(indices) > 1 else "cell"
     return (
-        f"output of {cells} {numbers} not kept: printed or raised after the hidden tests "
-        "had started"
+        f"output of {cells} {numbers} not kept: after the hidden tests began, it raised or "
+        "showed their inputs"
     )
 
 

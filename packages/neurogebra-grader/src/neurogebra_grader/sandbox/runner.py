@@ -60,8 +60,11 @@ from neurogebra_grader.sandbox.redact import (
     cut_note,
     first_hidden_cell,
     hidden_error,
+    hidden_inputs,
     hides_something,
+    is_solution,
     is_test_cell,
+    may_hold_hidden_tests,
     redact_outputs,
 )
 
@@ -286,6 +289,11 @@ async def _run_cells(
     deadline = time.monotonic() + limits.wall_seconds
     cells = [CellRun(i) for i in range(len(nb.cells))]
     hidden_from = first_hidden_cell(nb)
+    sources = [c for c in nb.cells if c.cell_type == "code" and isinstance(c.source, str)]
+    watched_for = hidden_inputs(  # what the hidden tests try; the visible cells' own left out
+        [c.source for c in sources if may_hold_hidden_tests(c)],
+        [c.source for c in sources if not may_hold_hidden_tests(c) and not is_solution(c)],
+    )
     context = capped_context(limits)
     receivers = io_threads(context)  # before any other socket of the context starts them
     km = sandboxed_kernel_manager(
@@ -313,7 +321,7 @@ async def _run_cells(
     error = ""
     watchers: list[asyncio.Future[None]] = []
     index = -1
-    cut: list[int] = []  # cells whose printed or displayed output was not kept
+    cut: list[int] = []  # cells whose cut output the report names (see redact.hides_something)
     clock = time.monotonic()
     guard = MemoryGuard(grader_allowance(limits), client.stop, receivers)
     guard.start()
@@ -369,7 +377,10 @@ async def _run_cells(
                     run.status, run.error = "killed", client.stopped
                 if hidden_from is not None and index >= hidden_from:
                     test_cell = is_test_cell(cell)
-                    if any(hides_something(o, test_cell=test_cell) for o in run.outputs):
+                    if any(
+                        hides_something(o, test_cell=test_cell, inputs=watched_for)
+                        for o in run.outputs
+                    ):
                         cut.append(index)
                     run.outputs = redact_outputs(run.outputs)
                     if run.status == "error":
