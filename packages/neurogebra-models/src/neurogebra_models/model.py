@@ -279,7 +279,16 @@ class Model:
 
     def require_compiled(self, action: str) -> tuple[Loss, Optimizer]:
         """The loss and optimizer that compile() set, or an error saying that ``action`` needs
-        compile() first."""
+        compile() first.
+
+        Example:
+            >>> from neurogebra_models.layers import Dense
+            >>> model = Model([Dense(1, input_dim=2)])
+            >>> model.compile(loss="mse", optimizer="sgd")
+            >>> loss, optimizer = model.require_compiled("fit")
+            >>> loss.name, optimizer.name
+            ('mse', 'sgd')
+        """
         if self.loss is None or self.optimizer is None:
             raise RuntimeError(
                 f"call model.compile(loss=..., optimizer=..., metrics=[...]) before {action}(), "
