@@ -202,10 +202,6 @@ def lint(session: nox.Session) -> None:
 MYPY = "mypy==2.4.1"  # pinned, like ruff: a new mypy release must not turn CI red by itself
 # no stubs: graphviz, tqdm (core, models); nbgrader, traitlets (grader)
 MYPY_ARGS = ("--python-version=3.11", "--ignore-missing-imports")
-# neurogebra-models still has Optional attributes that compile() fills (model.loss,
-# model.optimizer, ...) used without narrowing, and attributes mypy cannot type: those error
-# codes stay off for that package until it narrows them (30 errors left, in 7 files).
-MODELS_MYPY_PENDING = ("arg-type", "call-arg", "has-type", "misc", "operator", "union-attr")
 
 
 @nox.session
@@ -213,8 +209,7 @@ def typecheck(session: nox.Session) -> None:
     """mypy over the libraries and the grader (whose passes exchange typed dataclasses)."""
     session.install(MYPY, "-e", CORE, "-e", MODELS, "-e", f"{GRADER}[dask]")
     session.run("mypy", *MYPY_ARGS, "--check-untyped-defs", f"{CORE}/src/neurogebra")
-    pending = [f"--disable-error-code={code}" for code in MODELS_MYPY_PENDING]
-    session.run("mypy", *MYPY_ARGS, *pending, f"{MODELS}/src/neurogebra_models")
+    session.run("mypy", *MYPY_ARGS, f"{MODELS}/src/neurogebra_models")
     session.run("mypy", *MYPY_ARGS, f"{GRADER}/src/neurogebra_grader")
 
 

@@ -177,41 +177,7 @@ def _check(entry: str, value: Any) -> None:
             )
 
 
-# Entry points whose errors still leak internals for some hostile values (found by this test;
-# issue 14 section 2 is not finished for them). Each is run and expected to fail until fixed;
-# Trainer.fit(epochs) is skipped: epochs=10**400 loops for ever instead of being refused.
-PENDING = {
-    "Expression(params)": "a non-dict params gives dict()'s own error",
-    "Expression.eval(x)": "an int beyond float range gives Python's OverflowError",
-    "MathForge.get(params)": "a non-dict params gives AttributeError",
-    "Tensor + other": "ragged lists and huge ints give NumPy's message",
-    "Tensor * other": "ragged lists and huge ints give NumPy's message",
-    "Tensor -= other": "ragged lists and huge ints give NumPy's message",
-    "Tensor == other": "ragged lists and huge ints give NumPy's message",
-    "Tensor @ other": "text/date arrays and huge ints give NumPy's message",
-    "Tensor.reshape(shape)": "a bad shape gives NumPy's message",
-    "Tensor.backward(gradient)": "a text or complex gradient gives float()'s message",
-    "Tensor.clip(low)": "a huge int gives NumPy's message",
-    "Tensor[index]": "a ragged index gives NumPy's message",
-    "arange(stop)": "a huge int gives NumPy's message",
-    "clip(high)": "a huge int gives NumPy's message",
-    "cross_entropy(target)": "ragged labels give NumPy's message",
-    "mse(target)": "text/complex/huge targets give float()'s message",
-    "where(condition)": "a ragged condition gives NumPy's message",
-    "zeros(shape)": "a huge size gives NumPy's message",
-}
-SKIPPED = {"Trainer.fit(epochs)": "epochs=10**400 runs for ever instead of being refused"}
-
-
-def _entry(name: str) -> Any:
-    if name in SKIPPED:
-        return pytest.param(name, marks=pytest.mark.skip(reason=SKIPPED[name]))
-    if name in PENDING:
-        return pytest.param(name, marks=pytest.mark.xfail(reason=PENDING[name], strict=False))
-    return name
-
-
-@pytest.mark.parametrize("entry", [_entry(name) for name in sorted(ENTRY_POINTS)])
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
 @settings(max_examples=40, deadline=None)
 @given(value=HOSTILE)
 def test_hostile_input_gives_a_result_or_an_error_naming_the_argument(entry, value):

@@ -103,7 +103,7 @@ def architecture_text(model: Model) -> str:
         if total is not None
         else "The total number of parameters depends on d; see summary()."
     )
-    if model.loss is not None:
+    if model.loss is not None and model.optimizer is not None:
         lines.append(
             f"Training minimises {model.loss.name} with {model.optimizer.describe()}: after each "
             "batch, backward() computes how the loss changes with every parameter, and the "

@@ -221,7 +221,7 @@ class Model:
         outputs = self.predict(X)
         layer = self.output_layer
         task = self.loss.task if self.loss is not None else None
-        if task == "regression":
+        if self.loss is not None and task == "regression":
             raise ValueError(
                 f"this model is trained for regression (loss {self.loss.name!r}); its outputs "
                 "are numbers, not classes: use predict()"
@@ -277,13 +277,25 @@ class Model:
         if self.narrator is not None:
             self.narrator.on_compile(self)
 
-    def _require_compiled(self, action: str) -> None:
+    def require_compiled(self, action: str) -> tuple[Loss, Optimizer]:
+        """The loss and optimizer that compile() set, or an error saying that ``action`` needs
+        compile() first.
+
+        Example:
+            >>> from neurogebra_models.layers import Dense
+            >>> model = Model([Dense(1, input_dim=2)])
+            >>> model.compile(loss="mse", optimizer="sgd")
+            >>> loss, optimizer = model.require_compiled("fit")
+            >>> loss.name, optimizer.name
+            ('mse', 'sgd')
+        """
         if self.loss is None or self.optimizer is None:
             raise RuntimeError(
                 f"call model.compile(loss=..., optimizer=..., metrics=[...]) before {action}(), "
                 "e.g. model.compile(loss='categorical_crossentropy', optimizer='adam', "
                 "metrics=['accuracy'])"
             )
+        return self.loss, self.optimizer
 
     def _targets(self, y: object, n: int, name: str = "y") -> np.ndarray:
         try:
@@ -297,14 +309,16 @@ class Model:
         if np.iscomplexobj(y):
             raise TypeError(f"{name} holds complex numbers; targets must be real labels or numbers")
         check_lengths(np.empty(n), y, "X and " + name)
-        targets = self.loss.prepare_targets(y, self.output_layer.units)
+        loss, _ = self.require_compiled("fit")
+        targets = loss.prepare_targets(y, self.output_layer.units)
         if targets.dtype.kind == "f" and self.dtype is not None:
             targets = targets.astype(self.dtype, copy=False)
         return targets
 
     def classes_of(self, scores: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Predicted and true classes from loss-side scores (logits) and prepared targets."""
-        if self.loss.task == "multiclass":
+        loss, _ = self.require_compiled("score")
+        if loss.task == "multiclass":
             true = targets if targets.ndim == 1 else targets.argmax(axis=1)
             return scores.argmax(axis=1), true
         return (scores > 0.0).astype(int), (targets >= 0.5).astype(int)
@@ -316,9 +330,10 @@ class Model:
 
     def measure(self, X: np.ndarray, targets: np.ndarray) -> dict[str, float]:
         """Loss and metrics on prepared data, dropout off and without a graph."""
+        loss, _ = self.require_compiled("evaluate")
         with no_grad():
             scores = self.loss_outputs(Tensor(X), training=False)
-            logs = {"loss": self.loss(scores, targets).item()}
+            logs = {"loss": loss(scores, targets).item()}
         logs.update(self.score(scores.data, targets) if self.metric_functions else {})
         return logs
 
@@ -342,9 +357,9 @@ class Model:
         ``val_loss``, ``val_accuracy``, ... ``verbose``: 0 silent, 1 progress bar, 2 a line per
         epoch. ``callbacks`` such as ``EarlyStopping`` run after every epoch.
         """
-        self._require_compiled("fit")
-        X = self._features(X)
-        targets = self._targets(y, len(X))
+        self.require_compiled("fit")
+        features = self._features(X)
+        targets = self._targets(y, len(features))
         epochs = positive_int(epochs, "epochs", allow_zero=True)
         batch_size = positive_int(batch_size, "batch_size")
         validation = None
@@ -354,9 +369,9 @@ class Model:
         if validation_data is not None and validation_split:
             raise ValueError("pass validation_split or validation_data, not both")
         if validation_split:
-            train, held_out = split_validation(len(X), validation_split, self.rng)
-            validation = (X[held_out], targets[held_out])
-            X, targets = X[train], targets[train]
+            train, held_out = split_validation(len(features), validation_split, self.rng)
+            validation = (features[held_out], targets[held_out])
+            features, targets = features[train], targets[train]
         elif validation_data is not None:
             if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
@@ -364,11 +379,11 @@ class Model:
             validation = (X_val, self._targets(validation_data[1], len(X_val), "y_val"))
         callbacks = check_callbacks(callbacks)
         if self.narrator is not None:
-            self.narrator.on_fit_start(self, len(X), batch_size, epochs)
+            self.narrator.on_fit_start(self, len(features), batch_size, epochs)
             callbacks.append(self.narrator)
         self.history = run_training(
             self,
-            X,
+            features,
             targets,
             epochs=epochs,
             batch_size=batch_size,
@@ -383,7 +398,7 @@ class Model:
 
     def evaluate(self, X: object, y: object) -> dict[str, float]:
         """The loss and compiled metrics on ``(X, y)``, e.g. ``{'loss': 0.1, 'accuracy': 0.97}``."""
-        self._require_compiled("evaluate")
+        self.require_compiled("evaluate")
         X = self._features(X)
         return self.measure(X, self._targets(y, len(X)))
 

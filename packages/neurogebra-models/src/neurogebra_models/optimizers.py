@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -29,13 +30,15 @@ __all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "RMSprop", "get_optimizer"]
 
 
 def _check(name: str, value: object, low: float, high: float | None = None) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value > low
-    if ok and high is not None:
-        ok = value < high
-    if not ok:
-        bound = f"in ({low:g}, {high:g})" if high is not None else f"> {low:g}"
-        raise ValueError(f"{name} must be a number {bound}, got {value!r}")
-    return float(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range (10**400): refused below
+            number = math.nan
+        if number > low and (high is None or number < high):
+            return number
+    bound = f"in ({low:g}, {high:g})" if high is not None else f"> {low:g}"
+    raise ValueError(f"{name} must be a number {bound}, got {value!r}")
 
 
 class Optimizer:
@@ -300,4 +303,5 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None
             )
         return optimizer
     cls = lookup("optimizer", optimizer, OPTIMIZERS)
-    return cls() if learning_rate is None else cls(learning_rate=learning_rate)
+    settings = {} if learning_rate is None else {"learning_rate": learning_rate}
+    return cls(**settings)

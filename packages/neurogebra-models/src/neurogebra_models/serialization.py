@@ -78,7 +78,8 @@ def save_model(model: Model, path: str | Path) -> Path:
             f"save: the folder {str(path.parent)!r} does not exist; create it first (e.g. "
             f"Path({str(path.parent)!r}).mkdir(parents=True)) or save somewhere else"
         )
-    arrays = {f"param_{i}": w for i, w in enumerate(model.get_weights())}
+    # Any: savez's stubs type **kwargs like its keyword options (allow_pickle: bool)
+    arrays: dict[str, Any] = {f"param_{i}": w for i, w in enumerate(model.get_weights())}
     np.savez(path, config=np.array(json.dumps(_config(model))), **arrays)
     return path
 

@@ -49,15 +49,44 @@ def _to_sympy(formula: object) -> sp.Expr:
 def _param_value(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"parameter {name!r} must be a real number, got {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise OverflowError(f"parameter {name!r} is too large for a float") from None
+
+
+def param_values(params: object, where: str) -> dict[str, float]:
+    """``params`` (a mapping of parameter names to numbers, or None) as a dict of floats, or an
+    error naming ``params``: the one check of ``Expression(params=)`` and ``forge.get(params=)``.
+
+    Example:
+        >>> param_values({"a": 2}, "f")
+        {'a': 2.0}
+    """
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise TypeError(
+            f"{where}: params must be a dict of parameter names to numbers, e.g. "
+            f"params={{'a': 1.0}}, got {type(params).__name__} {params!r:.60}"
+        )
+    for key in params:
+        if not isinstance(key, str):
+            raise TypeError(f"{where}: params keys must be parameter names, got {key!r:.40}")
+    return {key: _param_value(key, value) for key, value in params.items()}
 
 
 def _is_scalar(value: object) -> bool:
     return isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0)
 
 
+_LARGEST_FLOAT = int(np.finfo(np.float64).max)
+
+
 def _argument_problem(value: object) -> str:
     """Why ``value`` can't be an input of a formula ('' when it can)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_FLOAT:
+        return "is an int too large for a float (beyond about 1.8e308)"
     if isinstance(value, Value | numbers.Real):
         return ""
     if value is None:
@@ -139,7 +168,7 @@ class Expression:
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty string, got {name!r}")
         expr = _to_sympy(symbolic_expr)
-        params = {} if params is None else dict(params)
+        params = param_values(params, name)
         symbols = {s.name for s in expr.free_symbols}
         for key in params:
             if key not in symbols:

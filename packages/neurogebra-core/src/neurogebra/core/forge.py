@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from neurogebra.core.compose_grammar import compose_text
-from neurogebra.core.expression import Expression
+from neurogebra.core.expression import Expression, param_values
 from neurogebra.core.naming import did_you_mean
 from neurogebra.repository import CATEGORIES, FormulaEntry, all_entries
 
@@ -70,14 +70,14 @@ class MathForge:
         """A copy of the formula called ``name``; ``params`` override its defaults and
         ``trainable=True`` marks every parameter trainable."""
         expression = self._expression(name).copy()
-        for key, value in (params or {}).items():
+        for key, value in param_values(params, f"get({name!r})").items():
             if key not in expression.params:
                 known = ", ".join(expression.params) or "none"
                 raise ValueError(
                     f"{name} has no parameter {key!r}; its parameters are {known}"
                     f"{did_you_mean(key, expression.params)}"
                 )
-            expression.params[key] = float(value)
+            expression.params[key] = value
         if trainable:
             expression.trainable_params = list(expression.params)
         return expression

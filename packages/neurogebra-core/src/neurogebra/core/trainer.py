@@ -49,6 +49,8 @@ LOSSES = tuple(
 # The symbol standing for the targets inside the compiled loss; chosen so that it can't clash
 # with a model's own variable names.
 _TARGET = "target__y"
+# The most epochs fit() runs: each adds an entry to the history, and more would never finish.
+MAX_EPOCHS = 10_000_000
 
 Callback = Callable[[int, float, dict[str, float]], Any]
 
@@ -255,6 +257,9 @@ class Trainer:
         loss = loss if loss is not None else loss_fn if loss_fn is not None else "mse"
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"epochs must be a positive whole number, got {epochs!r}")
+        if epochs > MAX_EPOCHS:  # a history that long would never finish (nor fit in memory)
+            digits = len(str(epochs))
+            raise ValueError(f"epochs must be at most {MAX_EPOCHS:,}, got one of {digits} digits")
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
         ):

@@ -39,8 +39,10 @@ class Dropout(Layer):
                 f"Dropout: rate is the fraction of signals to drop and must be in [0, 1), got "
                 f"{rate!r}; e.g. Dropout(0.2)"
             )
-        self.rate = float(rate)
-        self.rng = np.random.default_rng(seed) if seed is not None else None
+        self.rate: float = float(rate)
+        self.rng: np.random.Generator | None = (
+            np.random.default_rng(seed) if seed is not None else None
+        )
 
     def create(self, input_width: Shape, rng: np.random.Generator) -> None:
         if self.rng is None:

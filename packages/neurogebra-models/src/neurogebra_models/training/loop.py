@@ -40,7 +40,7 @@ def train_epoch(
 ) -> dict[str, float]:
     """One pass over the training data; returns the epoch's mean loss and metrics."""
     params = model.parameters()
-    optimizer, loss_fn = model.optimizer, model.loss
+    loss_fn, optimizer = model.require_compiled("fit")
     if shuffle:  # reorder once per epoch; the batches are then cheap contiguous slices
         order = model.rng.permutation(len(X))
         X, targets = X[order], targets[order]

@@ -42,7 +42,7 @@ class Narrator(Callback):
         self.every = 1
 
     def on_compile(self, model: Model) -> None:
-        loss, opt = model.loss, model.optimizer
+        loss, opt = model.require_compiled("on_compile")
         metrics = ", ".join(model.metric_functions) or "none"
         self.say(
             f"Compiled. Loss = {loss.name} ({LOSS_WORDS[loss.task]}); training makes it smaller. "
@@ -55,7 +55,7 @@ class Narrator(Callback):
         self.every = max(1, epochs // 5)
         batches = math.ceil(samples / batch_size)
         start = ""
-        if model.loss.task == "multiclass":
+        if model.require_compiled("fit")[0].task == "multiclass":
             k = model.output_layer.units
             start = (
                 f" Before training, guessing uniformly among {k} classes would give a loss of "

@@ -13,11 +13,11 @@ Example:
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from neurogebra.core.tensor.checks import real_number, shape_argument
 from neurogebra.core.tensor.tensor import FLOAT_DTYPES, Tensor
 
 __all__ = ["arange", "ones", "randn", "zeros"]
@@ -25,14 +25,7 @@ __all__ = ["arange", "ones", "randn", "zeros"]
 
 def _shape_of(shape: tuple[Any, ...], where: str) -> tuple[int, ...]:
     """``f(2, 3)`` and ``f((2, 3))`` both mean shape (2, 3); sizes must be whole and >= 0."""
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    for size in shape:
-        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 0:
-            raise TypeError(
-                f"{where}: sizes must be whole numbers >= 0, got {size!r} in shape {shape}"
-            )
-    return tuple(int(size) for size in shape)
+    return shape_argument(shape, where)
 
 
 def _dtype(dtype: Any, where: str) -> np.dtype:
@@ -99,9 +92,7 @@ def arange(
         array([0., 1., 2.])
     """
     for name, value in (("start", start), ("stop", stop), ("step", step)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, Real)):
-            raise TypeError(f"arange: {name} must be a number, got {value!r}")
-        if value is not None and not np.isfinite(value):
+        if value is not None and not np.isfinite(real_number(value, "arange", name)):
             raise ValueError(f"arange: {name} must be finite, got {value!r}")
     if step == 0:
         raise ValueError("arange: step must not be 0")

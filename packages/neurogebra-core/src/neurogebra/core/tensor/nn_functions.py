@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogebra.core.tensor.checks import numeric_array
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
 from neurogebra.core.tensor.tensor import Tensor, record
 
@@ -120,7 +121,7 @@ def cross_entropy(logits: Tensor, target: Any, reduction: str = "mean") -> Tenso
             )
         target = target._data
     elif type(target) is not np.ndarray:
-        target = np.asarray(target)
+        target = numeric_array(target, "cross_entropy", "target")
     z = logits._data
     if z.ndim == 2:
         if z.shape[0] == 0 or z.shape[1] == 0:
@@ -253,7 +254,7 @@ def mse(prediction: Tensor, target: Any) -> Tensor:
     prediction = _as_tensor(prediction)
     p = prediction._data
     target_is_tensor = type(target) is Tensor
-    t = target._data if target_is_tensor else np.asarray(target, dtype=p.dtype)
+    t = target._data if target_is_tensor else _target_array(target, p.dtype)
     if p.shape != t.shape:
         raise ValueError(
             f"mse: prediction shape {p.shape} and target shape {t.shape} differ; they must be "
@@ -266,6 +267,12 @@ def mse(prediction: Tensor, target: Any) -> Tensor:
     data = np.mean(diff * diff)
     parents = (prediction, target) if target_is_tensor else (prediction,)
     return record(data, parents, "mse", _mse_backward, (diff, target_is_tensor))
+
+
+def _target_array(target: Any, dtype: Any) -> np.ndarray:
+    if type(target) is np.ndarray and target.dtype == dtype:
+        return target
+    return numeric_array(target, "mse", "target").astype(dtype, copy=False)
 
 
 def _mse_backward(g: Any, diff: Any, with_target: bool) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogebra.core.tensor.checks import numeric_array, real_number
 from neurogebra.core.tensor.gradients import unbroadcast
 from neurogebra.core.tensor.tensor import Tensor, record
 
@@ -36,7 +37,7 @@ def clip(x: Tensor, low: float | None = None, high: float | None = None) -> Tens
     if low is None and high is None:
         raise ValueError("clip: give low, high or both (e.g. x.clip(0.0, 1.0))")
     for name, bound in (("low", low), ("high", high)):
-        if bound is not None and (not isinstance(bound, Real) or np.isnan(bound)):
+        if bound is not None and np.isnan(real_number(bound, "clip", name)):
             raise TypeError(f"clip: {name} must be a number or None, got {bound!r}")
     if low is not None and high is not None and low > high:
         raise ValueError(f"clip: low ({low}) is above high ({high})")
@@ -64,7 +65,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         >>> where(x > 0, x, 0.0).numpy()
         array([0., 2.])
     """
-    mask = np.asarray(condition.numpy() if isinstance(condition, Tensor) else condition)
+    mask = condition.numpy() if isinstance(condition, Tensor) else condition
+    mask = numeric_array(mask, "where", "condition")
     if mask.dtype != bool:
         raise TypeError(
             f"where: condition must be a boolean array (e.g. x > 0), got dtype {mask.dtype}"

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogebra.core.tensor.checks import shape_argument
 from neurogebra.core.tensor.tensor import Tensor, record
 
 __all__ = ["concatenate", "stack"]
@@ -32,7 +33,7 @@ def _flatten_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
-    new_shape = _flatten_args(shape)
+    new_shape = shape_argument(shape, "Tensor.reshape", allow_infer=True)
     try:
         data = x._data.reshape(new_shape)
     except ValueError:
@@ -82,8 +83,8 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         )
     try:
         data = x._data[index]
-    except IndexError as error:
-        raise IndexError(f"Tensor indexing (shape {x.shape}): {error}") from None
+    except (IndexError, ValueError) as error:  # ValueError: a ragged list as the index
+        raise IndexError(f"Tensor indexing (shape {x.shape}): bad index: {error}") from None
     return record(data, (x,), "[]", _getitem_backward, (x._data.shape, x._data.dtype, index))
 
 

@@ -27,7 +27,6 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
@@ -35,6 +34,7 @@ import numpy as np
 
 from neurogebra.core.autograd.graph import computed_nodes_in_order
 from neurogebra.core.tensor import gradients as grads
+from neurogebra.core.tensor.checks import numeric_array
 from neurogebra.core.tensor.grad_mode import GRAD_MODE
 from neurogebra.core.tensor.gradients import add_backward as _add_backward
 from neurogebra.core.tensor.gradients import matmul_backward as _matmul_backward
@@ -487,18 +487,6 @@ class Tensor:
 # ---- building tensors and graph nodes ----
 
 
-_KIND_HINTS = {
-    "c": "complex numbers (Tensor and its gradients are real); pass the real and imaginary "
-    "parts as two Tensors (x.real, x.imag), or np.abs(x)",
-    "M": "dates; turn them into numbers first, e.g. (d - d.min()) / np.timedelta64(1, 'D')",
-    "m": "time spans; turn them into numbers first, e.g. span / np.timedelta64(1, 's')",
-    "O": "objects that are not numbers (None, or lists of different lengths?)",
-    "U": "text; convert it to numbers first, e.g. np.asarray(x, dtype=float)",
-    "S": "bytes; convert them to numbers first",
-    "V": "structured records; pass one numeric field, e.g. x['price']",
-}
-
-
 def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
     """Copy ``data`` into a float32 or float64 array, or explain why it can't be one."""
     if dtype is None and type(data) is _ndarray and data.dtype in FLOAT_DTYPES:
@@ -514,19 +502,7 @@ def _to_float_array(data: ArrayLike, dtype: Any) -> np.ndarray:
         raise TypeError(
             "Tensor: data is None; pass a number, a (nested) list of numbers, or a NumPy array"
         )
-    try:
-        array = np.asarray(data)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"Tensor: cannot make an array of numbers from {type(data).__name__} "
-            f"({error}); pass a number, a (nested) list of numbers, or a NumPy array"
-        ) from None
-    kind = array.dtype.kind
-    if kind not in "biuf":
-        raise TypeError(
-            f"Tensor: cannot make an array of numbers from {type(data).__name__}: it holds "
-            f"{_KIND_HINTS.get(kind, array.dtype)}"
-        )
+    array = numeric_array(data, "Tensor", "data")
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
     return np.array(array, dtype=dtype)
@@ -632,14 +608,8 @@ def _apply(ufunc: np.ufunc, a: Any, b: Any, op: str) -> Any:
     """``ufunc(a, b)`` where one side is a constant (number or array), with clear errors."""
     try:
         result = ufunc(a, b)
-    except ValueError:
-        raise _shape_error(op, a, b) from None
-    except TypeError:
-        bad = b if isinstance(a, _ndarray | np.generic) else a
-        raise TypeError(
-            f"Tensor {op}: cannot combine a Tensor with {type(bad).__name__} {bad!r}; "
-            "use a number, a NumPy array or another Tensor"
-        ) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _operand_error(op, a, b) from None
     if result.dtype.kind == "c":
         raise TypeError(
             f"Tensor {op}: the other side holds complex numbers, and a Tensor is real; "
@@ -650,15 +620,23 @@ def _apply(ufunc: np.ufunc, a: Any, b: Any, op: str) -> Any:
 
 def _as_constant(value: ArrayLike, op: str) -> Any:
     """A number or array to use as a constant operand of ``op``."""
-    if isinstance(value, numbers.Real | _ndarray | np.generic):
+    if type(value) is _ndarray and value.dtype in FLOAT_DTYPES:
         return value
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"Tensor {op}: cannot combine a Tensor with {type(value).__name__} {value!r}; "
-            "use a number, a NumPy array or another Tensor"
-        ) from None
+    return numeric_array(value, f"Tensor {op}", "the other side")
+
+
+def _operand_error(op: str, a: Any, b: Any, action: str = "combine a Tensor with") -> Exception:
+    """Why ``a op b`` failed, one side being a Tensor's array: the other side is not an array of
+    real numbers (the error names it), or the shapes do not broadcast."""
+    for side in (a, b):
+        try:
+            numeric_array(side, f"Tensor {op}", "the other side")
+        except TypeError as error:
+            return TypeError(
+                f"Tensor {op}: cannot {action} {type(side).__name__} {side!r:.60}; "
+                f"use a number, a NumPy array or another Tensor ({str(error).split(': ', 1)[1]})"
+            )
+    return _shape_error(op, a, b)
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -687,13 +665,8 @@ def _compare(ufunc: np.ufunc, t: Tensor, other: Any, op: str) -> Any:
     value = other._data if isinstance(other, Tensor) else other
     try:
         return ufunc(t._data, value)
-    except ValueError:
-        raise _shape_error(op, t._data, value) from None
-    except TypeError:
-        raise TypeError(
-            f"Tensor {op}: cannot compare a Tensor with {type(other).__name__} {other!r}; "
-            "compare with a number, a NumPy array or another Tensor"
-        ) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _operand_error(op, t._data, value, "compare a Tensor with") from None
 
 
 def _mark_changed(t: Tensor) -> None:
@@ -718,15 +691,13 @@ def _in_place(
     data = t._data
     try:
         ufunc(data, value, out=data, casting="same_kind")
-    except ValueError:
+    except (TypeError, ValueError, OverflowError):
+        error = _operand_error(op, data, value, f"update {_describe(t)} in place with")
+        if isinstance(error, TypeError):
+            raise error from None
         raise ValueError(
             f"Tensor {op}: the right side (shape {np.shape(value)}) does not fit {_describe(t)}; "
             "an in-place update keeps the tensor's shape, so the right side must broadcast to it"
-        ) from None
-    except TypeError:
-        raise TypeError(
-            f"Tensor {op}: cannot update {_describe(t)} in place with "
-            f"{type(other).__name__} {other!r}; use real numbers, arrays or Tensors"
         ) from None
     _mark_changed(t)
     return t
@@ -750,13 +721,14 @@ def _seed_gradient(root: Tensor, gradient: ArrayLike | None) -> Any:
         if data.ndim == 0:
             return data.dtype.type(1)  # a NumPy scalar: cheaper to compute with than an array
         if data.size != 1:
-            raise RuntimeError(
+            raise ValueError(
                 f"Tensor.backward: the tensor has shape {data.shape}, not a single number, so "
                 "pass gradient= (an array of that shape), or reduce it first with .sum() or "
                 ".mean()"
             )
         return np.ones(data.shape, data.dtype)
-    seed = np.asarray(gradient._data if isinstance(gradient, Tensor) else gradient, data.dtype)
+    given = gradient._data if isinstance(gradient, Tensor) else gradient
+    seed = numeric_array(given, "Tensor.backward", "gradient").astype(data.dtype, copy=False)
     if seed.shape != data.shape:
         raise ValueError(
             f"Tensor.backward: gradient has shape {seed.shape} but the tensor has shape "
