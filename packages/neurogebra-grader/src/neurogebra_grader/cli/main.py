@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(p)
     p = sub.add_parser("collect", help="collect submissions from the exchange")
     p.add_argument("assignment")
+    p.add_argument(
+        "--system-user",
+        default="{student}",
+        help="a student's system user, which must own the submission (default: {student}; "
+        "The Littlest JupyterHub: jupyter-{student})",
+    )
     _add_intake_limits(p)
     p = sub.add_parser("autograde", help="grade submissions in sandboxes")
     p.add_argument("assignment")
@@ -269,7 +275,7 @@ def cmd_collect(args: argparse.Namespace) -> None:
     from neurogebra_grader.pipeline.collect import collect
 
     course = Course.load(_course_root(args.course))
-    outcomes = collect(course, args.assignment, intake_limits_from(args))
+    outcomes = collect(course, args.assignment, intake_limits_from(args), args.system_user)
     collected = [o.student for o in outcomes if o.status in ("collected", "unchanged")]
     console.print(f"collected {escape(args.assignment)}: {escape(str(collected))}")
     for outcome in outcomes:

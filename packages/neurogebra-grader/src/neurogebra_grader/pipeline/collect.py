@@ -15,7 +15,9 @@ it names. This collect reads the same exchange layout (``inbound/<student>+<assi
 - the submission time is the newest change time (``ctime``) of the folder and its files,
   which a student cannot set back; collect writes ``timestamp.txt`` itself and flags
   (``forged-timestamp``) a student's ``timestamp.txt`` or folder name that claims earlier;
-- where the student has a system user (JupyterHub), every file must be owned by that user;
+- where the student has a system user (JupyterHub), every file must be owned by that user
+  (``system_user`` maps a student id to that user's name: ``"{student}"`` for JupyterHub's
+  local users, ``"jupyter-{student}"`` for The Littlest JupyterHub);
   a submission owned by someone else is not collected over the student's own (their newest
   own submission is taken instead), and is named in the collect report
   (``.neurogebra/collect-<assignment>.json``, shown by ``report``).
@@ -94,10 +96,15 @@ def _candidates(inbound: Path, assignment: str) -> dict[str, list[tuple[Any, Pat
     return {student: sorted(c, key=lambda wc: wc[0], reverse=True) for student, c in found.items()}
 
 
-def owner_problem(folder: Folder, student: str, files: list[Found]) -> str:
-    """Why ``folder`` is not ``student``'s own ("" when it is, or no such system user exists)."""
+def owner_problem(
+    folder: Folder, student: str, files: list[Found], system_user: str = "{student}"
+) -> str:
+    """Why ``folder`` is not ``student``'s own ("" when it is, or no such system user exists).
+
+    ``system_user`` names the student's system user, e.g. ``"jupyter-{student}"``.
+    """
     try:
-        uid = pwd.getpwnam(student).pw_uid
+        uid = pwd.getpwnam(system_user.format(student=student)).pw_uid
     except KeyError:
         return ""
     owners = {folder.info.st_uid} | {f.info.st_uid for f in files}
@@ -243,7 +250,13 @@ def _replace(dest: Path, files: dict[str, bytes]) -> None:
 
 
 def collect_one(
-    course: Course, assignment: str, student: str, source: Path, when: Any, limits: IntakeLimits
+    course: Course,
+    assignment: str,
+    student: str,
+    source: Path,
+    when: Any,
+    limits: IntakeLimits,
+    system_user: str = "{student}",
 ) -> Collected:
     """Collect one inbound folder (see the module docstring); ``when`` is the time its name
     claims, which is only checked, never believed."""
@@ -254,15 +267,21 @@ def collect_one(
     except OSError:
         return Collected(student, "refused", "the inbound entry is not a folder")
     with folder:
-        return _collect_open(course, assignment, student, folder, when, limits)
+        return _collect_open(course, assignment, student, folder, when, limits, system_user)
 
 
 def _collect_open(
-    course: Course, assignment: str, student: str, source: Folder, when: Any, limits: IntakeLimits
+    course: Course,
+    assignment: str,
+    student: str,
+    source: Folder,
+    when: Any,
+    limits: IntakeLimits,
+    system_user: str,
 ) -> Collected:
     dest = course.path("submitted", student, assignment)
     files, flags = source.scan(limits)
-    problem = owner_problem(source, student, files)
+    problem = owner_problem(source, student, files, system_user)
     if problem:
         return Collected(student, "refused", problem + ": not collected")
     real = submission_time(source, files)
@@ -306,8 +325,18 @@ def _older(detail: str) -> str:
     return "; ".join(filter(None, ["an older submission (the newer one was refused)", detail]))
 
 
-def collect(course: Course, assignment: str, limits: IntakeLimits | None = None) -> list[Collected]:
-    """Collect every student's newest submission of ``assignment``; one outcome per student."""
+def collect(
+    course: Course,
+    assignment: str,
+    limits: IntakeLimits | None = None,
+    system_user: str = "{student}",
+) -> list[Collected]:
+    """Collect every student's newest submission of ``assignment``; one outcome per student.
+
+    ``system_user`` is the name of a student's system user (see the module docstring).
+    """
+    if "{student}" not in system_user:
+        raise ValueError(f"system_user {system_user!r} must contain {{student}}")
     inbound = _inbound(course)
     if not inbound.is_dir():
         raise CourseError(f"no exchange inbound folder at {inbound}: check Exchange.root")
@@ -317,7 +346,9 @@ def collect(course: Course, assignment: str, limits: IntakeLimits | None = None)
         # newest first; one refused (someone else's, say) never hides the student's own
         for n, (when, source) in enumerate(candidates):
             try:
-                outcome = collect_one(course, assignment, student, source, when, limits)
+                outcome = collect_one(
+                    course, assignment, student, source, when, limits, system_user
+                )
             except Exception as error:  # one unreadable folder is that student's problem only
                 outcome = Collected(student, "refused", f"could not be collected: {error!r}")
             if n and outcome.status == "collected":
