@@ -125,22 +125,29 @@ def fewer_message(verdicts: list[str | None]) -> str:
     """The message for a test that finished having run only some of its checks.
 
     Example:
-        >>> print(fewer_message([None, "f(2): expected 4, got 5.", NOT_RUN]))
+        >>> print(fewer_message([None, "f(2): expected 4, got 5.", NOT_RUN, NOT_RUN]))
         ... # doctest: +NORMALIZE_WHITESPACE
-        the test ran to the end, but only 2 of its 3 checks ran (with your code, the test
+        the test ran to the end, but only 2 of its 4 checks ran (with your code, the test
         took another path: e.g. a loop in it ran fewer times). Check 1: passed. Check 2:
-        f(2): expected 4, got 5. Check 3: did not run.
+        f(2): expected 4, got 5. Checks 3-4: did not run.
     """
     ran = sum(v != NOT_RUN for v in verdicts)
     text = (
-        f"none of the test's {len(verdicts)} checks ran, though the test ran to the end"
+        f"the test ran to the end, but none of its checks ran (it has {len(verdicts)})"
         if not ran
         else f"the test ran to the end, but only {ran} of its {len(verdicts)} checks ran"
     )
     text += " (with your code, the test took another path: e.g. a loop in it ran fewer times)."
-    for number, verdict in enumerate(verdicts, start=1):
+    start = 0
+    while start < len(verdicts):  # runs of the same plain verdict are said once
+        verdict, end = verdicts[start], start + 1
+        if verdict is None or verdict == NOT_RUN:
+            while end < len(verdicts) and verdicts[end] == verdict:
+                end += 1
         said = "passed" if verdict is None else verdict.rstrip(".")
-        text += f" Check {number}: {said}."
+        which = f"Check {start + 1}" if end == start + 1 else f"Checks {start + 1}-{end}"
+        text += f" {which}: {said}."
+        start = end
     return text
 
 
