@@ -26,7 +26,8 @@ from neurogebra_grader.sandbox.redact import safe_error_name
 __all__ = ["hidden_message", "scrub_numbers"]
 
 PREFIX = "a hidden test failed"
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
+# a number not inside a name (w1 stays); "2x" and "-1.5e-3" lose their numbers
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _RUN = re.compile(r"…(?:\s*,\s*…)+")
 
 
@@ -34,8 +35,8 @@ def scrub_numbers(text: str) -> str:
     """``text`` with every number replaced by "…" (a list of numbers by one "…").
 
     Example:
-        >>> scrub_numbers("(Value(-1.250) + Value(3e-2)).data, w1 and [1, 2, 3]")
-        '(Value(…) + Value(…)).data, w1 and […]'
+        >>> scrub_numbers("(Value(-1.250) + Value(3e-2)).data, w1 and [1, 2, 3], y = 3 - 2x")
+        '(Value(…) + Value(…)).data, w1 and […], y = … - …x'
     """
     return _RUN.sub("…", _NUMBER.sub("…", text))
 
