@@ -148,3 +148,11 @@ def test_the_engine_names_an_overwrite_from_its_numbers():
 def test_the_engine_does_not_blame_an_overwrite_where_the_order_could_be_the_cause():
     assert diagnose_engine("a diamond-shaped graph", 1, False, [1.0, 0.5], [2.0, 1.5]) is None
     assert diagnose_engine("zero_grad() between", 2, True, [4.0], [2.0]).cause == "zero-grad"
+
+
+def test_half_a_value_names_both_causes_and_keeps_the_tests_hint():
+    """x.grad after two backward() calls is half when backward overwrites: no factor-2 claim."""
+    failure = judge_close("x.grad after a second backward()", np.array(6.0), np.array(12.0))
+    assert "(= where += is needed)" in failure.hint
+    kept = judge_close("x.grad", np.array(3.0), np.array(6.0), hint="use += so both uses count")
+    assert kept.hint == "use += so both uses count" and kept.seen.endswith("half the expected one")

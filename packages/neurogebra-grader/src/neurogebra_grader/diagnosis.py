@@ -125,19 +125,25 @@ def diagnose_values(
             if gradient
             else "the sign is flipped somewhere: check each minus sign",
         )
+    if _near(r, 0.5) and gradient:
+        return Diagnosis(
+            "half",
+            f"{what} is half the expected one",
+            "a factor 2 is missing: the derivative of a square u² is 2·u·du",
+        )
     if _near(r, 0.5):
         return Diagnosis(
             "half",
             f"{what} is half the expected one",
-            "a factor 2 is missing: the derivative of a square u² is 2·u·du"
-            if gradient
-            else "a factor 2 is missing",
+            "a factor 2 is missing, or one of two contributions is lost (= where += is needed)",
+            sure=False,
         )
     if _near(r, 2.0):
         return Diagnosis(
             "double",
             f"{what} is twice the expected one",
-            "a factor 2 is too many, or two items are summed where their mean is wanted",
+            "a factor 2 is too many, two items are summed where their mean is wanted, or a "
+            "gradient was added twice without a reset",
             sure=False,
         )
     k = round(abs(r))
