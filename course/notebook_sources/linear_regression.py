@@ -546,7 +546,8 @@ TASK8 = md(
     `plot_fit(X, y, w, b, losses)` that makes a figure with two side-by-side axes
     (`fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))`) and returns the figure:
 
-    * left: the data as a scatter plot and the fitted line (`left.plot`) across the data;
+    * left: the data as a scatter plot (`left.scatter`, or `left.plot` with markers and no
+      line, such as `"o"`) and the fitted line (`left.plot`) across the data;
     * right: the loss curve, one point per step;
     * label the x and y axes of both, and give each a title.
     """,

@@ -190,6 +190,11 @@ TASK2 = md(
       `"relu"`, `"tanh"` and `"linear"` (no activation); anything else is a `ValueError`.
       Tip: `sum(..., start)` adds a sequence onto `start`, here the bias.
     * `parameters()`: the weights, then the bias, as one list.
+    * Keep them in attributes with these names: `self.w` (the list of weight `Value`s, one
+      per input), `self.b` (the bias `Value`) and `self.activation` (the activation's name).
+      The tests read them and change them between calls (`neuron.w[0].data = 0.5`,
+      `neuron.activation = "relu"`), so `__call__` reads them each time it runs: a change
+      takes effect at the next call.
     """,
 )
 
@@ -282,6 +287,11 @@ TASK3 = md(
     Hidden layers use `"relu"`. The last layer is `"linear"`: its outputs are raw scores,
     which the softmax in Task 4 turns into probabilities. Pass `rng` on to every neuron, and
     create the layers (and the neurons in each) in order.
+
+    Keep a layer's neurons in a list `self.neurons` and the network's layers in a list
+    `self.layers`, first to last. The tests read them and change weights through them
+    (`net.layers[1].neurons[0].b.data = -2.0`), so `__call__` goes through these lists each
+    time it runs: a change takes effect at the next call.
 
     How many parameters does `MLP([2, 16, 16, 3])` have? Each neuron has one weight per input
     plus a bias: $16 \cdot 3 + 16 \cdot 17 + 3 \cdot 17 = 371$.
@@ -462,7 +472,9 @@ TASK5 = md(
     The predicted class of a point is the index of its largest score. Write
     `predict(model, X)`, returning a NumPy array with one integer class per row of `X` (pass
     each row to the model as a list of floats: `[float(v) for v in row]`), and
-    `accuracy(predictions, labels)`, the fraction that match, as a float.
+    `accuracy(predictions, labels)`, the fraction that match, as a float. Both arguments of
+    `accuracy` hold one integer class per point, as a NumPy array (what `predict` returns,
+    or `y`) or as a plain list: accept either.
     """,
 )
 

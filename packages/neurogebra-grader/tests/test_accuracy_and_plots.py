@@ -60,3 +60,35 @@ def test_plot_mistakes_are_named(axes):
         check_axes(left, lines=1)
     with pytest.raises(CheckFailed, match="a matplotlib Axes"):
         check_axes(plt.figure(), lines=1)
+
+
+def test_a_scatter_drawn_as_markers_without_a_line_is_a_scatter(axes):
+    """The task says "a scatter plot": ax.plot(x, y, "o") draws one as much as ax.scatter."""
+    left, right = axes
+    left.plot(np.arange(50), np.arange(50), "o")
+    left.plot([0, 49], [0, 49])
+    left.set_xlabel("x")
+    left.set_ylabel("y")
+    check_axes(left, lines=1, scatter_points=50)
+    right.plot(np.arange(50), np.arange(50), linestyle="none", marker=".")
+    with pytest.raises(CheckFailed, match="at least 1 line"):  # markers alone are no line
+        check_axes(right, lines=1, scatter_points=50, labelled=False)
+    check_axes(right, line_points=50, labelled=False)  # a curve of one marker per value
+
+
+def test_the_trusted_judge_reads_markers_and_older_descriptions_alike(axes):
+    from neurogebra_grader.checks.plots import describe_axes, judge_axes
+
+    left, _ = axes
+    left.plot(np.arange(5), np.arange(5), "x")
+    facts = describe_axes(left)
+    assert facts["markers"] == [5] and facts["lines"] == []
+    assert judge_axes("p", facts, scatter_points=5, labelled=False) is None
+    old = {k: v for k, v in facts.items() if k != "markers"}  # a reference cached before
+    assert judge_axes("p", old, scatter_points=5, labelled=False) is not None
+
+
+def test_accuracy_takes_lists_and_arrays_alike():
+    check_accuracy([0, 1, 2], np.array([0, 1, 2]), at_least=1.0)
+    check_accuracy(np.array([0, 1, 2]), [0, 1, 2], at_least=1.0)
+    check_accuracy((0, 1, 2), [0, 1, 1], at_least=0.6)

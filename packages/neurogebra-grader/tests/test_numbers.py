@@ -32,7 +32,8 @@ def test_message_says_what_expected_got_and_hint():
     with pytest.raises(CheckFailed) as caught:
         check_close(4.0, 2.0, what="mse([1, 2], [1, 4])", hint="average the squared errors")
     assert str(caught.value) == (
-        "mse([1, 2], [1, 4]): expected 2, got 4. Hint: average the squared errors."
+        "mse([1, 2], [1, 4]): expected 2, got 4 (the result is twice the expected one)."
+        " Hint: average the squared errors."
     )
     assert isinstance(caught.value, AssertionError)
 
@@ -91,7 +92,7 @@ def test_check_equal():
 
 def test_check_decreasing():
     check_decreasing([10.0, 5.0, 1.0])
-    with pytest.raises(CheckFailed, match="sign of the update"):
+    with pytest.raises(CheckFailed, match=r"rose at every step.*step against the gradient"):
         check_decreasing([1.0, 2.0, 4.0])
     with pytest.raises(CheckFailed, match="nan/inf at step 2"):
         check_decreasing([1.0, 0.5, float("inf")])

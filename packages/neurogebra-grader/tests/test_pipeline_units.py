@@ -112,10 +112,17 @@ def test_a_test_cell_passes_only_when_every_check_passes():
     reference = [_reference(0, 4.0), _reference(1, 9.0)]
     assert judge_test(cell, [_observation(0, 4.0), _observation(1, 9.0)], reference, "ok", "")[0]
     visible = judge_test(cell, [_observation(0, 5.0), _observation(1, 9.0)], reference, "ok", "")
-    assert visible == (False, "f(2): expected 4, got 5.")
+    assert visible == (
+        False,
+        "f(2): expected 4, got 5. Hint: the numbers alone don't show the cause; "
+        "compare each step with the task text.",
+    )
     hidden = judge_test(cell, [_observation(0, 4.0), _observation(1, 8.0)], reference, "ok", "")
-    assert hidden == (False, HIDDEN_FAILED)
-    assert not judge_test(cell, [_observation(0, 4.0)], reference, "ok", "")[0]
+    assert hidden[0] is False and hidden[1].startswith(HIDDEN_FAILED + ": f(…): expected")
+    assert "9" not in hidden[1] and "8" not in hidden[1]
+    fewer = judge_test(cell, [_observation(0, 4.0)], reference, "ok", "")
+    assert fewer[0] is False and "stopped before" not in fewer[1]
+    assert "Check 1: passed. Check 2: did not run." in fewer[1]
     extra = [_observation(0, 4.0), _observation(1, 9.0), _observation(1, 9.0)]
     assert not judge_test(cell, extra, reference, "ok", "")[0]
     assert not judge_test(cell, reference, reference, "error", "NameError: x")[0]

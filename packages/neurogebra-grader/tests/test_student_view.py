@@ -39,7 +39,8 @@ def test_failed_check_shows_the_message_only():
     assert error["ename"] == "CheckFailed"
     text = ANSI.sub("", "\n".join(error["traceback"]))
     assert text.splitlines() == [
-        "CheckFailed: mse([1, 2], [1, 4]): expected 2, got 4. Hint: average the squared errors.",
+        "CheckFailed: mse([1, 2], [1, 4]): expected 2, got 4 (the result is twice the expected"
+        " one). Hint: average the squared errors.",
     ]
     (engine_error,) = outputs[4]
     text = ANSI.sub("", "\n".join(engine_error["traceback"]))

@@ -25,15 +25,22 @@ _RED, _BOLD, _RESET = "\x1b[31m", "\x1b[1m", "\x1b[0m"
 
 @dataclass(frozen=True)
 class Failure:
-    """What was checked, what was expected, what the student's code gave, and a hint."""
+    """What was checked, what was expected, what the student's code gave, and a hint.
+
+    ``seen`` is the pattern the data shows, in words (see :mod:`neurogebra_grader.diagnosis`);
+    ``topic`` says in words, without inputs or numbers, what was tested (for hidden tests).
+    """
 
     what: str
     expected: str
     got: str
     hint: str = ""
+    seen: str = ""
+    topic: str = ""
 
     def message(self) -> str:
-        text = f"{self.what}: expected {self.expected}, got {self.got}."
+        text = f"{self.what}: expected {self.expected}, got {self.got}"
+        text += f" ({self.seen})." if self.seen else "."
         if self.hint:
             text += f" Hint: {self.hint.rstrip('.')}."
         return text

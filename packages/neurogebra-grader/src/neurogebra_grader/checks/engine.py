@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from neurogebra_grader.diagnosis import diagnose_engine
 from neurogebra_grader.failure import Failure, raise_failure
 from neurogebra_grader.plain import show
 
@@ -157,6 +158,7 @@ def _close(a: float, b: float) -> bool:
 def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -> Failure | None:
     """Compare the student's report for ``program`` with the reference report."""
     what = f"Value engine, {program.title}: {program.text()}"
+    topic = f"the Value engine on {program.title}"  # words only: safe for a hidden test
     leaves = program.names()[: len(program.leaves)]
     if "error" in got:
         error = got["error"].strip().removesuffix(":")
@@ -168,6 +170,7 @@ def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -
             "that part is not written yet: replace `raise NotImplementedError()` with your code"
             if unfinished
             else program.hint,
+            topic=topic,
         )
     if any(g != 0.0 for g in got["initial_grads"]):
         return Failure(
@@ -175,10 +178,16 @@ def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -
             "every new Value to start with grad 0.0",
             f"grads {got['initial_grads']}",
             "set self.grad = 0.0 in __init__",
+            seen="a new Value started with a gradient that is not zero",
+            topic=topic,
         )
     if not _close(got["data"], expected["data"]):
         return Failure(
-            f"{what} (out.data)", show(expected["data"]), show(got["data"]), program.hint
+            f"{what} (out.data)",
+            show(expected["data"]),
+            show(got["data"]),
+            program.hint,
+            topic=f"{topic} (the output's .data)",
         )
     wrong = [
         i
@@ -187,11 +196,16 @@ def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -
     ]
     if wrong:
         listed = ", ".join(f"{leaves[i]}.grad={{{i}}}" for i in range(len(leaves)))
+        cause = diagnose_engine(
+            program.title, program.runs, program.zero_between, got["grads"], expected["grads"]
+        )
         return Failure(
             f"{what} (after out.backward())",
             listed.format(*[show(e) for e in expected["grads"]]),
             listed.format(*[show(g) for g in got["grads"]]),
-            program.hint,
+            cause.hint if cause else program.hint,
+            seen=cause.pattern if cause else "",
+            topic=f"{topic} (the leaves' gradients)",
         )
     return None
 

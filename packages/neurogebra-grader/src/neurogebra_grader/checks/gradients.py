@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from neurogebra_grader.checks.numbers import judge_close
+from neurogebra_grader.diagnosis import unknown
 from neurogebra_grader.failure import Failure, raise_failure
 from neurogebra_grader.plain import NotPlain, show, to_array
 
@@ -50,16 +51,21 @@ def judge_gradient(
     hint: str = "",
 ) -> Failure | None:
     """A Failure unless the claimed gradient matches the numerical one."""
-    failure = judge_close(what, got, numerical, rtol=rtol, atol=atol, hint=hint)
+    failure = judge_close(what, got, numerical, rtol=rtol, atol=atol, hint=hint, gradient=True)
     if failure is None:
         return None
+    if failure.what.endswith("(shape)"):
+        return failure
     names = list(names) or [f"x{i}" for i in range(len(at))]
     point = ", ".join(f"{n}={show(float(v))}" for n, v in zip(names, at, strict=False))
     return Failure(
         f"{what} at {point}",
         f"{show(np.asarray(numerical))} (central differences)",
         failure.got,
-        hint or "differentiate again term by term; the chain rule brings a factor from inside",
+        failure.hint
+        if failure.seen or hint
+        else unknown("differentiate again term by term (the chain rule brings inner factors)"),
+        seen=failure.seen,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurogebra_grader.diagnosis import choose_hint, diagnose_curve, diagnose_values, unknown
 from neurogebra_grader.failure import Failure, raise_failure
 from neurogebra_grader.plain import NotPlain, show, to_array
 
@@ -43,8 +44,13 @@ def judge_close(
     rtol: float = 1e-6,
     atol: float = 1e-8,
     hint: str = "",
+    gradient: bool = False,
 ) -> Failure | None:
-    """A Failure unless ``got`` has ``expected``'s shape and every item is within tolerance."""
+    """A Failure unless ``got`` has ``expected``'s shape and every item is within tolerance.
+
+    The hint names the cause the numbers show (see :mod:`neurogebra_grader.diagnosis`), else
+    it is ``hint`` (or says that the cause is unknown).
+    """
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         return Failure(
@@ -61,7 +67,9 @@ def judge_close(
     if got.ndim:
         bad = np.flatnonzero(~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True))
         detail = f" ({len(bad)} of {got.size} items differ, the first at index {bad[0]})"
-    return Failure(what, show(expected), show(got) + detail, hint)
+    cause = diagnose_values(got, expected, gradient=gradient)
+    seen = cause.pattern if cause else ""
+    return Failure(what, show(expected), show(got) + detail, choose_hint(cause, hint), seen=seen)
 
 
 def check_close(
@@ -93,12 +101,12 @@ def judge_equal(what: str, got: object, expected: object, *, hint: str = "") -> 
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
         got_a, expected_a = np.asarray(got), np.asarray(expected)
         same = got_a.shape == expected_a.shape and bool(np.all(got_a == expected_a))
-        return None if same else Failure(what, show(expected_a), show(got_a), hint)
+        return None if same else Failure(what, show(expected_a), show(got_a), hint or unknown())
     if type(got) is type(expected) and got == expected:
         return None
     if isinstance(got, int | float) and isinstance(expected, int | float) and got == expected:
         return None
-    return Failure(what, repr(expected), repr(got), hint)
+    return Failure(what, repr(expected), repr(got), hint or unknown())
 
 
 def check_equal(got: object, expected: object, *, what: str = "the result", hint: str = "") -> None:
@@ -147,15 +155,19 @@ def judge_decreasing(
             what,
             "finite values",
             f"nan/inf at step {int(np.flatnonzero(~np.isfinite(values))[0])}",
-            hint or "the learning rate may be too large",
+            hint
+            or "the steps grew until the numbers overflowed: a learning rate too large, a "
+            "step uphill, or gradients never reset (the curve before it may tell which)",
         )
     if values[-1] <= factor * values[0]:
         return None
+    cause = diagnose_curve(values)
     return Failure(
         what,
         f"the last value at most {factor:g} × the first ({show(float(values[0]))})",
         f"{show(float(values[-1]))}",
-        hint or "check the sign of the update (step against the gradient) and the learning rate",
+        choose_hint(cause, hint) if cause else unknown(hint),
+        seen=cause.pattern if cause else "",
     )
 
 
@@ -192,4 +204,6 @@ def check_type(
         if isinstance(expected, tuple)
         else expected.__name__
     )
-    raise_failure(Failure(what, f"a {names}", f"a {type(obj).__name__}", hint))
+    raise_failure(
+        Failure(what, f"a {names}", f"a {type(obj).__name__}", hint or f"return a {names}")
+    )

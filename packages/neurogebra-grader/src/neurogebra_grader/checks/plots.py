@@ -22,8 +22,23 @@ from neurogebra_grader.failure import Failure, raise_failure
 __all__ = ["check_axes", "describe_axes", "judge_axes"]
 
 
+def _markers_only(line: Any) -> bool:
+    """A line drawn as markers without a line, as ``ax.plot(x, y, "o")`` draws a scatter."""
+    style = line.get_linestyle()
+    return style in ("None", "none", " ", "") and line.get_marker() not in (
+        "None",
+        "none",
+        "",
+        None,
+    )
+
+
 def describe_axes(ax: Any) -> dict[str, Any]:
-    """Plain facts about a matplotlib Axes: line lengths, scatter sizes, fills, labels."""
+    """Plain facts about a matplotlib Axes: line lengths, scatter sizes, fills, labels.
+
+    ``lines`` lists the lines drawn as lines; ``markers`` the lines drawn as markers only
+    (``ax.plot(x, y, "o")``), which count as scatter plots and as point-per-value curves.
+    """
     import numpy as np
     from matplotlib.collections import PathCollection
     from matplotlib.contour import ContourSet
@@ -37,7 +52,8 @@ def describe_axes(ax: Any) -> dict[str, Any]:
         for c in [*ax.collections, *getattr(ax, "_children", [])]
     ) or any(type(c).__name__ in {"QuadMesh", "AxesImage"} for c in [*ax.collections, *ax.images])
     return {
-        "lines": [len(line.get_xdata()) for line in ax.get_lines()],
+        "lines": [len(line.get_xdata()) for line in ax.get_lines() if not _markers_only(line)],
+        "markers": [len(line.get_xdata()) for line in ax.get_lines() if _markers_only(line)],
         "scatter_points": scatter_points,
         "filled": bool(filled),
         "xlabel": ax.get_xlabel(),
@@ -57,7 +73,12 @@ def judge_axes(
     labelled: bool = True,
     hint: str = "",
 ) -> Failure | None:
-    """A Failure for the first thing the plot is missing."""
+    """A Failure for the first thing the plot is missing.
+
+    A scatter plot may be drawn with ``ax.scatter`` or as markers without a line
+    (``ax.plot(x, y, "o")``); a curve of ``line_points`` points as a line or as markers.
+    """
+    markers = list(facts.get("markers", []))
     if lines is not None and len(facts["lines"]) < lines:
         return Failure(
             what,
@@ -65,19 +86,19 @@ def judge_axes(
             f"{len(facts['lines'])}",
             hint or "draw it with ax.plot",
         )
-    if line_points is not None and line_points not in facts["lines"]:
+    if line_points is not None and line_points not in [*facts["lines"], *markers]:
         return Failure(
             what,
             f"a line through {line_points} points",
             f"lines of {facts['lines']} points",
             hint or "plot one point per value",
         )
-    if scatter_points is not None and scatter_points not in facts["scatter_points"]:
+    if scatter_points is not None and scatter_points not in [*facts["scatter_points"], *markers]:
         return Failure(
             what,
             f"a scatter plot of {scatter_points} points",
-            f"scatter plots of {facts['scatter_points']} points",
-            hint or "draw the data points with ax.scatter",
+            f"scatter plots of {[*facts['scatter_points'], *markers]} points",
+            hint or 'draw the data points with ax.scatter (or ax.plot(x, y, "o"))',
         )
     if filled and not facts["filled"]:
         return Failure(

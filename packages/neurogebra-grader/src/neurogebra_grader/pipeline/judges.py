@@ -55,7 +55,9 @@ def judge_call(check: str, student: dict[str, Any], reference: dict[str, Any]) -
     try:
         got = {name: decode(value) for name, value in student.items()}
     except BadData as error:
-        return Failure(what, "plain data", f"unreadable data ({error})", hint)
+        return Failure(
+            what, "plain data", f"unreadable data ({error})", hint or "return floats or lists"
+        )
     for name, kind in SPECS[check].student.items():
         if kind not in ("value", "none") and name in got:
             failure = _unreadable(what, got[name], hint)
@@ -82,7 +84,9 @@ def judge_call(check: str, student: dict[str, Any], reference: dict[str, Any]) -
         info = got["obj"]
         if isinstance(info, dict) and info.get("isinstance") is True:
             return None
-        return Failure(what, "the right type", f"a {info.get('type', '?')}", hint)
+        return Failure(
+            what, "the right type", f"a {info.get('type', '?')}", hint or "see the task text"
+        )
     if check == "check_gradient":
         return gradients.judge_gradient(
             what,
@@ -112,21 +116,28 @@ def judge_call(check: str, student: dict[str, Any], reference: dict[str, Any]) -
     raise ValueError(f"no judge for {check}")
 
 
+_ENGINE_HINT = "leave check_value_engine and the battery it runs as they are"
+
+
 def _judge_engine(reports: Any, ref: dict[str, Any], engine: Any) -> Failure | None:
     ops = tuple(ref["ops"]) if isinstance(ref["ops"], list | tuple) else ref["ops"]
     programs = engine.battery(ops, seed=int(ref["seed"]), n_graphs=int(ref["n_graphs"]))
     expected = ref.get("value_cls")
     if not isinstance(reports, list) or len(reports) != len(programs):
-        return Failure("Value engine", f"{len(programs)} results", "a different number", "")
+        return Failure(
+            "Value engine", f"{len(programs)} results", "a different number", _ENGINE_HINT
+        )
     if not isinstance(expected, list) or len(expected) != len(programs):
         raise ValueError("the reference run did not report the Value-engine battery")
     for program, got, want in zip(programs, reports, expected, strict=True):
         try:
             got, want = _engine_report(got), _engine_report(want)
         except (TypeError, ValueError, KeyError):
-            return Failure("Value engine", "a report per program", "malformed data", "")
+            return Failure("Value engine", "a report per program", "malformed data", _ENGINE_HINT)
         if "error" not in got and len(got["grads"]) != len(program.leaves):
-            return Failure("Value engine", "one gradient per leaf", "a different number", "")
+            return Failure(
+                "Value engine", "one gradient per leaf", "a different number", _ENGINE_HINT
+            )
         failure = engine.judge_run(program, got, want)
         if failure is not None:
             return failure

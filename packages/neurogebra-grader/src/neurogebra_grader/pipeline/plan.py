@@ -77,12 +77,17 @@ class Plan:
     student_code: dict[str, str]
 
 
-def _new_cell(cell_type: str, text: str, metadata: dict[str, Any]) -> Any:
+def _new_cell(cell_type: str, text: str, metadata: dict[str, Any], cell_id: Any = None) -> Any:
+    """A cell with a stable id: the course cell's, else one made from its position."""
     if cell_type == "code":
-        return nbformat.v4.new_code_cell(text, metadata=metadata)
-    if cell_type == "markdown":
-        return nbformat.v4.new_markdown_cell(text, metadata=metadata)
-    return nbformat.v4.new_raw_cell(text, metadata=metadata)
+        cell = nbformat.v4.new_code_cell(text, metadata=metadata)
+    elif cell_type == "markdown":
+        cell = nbformat.v4.new_markdown_cell(text, metadata=metadata)
+    else:
+        cell = nbformat.v4.new_raw_cell(text, metadata=metadata)
+    if isinstance(cell_id, str) and cell_id:
+        cell["id"] = cell_id
+    return cell
 
 
 def _is_test(meta: dict[str, Any], cell_type: str) -> bool:
@@ -98,7 +103,7 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
     student_code: dict[str, str] = {}
     for index, slot in enumerate(matched.slots):
         if slot.kind == "extra":
-            cells.append(_new_cell(slot.cell_type, slot.text, {}))
+            cells.append(_new_cell(slot.cell_type, slot.text, {}, f"cell-{index + 1}"))
             if slot.cell_type == "code":
                 student_code[slot.label] = slot.text
             continue
@@ -108,7 +113,9 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
         metadata = {"nbgrader": copy.deepcopy(meta)}
         points = float(meta.get("points", 0) or 0)
         if slot.kind == "answer":
-            cells.append(_new_cell(course_cell.cell_type, slot.text, metadata))
+            cells.append(
+                _new_cell(course_cell.cell_type, slot.text, metadata, course_cell.get("id"))
+            )
             if slot.answered and course_cell.cell_type == "code":
                 student_code[slot.grade_id] = slot.text
             if meta.get("grade"):
@@ -129,7 +136,7 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
             code, sites = rewrite_test_sites(text, role)
             # tells the sandbox where hidden tests start (sandbox.redact cuts output from there)
             metadata["neurogebra"] = {"hidden_tests": bool(hidden)}
-            cells.append(_new_cell("code", code, metadata))
+            cells.append(_new_cell("code", code, metadata, course_cell.get("id")))
             graded.append(
                 GradedCell(
                     slot.grade_id,
@@ -143,7 +150,9 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
             )
         else:  # a locked cell, exactly as students were given it
             given = released.get(slot.grade_id, course_cell)
-            cells.append(_new_cell(course_cell.cell_type, str(given.source), metadata))
+            cells.append(
+                _new_cell(course_cell.cell_type, str(given.source), metadata, course_cell.get("id"))
+            )
             if meta.get("grade"):
                 graded.append(GradedCell(slot.grade_id, points, "manual", index))
     flags = list(matched.flags)

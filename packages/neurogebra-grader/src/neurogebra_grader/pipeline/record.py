@@ -69,6 +69,32 @@ def safe_output(output: Any) -> Any | None:
     return None
 
 
+_CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")  # nbformat 4.5's rule for a cell id
+
+
+def cell_ids(cells: list[Any]) -> list[str]:
+    """A valid id per cell, unique in the notebook: its own, else one made from its position.
+
+    Cells a student added (or whose id is missing, malformed or repeated) get ``cell-<n>``.
+
+    Example:
+        >>> cell_ids([{"id": "intro"}, {}, {"id": "intro"}, {"id": "a b"}])
+        ['intro', 'cell-2', 'cell-3', 'cell-4']
+    """
+    taken: set[str] = set()
+    ids = []
+    for number, cell in enumerate(cells, start=1):
+        own = cell.get("id")
+        valid = isinstance(own, str) and _CELL_ID.match(own) and own not in taken
+        new, suffix = (own if valid else f"cell-{number}"), 0
+        while new in taken:
+            suffix += 1
+            new = f"cell-{number}-{suffix}"
+        taken.add(new)
+        ids.append(new)
+    return ids
+
+
 def write_autograded(
     folder: Path,
     notebook: str,
@@ -82,9 +108,11 @@ def write_autograded(
     nb = nbformat.from_dict(nbformat.v4.new_notebook(metadata=plan.notebook.metadata))
     by_index = {g.index: g for g in plan.graded}
     by_id = {v.grade_id: v for v in verdicts}
+    ids = cell_ids(plan.notebook.cells)
     for index, planned in enumerate(plan.notebook.cells):
         cell = nbformat.from_dict(
             {
+                "id": ids[index],
                 "cell_type": planned.cell_type,
                 "metadata": planned.metadata,
                 "source": planned.source,

@@ -15,13 +15,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from neurogebra_grader.pipeline.hidden import PREFIX, hidden_message
 from neurogebra_grader.pipeline.judges import judge_call
+from neurogebra_grader.pipeline.plaindata import BadData, decode
 from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.sandbox.runner import NotebookRun
 
+HIDDEN_FAILED = PREFIX  # how the message of every failed hidden check starts
 UNANSWERED = "unanswered: no readable answer cell with this id was submitted"
-HIDDEN_FAILED = "a hidden test failed: the answer is wrong on inputs the visible tests don't try"
 
 
 @dataclass
@@ -53,34 +55,100 @@ def _valid(observation: Any) -> bool:
     )
 
 
+def _hidden(cell: GradedCell, site: int) -> bool:
+    if not cell.hidden_sites:
+        return False
+    return cell.hidden_sites[min(site, len(cell.hidden_sites) - 1)]
+
+
+def _test_hint(reference: dict[str, Any]) -> str:
+    try:
+        return str(decode(reference["hint"])) if "hint" in reference else ""
+    except BadData:
+        return ""
+
+
+def _key(report: dict[str, Any]) -> tuple[Any, Any]:
+    return report["site"], report["check"]
+
+
+def judge_check(cell: GradedCell, got: dict[str, Any], want: dict[str, Any]) -> str | None:
+    """None when one reported check passes, else its message (worded for hidden checks)."""
+    try:
+        failure = judge_call(want["check"], got["data"], want["data"])
+    except Exception as exc:  # malformed data from the kernel: no points, say why
+        return f"{want['check']}: the answer could not be read ({type(exc).__name__})"
+    if failure is None:
+        return None
+    if _hidden(cell, want["site"]):  # what it tested in words, never its inputs or numbers
+        return hidden_message(failure, test_hint=_test_hint(want["data"]))
+    return failure.message()
+
+
 def judge_test(
     cell: GradedCell, observed: list[Any], reference: list[Any], status: str, error: str
 ) -> tuple[bool, str]:
-    """(passed, message) for one test cell."""
+    """(passed, message) for one test cell.
+
+    The reports must be the reference run's checks, in order; a test that finished with
+    fewer of them (a loop in it ran fewer times) fails, and its message gives each
+    check's own verdict.
+    """
     if status != "ok":
         reason = error or status
         return False, f"the test did not run to the end: {reason}"
-    if len(observed) < len(reference):
-        return False, "the test stopped before all its checks ran"
     if len(observed) > len(reference) or not all(_valid(o) for o in observed):
         return False, "the test reported results the test itself does not make"
-    for got, want in zip(observed, reference, strict=True):
-        if (got["site"], got["check"]) != (want["site"], want["check"]):
+    fewer = len(observed) < len(reference)
+    verdicts: list[str | None] = []  # one per reference check: None passed, else its message
+    at = 0
+    for got in observed:
+        key = (got["site"], got["check"])
+        while fewer and at < len(reference) and key != _key(reference[at]):
+            verdicts.append(NOT_RUN)  # skipped: this report belongs to a later check
+            at += 1
+        if at == len(reference) or key != _key(reference[at]):
             return False, "the checks ran in an unexpected order"
-        try:
-            failure = judge_call(want["check"], got["data"], want["data"])
-        except Exception as exc:  # malformed data from the kernel: no points, say why
-            return False, f"{want['check']}: the answer could not be read ({type(exc).__name__})"
-        if failure is not None:
-            hidden = (
-                cell.hidden_sites[min(want["site"], len(cell.hidden_sites) - 1)]
-                if cell.hidden_sites
-                else False
-            )
-            if hidden:  # say which part, never what the hidden test tried or expected
-                return False, HIDDEN_FAILED
-            return False, failure.message()
-    return True, "passed"
+        verdicts.append(judge_check(cell, got, reference[at]))
+        at += 1
+    verdicts += [NOT_RUN] * (len(reference) - at)
+    if len(observed) == len(reference):
+        failed = [v for v in verdicts if v is not None]
+        return (False, failed[0]) if failed else (True, "passed")
+    return False, fewer_message(verdicts)
+
+
+NOT_RUN = "did not run"
+
+
+def fewer_message(verdicts: list[str | None]) -> str:
+    """The message for a test that finished having run only some of its checks.
+
+    Example:
+        >>> print(fewer_message([None, "f(2): expected 4, got 5.", NOT_RUN, NOT_RUN]))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        the test ran to the end, but only 2 of its 4 checks ran (with your code, the test
+        took another path: e.g. a loop in it ran fewer times). Check 1: passed. Check 2:
+        f(2): expected 4, got 5. Checks 3-4: did not run.
+    """
+    ran = sum(v != NOT_RUN for v in verdicts)
+    text = (
+        f"the test ran to the end, but none of its checks ran (it has {len(verdicts)})"
+        if not ran
+        else f"the test ran to the end, but only {ran} of its {len(verdicts)} checks ran"
+    )
+    text += " (with your code, the test took another path: e.g. a loop in it ran fewer times)."
+    start = 0
+    while start < len(verdicts):  # runs of the same plain verdict are said once
+        verdict, end = verdicts[start], start + 1
+        if verdict is None or verdict == NOT_RUN:
+            while end < len(verdicts) and verdicts[end] == verdict:
+                end += 1
+        said = "passed" if verdict is None else verdict.rstrip(".")
+        which = f"Check {start + 1}" if end == start + 1 else f"Checks {start + 1}-{end}"
+        text += f" {which}: {said}."
+        start = end
+    return text
 
 
 def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) -> list[CellVerdict]:
