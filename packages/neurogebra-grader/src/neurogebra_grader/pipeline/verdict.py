@@ -18,6 +18,7 @@ from typing import Any
 from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.probes import SPECS
+from neurogebra_grader.pipeline.timeouts import time_verdict
 from neurogebra_grader.sandbox.runner import NotebookRun
 
 UNANSWERED = "unanswered: no readable answer cell with this id was submitted"
@@ -94,6 +95,10 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
             continue
         if cell.kind == "answer" and not cell.answered:
             verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, UNANSWERED))
+            continue
+        timed = time_verdict(plan, run, cell)  # over its time limit, or needed one that was
+        if timed is not None:
+            verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, timed))
             continue
         if cell.kind == "answer":
             ok = status == "ok"
