@@ -1,10 +1,12 @@
 """Execute a notebook cell by cell in a sandboxed kernel; report outputs, errors and observations.
 
-The runner enforces the caps that only it can see: a cell that runs too long or a notebook
-over its wall-clock budget, a flood of output, or a kernel that sends too many messages,
-too many bytes or too fast (see :mod:`.messages`) ends the run with a clear error; cells
-already run keep their results. The kernel is killed, never interrupted, so code that
-ignores SIGINT cannot hold the grader up. Each run gets its own writable tmpfs
+The runner enforces the caps that only it can see. A cell that runs longer than its limit
+fails alone: its kernel is killed and a fresh one re-runs the earlier cells that later ones
+need (:mod:`.replay`), then goes on. A notebook over its wall-clock budget (restarts
+included), a flood of output, or a kernel that sends too many messages, too many bytes or
+too fast (see :mod:`.messages`) ends the run with a clear error; cells already run keep
+their results. The kernel is killed, never interrupted, so code that ignores SIGINT cannot
+hold the grader up. Each run gets its own writable tmpfs
 (:mod:`.disk`) and, where the machine allows, its own cgroup (:mod:`.cgroups`); both are
 swept when the run ends, so no process and no file outlives it.
 
