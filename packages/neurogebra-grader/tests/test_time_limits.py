@@ -84,7 +84,7 @@ def test_the_question_over_its_limit_says_the_limit_and_the_time():
     plan, run = _plan(), _run({5: ("timeout", STOPPED)})
     message = time_verdict(plan, run, plan.graded[1])
     assert message == (
-        "the test ran out of time: the cell ran longer than its limit of 3 s per cell "
+        "the test ran out of time: the cell ran longer than 3 s (its time limit per cell) "
         "and was stopped after 3.0 s"
     )
     assert time_verdict(plan, run, plan.graded[0]) is None
@@ -96,7 +96,11 @@ def test_a_name_error_from_the_stopped_answer_is_explained():
     message = time_verdict(plan, run, plan.graded[1])
     assert message is not None
     assert "depends on the answer that ran out of time" in message
-    assert "cell 5 (a2)" in message and "`g`" in message and "limit of 3 s" in message
+    assert (
+        "cell 5 (a2)" in message
+        and "`g`" in message
+        and "longer than 3 s (its time limit per cell)" in message
+    )
 
 
 def test_a_cut_name_error_is_traced_through_the_answer_that_uses_the_name():

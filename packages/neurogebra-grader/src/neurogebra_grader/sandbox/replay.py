@@ -14,7 +14,7 @@ Example:
     >>> replay_after(roles, upto=7, skipped={3, 6})
     [0, 1, 5]
     >>> cell_timeout(2.04, 2)
-    'the cell ran longer than its limit of 2 s per cell and was stopped after 2.0 s'
+    'the cell ran longer than 2 s (its time limit per cell) and was stopped after 2.0 s'
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def replay_after(roles: Sequence[str], upto: int, skipped: Collection[int]) -> l
 def cell_timeout(seconds: float, limit: float) -> str:
     """A timed-out cell's error: the limit and the time it ran."""
     return (
-        f"the cell ran longer than its limit of {limit:g} s per cell "
+        f"the cell ran longer than {limit:g} s (its time limit per cell) "
         f"and was stopped after {seconds:.1f} s"
     )
 

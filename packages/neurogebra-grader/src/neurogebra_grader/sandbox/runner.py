@@ -579,8 +579,8 @@ async def _run_cells(
             error = state.cells[stop.index].error
             if stop.replaying:
                 error = (
-                    "when re-run after a restart, it ran longer than its limit of "
-                    f"{limits.cell_seconds:g} s per cell"
+                    f"when re-run after a restart, it ran longer than {limits.cell_seconds:g} s "
+                    "(its time limit per cell)"
                 )
             else:
                 start = stop.index + 1
