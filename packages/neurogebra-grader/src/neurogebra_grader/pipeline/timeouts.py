@@ -120,8 +120,8 @@ def _missing_from_timeout(plan: Plan, run: NotebookRun, cell: GradedCell, error:
         if names:
             return (
                 f"the test could not run (NameError): it depends on the answer that ran out "
-                f"of time, {_which(plan, index)}, which defines `{names[0]}` "
-                f"({run.cells[index].error})"
+                f"of time, {_which(plan, index)}, which defines `{names[0]}`; that cell "
+                f"{str(run.cells[index].error).removeprefix('the cell ')}"
             )
     return ""
 
