@@ -503,7 +503,7 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
             for index in replay:
                 replayed = await _replay(state, index)
                 if replayed is not True:
-                    return replayed
+                    return replayed if isinstance(replayed, _Stop) else None
             for index in range(start, len(state.nb.cells)):
                 state.index = index
                 if state.nb.cells[index].cell_type != "code":
