@@ -143,3 +143,27 @@ def test_each_notebook_introduction_states_the_limits_it_is_graded_under():
             intro = nb.cells[0].source
             assert f"each cell may run for at most {limits.cell_seconds:g} seconds" in intro
             assert f"the whole notebook for at most {limits.wall_seconds:g} seconds" in intro
+
+
+def test_a_notebook_whose_every_cell_loops_stops_at_its_budget(tmp_path):
+    """Restarts and re-runs spend the one budget per notebook: N looping cells cost at most
+    that budget, not N restarts times the limit per cell, and the cells left say why."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from neurogebra_grader.sandbox import Limits, run_notebook
+
+    cells = [
+        new_code_cell(
+            f"def f{n}():\n    return {n}" + LOOP,
+            metadata={"nbgrader": {"grade_id": f"a{n}", "solution": True}},
+        )
+        for n in range(8)
+    ]
+    run = run_notebook(new_notebook(cells=cells), tmp_path, Limits(cell_seconds=2, wall_seconds=12))
+    assert run.seconds < 12 + 8, run.timings
+    assert run.cells[0].status == "timeout" and "longer than 2 s" in run.cells[0].error
+    assert "the kernel was restarted" in run.error
+    last = run.cells[-1]
+    assert last.status in ("timeout", "not run")
+    assert "12 s in all" in run.error, run.error
+    assert "budget of 12 s in all was used up" in last.error, last.error

@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -340,6 +341,10 @@ class _RunState:
         )
 
 
+# how long a kernel may take to come up (less when the notebook's budget has less left)
+STARTUP_SECONDS = 30
+
+
 @dataclass
 class _Stop:
     """Why a kernel ended early: cell ``index`` ran out of time (``replaying``: when re-run)."""
@@ -473,7 +478,7 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
         timeout=limits.cell_seconds,
         interrupt_on_timeout=False,
         allow_errors=True,
-        startup_timeout=max(1, int(min(30, state.remaining()))),
+        startup_timeout=max(1, int(min(STARTUP_SECONDS, state.remaining()))),
         iopub_timeout=5,
         kernel_name="",
         resources={"metadata": {"path": str(box.workdir)}},
@@ -514,9 +519,13 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
                     return ran
             return None
     except Exception as exc:  # the kernel never came up, its channels broke, or it sent junk
-        state.error = state.error or _kernel_error(state, exc)
+        if not started and state.remaining() < STARTUP_SECONDS - 1:  # the budget cut its start
+            state.out_of_budget(start)
+        else:
+            state.error = state.error or _kernel_error(state, exc)
         return None
     finally:
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it when the start fails
         if not started:  # the kernel never came up: that time went into starting it
             timings.kernel_start += time.monotonic() - clock
         state.output_used = client.output_used
@@ -536,7 +545,7 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
 
 
 # a restart needs at least this much of the budget left to be worth starting
-RESTART_MIN_SECONDS = 2.0
+RESTART_MIN_SECONDS = 3.0
 
 
 async def _run_cells(
@@ -587,6 +596,10 @@ async def _run_cells(
             if start >= len(nb.cells) or state.remaining() < RESTART_MIN_SECONDS:
                 state.notes.append(restarted(stop.index, error, None))
                 if start < len(nb.cells):
+                    state.error = (
+                        f"the notebook's time budget ({limits.wall_seconds:g} s in all) had "
+                        "too little left to restart the kernel"
+                    )
                     state.out_of_budget(start)
                 break
             replay = replay_after(roles, start, skipped)
