@@ -20,7 +20,13 @@ from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.timeouts import time_verdict
 from neurogebra_grader.pipeline.verdict import judge_plan
 from neurogebra_grader.sandbox.limits import Limits
-from neurogebra_grader.sandbox.replay import cell_role, cell_timeout, replay_after
+from neurogebra_grader.sandbox.replay import (
+    budget_timeout,
+    budget_used_up,
+    cell_role,
+    cell_timeout,
+    replay_after,
+)
 from neurogebra_grader.sandbox.runner import CellRun, NotebookRun
 
 
@@ -122,12 +128,17 @@ def test_a_name_error_of_the_students_own_is_not_blamed_on_the_timeout():
     assert time_verdict(plan, run, plan.graded[1]) is None
 
 
-def test_questions_the_budget_left_unrun_say_so():
+def test_questions_the_budget_cut_or_left_unrun_say_so():
     plan = _plan()
-    budget = "not run: the notebook's time budget of 20 s in all was used up before it"
-    run = _run({5: ("timeout", STOPPED), 8: ("not run", budget)})
+    cut = budget_timeout(1.5, 20)
+    unrun = budget_used_up(20)
+    run = _run({5: ("timeout", cut), 8: ("not run", unrun)})
     verdicts = judge_plan(plan, run, {"t1": [], "t2": [], "t3": []})
     assert [v.score for v in verdicts] == [1.0, 0.0, 0.0]
+    assert verdicts[1].message == (
+        "the test did not finish: the notebook ran out of time: this cell was stopped after "
+        "1.5 s, when the notebook's budget of 20 s in all was used up"
+    )
     assert verdicts[2].message == (
         "the test did not run: the notebook's time budget of 20 s in all was used up before it"
     )

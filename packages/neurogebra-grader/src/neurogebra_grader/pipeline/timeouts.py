@@ -135,6 +135,8 @@ def time_verdict(plan: Plan, run: NotebookRun, cell: GradedCell) -> str | None:
         return None
     ran = run.cells[cell.index]
     what = "the test" if cell.kind == "test" else "the answer"
+    if ran.status == "timeout" and str(ran.error).startswith("the notebook ran out of time"):
+        return f"{what} did not finish: {ran.error}"  # the budget, not its own limit
     if ran.status == "timeout":
         return f"{what} ran out of time: {ran.error}"
     if ran.status == "not run" and str(ran.error).startswith(BUDGET_PREFIX):
