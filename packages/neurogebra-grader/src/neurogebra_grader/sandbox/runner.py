@@ -107,7 +107,9 @@ class RunTimings:
     ``sandbox_start``: the private tmpfs, the copy of the submission, the cgroup;
     ``kernel_start``: bubblewrap and Python up until the kernel answers; ``imports``: the
     grader's checks (and NumPy) imported in the kernel; ``cells``: the notebook's cells (the
-    student's code and the tests); ``teardown``: killing the sandbox and sweeping it.
+    student's code and the tests); ``teardown``: killing the sandbox and sweeping it. When a
+    cell ran out of time and the kernel was restarted, ``kernel_start`` and ``imports`` add up
+    every kernel's, and ``cells`` includes the re-runs.
     """
 
     sandbox_start: float = 0.0
