@@ -3,13 +3,23 @@ check its gradients against neurogebra's Value and central differences."""
 
 from __future__ import annotations
 
-from notebook_sources.cells import given, md, notebook, replace_once, solution, solved, tests
+from notebook_sources.cells import (
+    given,
+    md,
+    notebook,
+    replace_once,
+    solution,
+    solved,
+    tests,
+    with_time_limits,
+)
 
 NAME = "autograd"
 
-INTRO = md(
-    "intro",
-    """
+INTRO = with_time_limits(
+    md(
+        "intro",
+        """
     # Assignment 1: Build your own autograd engine
 
     Every deep-learning library has, at its heart, a small machine that computes derivatives
@@ -43,6 +53,7 @@ INTRO = md(
     | 5. Check your gradients | 20 |
     | **total** | **100** |
     """,
+    )
 )
 
 SETUP = given(

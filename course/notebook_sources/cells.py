@@ -49,6 +49,32 @@ def md(cell_id: str, text: str) -> NotebookNode:
     return cell
 
 
+# The time limits every notebook states in its introduction. CELL_SECONDS is the course's
+# c.Execute.timeout (nbgrader_config.py), NOTEBOOK_SECONDS the grader's budget per notebook
+# (neurogebra-grader --timeout); tests/pipeline/test_time_limits.py checks that they agree.
+CELL_SECONDS = 120
+NOTEBOOK_SECONDS = 240
+
+
+def with_time_limits(intro: NotebookNode) -> NotebookNode:
+    """An introduction with the paragraph on time limits added at its end.
+
+    >>> "at most 120 seconds" in with_time_limits(md("intro", "# Hi")).source
+    True
+    """
+    intro.source += (
+        f"\n\n**Time limits.** When your notebook is graded, each cell may run for at most "
+        f"{CELL_SECONDS} seconds, and the whole notebook for at most {NOTEBOOK_SECONDS} seconds. "
+        "A cell that runs longer is stopped and its question earns no points, but only that "
+        "question: the grader restarts Python, runs your earlier answers again (without the "
+        "stopped cell) and grades the later questions as usual. A test that needs the stopped "
+        "answer fails too, and says so. The instructor's solution runs every cell in under a "
+        f"third of the limit ({CELL_SECONDS // 3} seconds), so a loop that runs much longer "
+        "than that is worth a second look."
+    )
+    return intro
+
+
 def given(cell_id: str, code: str) -> NotebookNode:
     """Locked code the students run but don't change (imports, data, demos)."""
     cell = nbformat.v4.new_code_cell(_text(code), id=cell_id)

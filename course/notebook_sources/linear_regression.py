@@ -3,13 +3,23 @@ autograd, symbolically), gradient descent, the closed form, and plots."""
 
 from __future__ import annotations
 
-from notebook_sources.cells import given, md, notebook, replace_once, solution, solved, tests
+from notebook_sources.cells import (
+    given,
+    md,
+    notebook,
+    replace_once,
+    solution,
+    solved,
+    tests,
+    with_time_limits,
+)
 
 NAME = "linear_regression"
 
-INTRO = md(
-    "intro",
-    """
+INTRO = with_time_limits(
+    md(
+        "intro",
+        """
     # Assignment 2: Linear regression, three ways to a gradient
 
     A straight line is the smallest model there is, which makes it the best place to see every
@@ -40,6 +50,7 @@ INTRO = md(
     | 8. Plots | 10 |
     | **total** | **100** |
     """,
+    )
 )
 
 SETUP = given(

@@ -3,15 +3,25 @@ neurons learns to tell three interleaved spirals apart."""
 
 from __future__ import annotations
 
-from notebook_sources.cells import given, md, notebook, replace_once, solution, solved, tests
+from notebook_sources.cells import (
+    given,
+    md,
+    notebook,
+    replace_once,
+    solution,
+    solved,
+    tests,
+    with_time_limits,
+)
 
 NAME = "spiral_network"
 
 THRESHOLD = 0.80  # the test accuracy the trained network must reach
 
-INTRO = md(
-    "intro",
-    f"""
+INTRO = with_time_limits(
+    md(
+        "intro",
+        f"""
     # Assignment 3: A neural network from scratch
 
     Three spirals wind around each other. No straight line can separate them, so linear
@@ -44,6 +54,7 @@ INTRO = md(
     | 7. The decision boundary | 10 |
     | **total** | **100** |
     """,
+    )
 )
 
 SETUP = given(

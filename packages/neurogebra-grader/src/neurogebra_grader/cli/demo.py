@@ -57,7 +57,7 @@ def run_demo(args: argparse.Namespace, console: Console) -> None:
     started = time.perf_counter()
     workdir = Path(args.workdir or "build/demo").resolve()
     course = prepare(workdir)
-    limits = limits_from(args)
+    limits, said = limits_from(args, course)
     sandbox = not args.unsandboxed
     assignments = course.assignments()
     console.rule("1. release")
@@ -85,7 +85,14 @@ def run_demo(args: argparse.Namespace, console: Console) -> None:
                 (folder / "timestamp.txt").write_text("2026-01-01 09:00:00.000000 UTC")
     console.print(f"students {', '.join(KINDS)} submitted {', '.join(assignments)}")
     console.rule("3. autograde (sandboxed, judged outside the kernel)")
-    grade_with_progress(course, assignments, workers=args.workers, sandbox=sandbox, limits=limits)  # type: ignore[arg-type]
+    grade_with_progress(
+        course,
+        assignments,
+        workers=args.workers,
+        sandbox=sandbox,
+        limits=limits,
+        limit_sources=said,
+    )
     console.rule("4. report")
     show_report(course, None)
     console.rule("5. feedback")

@@ -22,9 +22,10 @@ from neurogebra_grader.course_imports import require_modules
 from neurogebra_grader.pipeline import nbgrader_steps, summary
 from neurogebra_grader.pipeline.autograde import autograde
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.course_limits import describe, resolve_limits, slow_solution_cells
 from neurogebra_grader.pipeline.intake import IntakeLimits
 from neurogebra_grader.pipeline.ledger import SubmissionResult
-from neurogebra_grader.pipeline.reference import reference_for
+from neurogebra_grader.pipeline.reference import reference_for, reference_seconds
 from neurogebra_grader.sandbox.bwrap import SandboxUnavailable
 from neurogebra_grader.sandbox.limits import Limits
 
@@ -41,24 +42,32 @@ def _course_root(value: str | None) -> Path:
     return here if (here / "nbgrader_config.py").exists() else here / "course"
 
 
-def limits_from(args: argparse.Namespace) -> Limits:
-    return Limits(
+def limits_from(args: argparse.Namespace, course: Course) -> tuple[Limits, dict[str, str]]:
+    """The caps to grade with, and where each time limit came from (see course_limits.py)."""
+    base = Limits(
         memory_mb=args.memory_mb,
         processes=args.processes,
         cpu_seconds=args.cpu_seconds,
-        cell_seconds=args.cell_timeout,
-        wall_seconds=args.timeout,
         output_bytes=args.output_bytes,
+    )
+    return resolve_limits(
+        course.config, base, cell_seconds=args.cell_timeout, wall_seconds=args.timeout
     )
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     d = Limits()
     parser.add_argument(
-        "--cell-timeout", type=float, default=d.cell_seconds, help="seconds per cell"
+        "--cell-timeout",
+        type=float,
+        default=None,
+        help=f"seconds per cell (default: the course's c.Execute.timeout, else {d.cell_seconds:g})",
     )
     parser.add_argument(
-        "--timeout", type=float, default=d.wall_seconds, help="seconds per notebook"
+        "--timeout",
+        type=float,
+        default=None,
+        help=f"seconds per notebook, restarts included (default: {d.wall_seconds:g})",
     )
     parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory cap per kernel")
     parser.add_argument("--processes", type=int, default=d.processes, help="process/thread cap")
@@ -142,14 +151,22 @@ def cmd_release(args: argparse.Namespace) -> None:
     assignments = args.assignments or course.assignments()
     # a module missing here fails every notebook: say so before blaming the solution
     require_modules([n for a in assignments for n in course.path("source", ".", a).glob("*.ipynb")])
+    limits, said = limits_from(args, course)
+    console.print(describe(limits, said))
     for assignment in assignments:
         with console.status(f"releasing {assignment}"):
             nbgrader_steps.release(course, assignment)
             for notebook in course.notebooks(assignment):
-                reference_for(
-                    course, assignment, notebook, limits_from(args), sandbox=not args.unsandboxed
-                )
+                reference_for(course, assignment, notebook, limits, sandbox=not args.unsandboxed)
         console.print(f"[green]released[/] {assignment} (solution checked against every test)")
+        for notebook in course.notebooks(assignment):
+            seconds = reference_seconds(course, assignment, notebook)
+            for warning in slow_solution_cells(seconds, limits):
+                console.print(
+                    f"[bold yellow]warning:[/] {escape(assignment)}/{escape(notebook)}: "
+                    f"the instructor's solution's {escape(warning)}: a slower student's code "
+                    "may run out of time; speed the cell up or raise c.Execute.timeout"
+                )
 
 
 def grade_with_progress(course: Course, assignment: str | list[str], **kwargs: object) -> list:
@@ -185,6 +202,7 @@ def cmd_autograde(args: argparse.Namespace) -> None:
     course = Course.load(_course_root(args.course))
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
+    limits, said = limits_from(args, course)
     grade_with_progress(
         course,
         args.assignment,
@@ -192,7 +210,8 @@ def cmd_autograde(args: argparse.Namespace) -> None:
         workers=args.workers,
         scheduler=args.scheduler,
         sandbox=not args.unsandboxed,
-        limits=limits_from(args),
+        limits=limits,
+        limit_sources=said,
         intake_limits=intake_limits_from(args),
         force=args.force,
     )
@@ -226,6 +245,7 @@ def show_report(course: Course, assignment: str | None) -> None:
     for name in [assignment] if assignment else sorted({r["assignment"] for r in rows}):
         if rows:
             console.print(_questions(summary.question_rows(course, name), name))
+        console.print(f"{escape(name)}: {escape(summary.limits_line(course, name))}")
         for outcome in collect_report(course, name):
             if outcome.status in ("rejected", "refused"):
                 console.print(

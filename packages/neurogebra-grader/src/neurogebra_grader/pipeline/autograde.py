@@ -31,6 +31,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 
 from neurogebra_grader.pipeline import ledger
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.course_limits import record_limits, resolve_limits
 from neurogebra_grader.pipeline.execution import run_jobs
 from neurogebra_grader.pipeline.intake import Intake, IntakeLimits, take_in
 from neurogebra_grader.pipeline.job import Job
@@ -301,18 +302,25 @@ def autograde(
     intake_limits: IntakeLimits | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    limit_sources: dict[str, str] | None = None,
 ) -> list[ledger.SubmissionResult]:
     """Grade every (or the named) student's submission of one or more assignments.
 
     Several assignments share one pool of workers, so a long notebook of one assignment
-    overlaps with the short ones of another.
+    overlaps with the short ones of another. Without ``limits``, the course's own
+    (``c.Execute.timeout``, see course_limits.py) apply; ``limit_sources`` says where given
+    ``limits`` came from, for the report.
     """
     names = [assignment] if isinstance(assignment, str) else list(assignment)
-    limits, intake_limits = limits or Limits(), intake_limits or IntakeLimits()
+    if limits is None:
+        limits, limit_sources = resolve_limits(course.config)
+    intake_limits = intake_limits or IntakeLimits()
     notify = progress or (lambda kind, data: None)
     if sandbox:
         find_bwrap()
     setups = {name: prepare(course, name, limits, sandbox) for name in names}
+    for name in names:
+        record_limits(course, name, limits, limit_sources or {})
     with Gradebook(course.db_url, course.course_id) as gb:
         ledger.ensure_table(gb)
         batch = Batch(course, gb, notify)

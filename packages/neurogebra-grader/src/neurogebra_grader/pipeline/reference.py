@@ -76,7 +76,7 @@ def reference_for(
     cache = course.state_dir() / "reference" / assignment / f"{notebook}.json"
     if cache.exists():
         stored = json.loads(cache.read_text())
-        if stored.get("key") == key:
+        if stored.get("key") == key and "seconds" in stored:
             return stored["observations"]
     source, release = load_notebooks(course, assignment, notebook)
     plan = assemble(source, source, release, role="reference")
@@ -101,8 +101,32 @@ def reference_for(
         f"{assignment}/{notebook}", (source, release), files, observations, limits, sandbox
     )
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"key": key, "observations": observations}))
+    seconds = {  # for release's warning when the solution is slow (course_limits.py)
+        _name(plan.notebook.cells[c.index], c.index): c.seconds
+        for c in run.cells
+        if plan.notebook.cells[c.index].cell_type == "code"
+    }
+    cache.write_text(json.dumps({"key": key, "observations": observations, "seconds": seconds}))
     return observations
+
+
+def _name(cell: Any, index: int) -> str:
+    """A cell's name in warnings: its nbgrader id, else its number."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return str(grade_id) if grade_id else str(index + 1)
+
+
+def reference_seconds(course: Course, assignment: str, notebook: str) -> dict[str, float]:
+    """How long each code cell of the instructor's solution ran when ``reference_for`` ran it.
+
+    Kept in the reference cache; empty until the solution has been run.
+    """
+    cache = course.state_dir() / "reference" / assignment / f"{notebook}.json"
+    try:
+        seconds = json.loads(cache.read_text()).get("seconds", {})
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in seconds.items()} if isinstance(seconds, dict) else {}
 
 
 def check_graded_as_student(

@@ -16,6 +16,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from neurogebra_grader.pipeline import ledger
 from neurogebra_grader.pipeline.course import Course
+from neurogebra_grader.pipeline.course_limits import describe, recorded_limits, resolve_limits
 
 CSV_COLUMNS = [
     "assignment",
@@ -91,6 +92,15 @@ def question_rows(course: Course, assignment: str) -> list[dict[str, Any]]:
         graded = entry["students"] - entry["manual"]
         entry["average"] = entry["total"] / graded if graded else 0.0
     return list(stats.values())
+
+
+def limits_line(course: Course, assignment: str) -> str:
+    """The time limits of the last autograde run of ``assignment`` (else the course's own)."""
+    recorded = recorded_limits(course, assignment)
+    if recorded is not None:
+        return describe(*recorded)
+    limits, said = resolve_limits(course.config)
+    return f"{describe(limits, said)}; not yet used by autograde"
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -20,6 +20,7 @@ from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.plaindata import BadData, decode
 from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.probes import SPECS
+from neurogebra_grader.pipeline.timeouts import time_verdict
 from neurogebra_grader.sandbox.runner import NotebookRun
 
 HIDDEN_FAILED = PREFIX  # how the message of every failed hidden check starts
@@ -162,6 +163,10 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
             continue
         if cell.kind == "answer" and not cell.answered:
             verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, UNANSWERED))
+            continue
+        timed = time_verdict(plan, run, cell)  # over its time limit, or needed one that was
+        if timed is not None:
+            verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, timed))
             continue
         if cell.kind == "answer":
             ok = status == "ok"

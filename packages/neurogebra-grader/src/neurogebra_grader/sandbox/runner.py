@@ -1,10 +1,12 @@
 """Execute a notebook cell by cell in a sandboxed kernel; report outputs, errors and observations.
 
-The runner enforces the caps that only it can see: a cell that runs too long or a notebook
-over its wall-clock budget, a flood of output, or a kernel that sends too many messages,
-too many bytes or too fast (see :mod:`.messages`) ends the run with a clear error; cells
-already run keep their results. The kernel is killed, never interrupted, so code that
-ignores SIGINT cannot hold the grader up. Each run gets its own writable tmpfs
+The runner enforces the caps that only it can see. A cell that runs longer than its limit
+fails alone: its kernel is killed and a fresh one re-runs the earlier cells that later ones
+need (:mod:`.replay`), then goes on. A notebook over its wall-clock budget (restarts
+included), a flood of output, or a kernel that sends too many messages, too many bytes or
+too fast (see :mod:`.messages`) ends the run with a clear error; cells already run keep
+their results. The kernel is killed, never interrupted, so code that ignores SIGINT cannot
+hold the grader up. Each run gets its own writable tmpfs
 (:mod:`.disk`) and, where the machine allows, its own cgroup (:mod:`.cgroups`); both are
 swept when the run ends, so no process and no file outlives it.
 
@@ -27,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -67,6 +70,14 @@ from neurogebra_grader.sandbox.redact import (
     may_hold_hidden_tests,
     redact_outputs,
 )
+from neurogebra_grader.sandbox.replay import (
+    budget_timeout,
+    budget_used_up,
+    cell_role,
+    cell_timeout,
+    replay_after,
+    restarted,
+)
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
 # imported before the first cell, so that the time it takes is told apart from the cells'
@@ -96,7 +107,9 @@ class RunTimings:
     ``sandbox_start``: the private tmpfs, the copy of the submission, the cgroup;
     ``kernel_start``: bubblewrap and Python up until the kernel answers; ``imports``: the
     grader's checks (and NumPy) imported in the kernel; ``cells``: the notebook's cells (the
-    student's code and the tests); ``teardown``: killing the sandbox and sweeping it.
+    student's code and the tests); ``teardown``: killing the sandbox and sweeping it. When a
+    cell ran out of time and the kernel was restarted, ``kernel_start`` and ``imports`` add up
+    every kernel's, and ``cells`` includes the re-runs.
     """
 
     sandbox_start: float = 0.0
@@ -283,48 +296,202 @@ async def _preload(client: _CappedClient) -> None:
         await client.async_wait_for_reply(msg_id)
 
 
-async def _run_cells(
-    nb: Any, box: _Sandbox, limits: Limits, sandbox: bool, timings: RunTimings
-) -> tuple[list[CellRun], str, int | None]:
-    deadline = time.monotonic() + limits.wall_seconds
-    cells = [CellRun(i) for i in range(len(nb.cells))]
-    hidden_from = first_hidden_cell(nb)
-    sources = [c for c in nb.cells if c.cell_type == "code" and isinstance(c.source, str)]
-    watched_for = hidden_inputs(  # what the hidden tests try; the visible cells' own left out
-        [c.source for c in sources if may_hold_hidden_tests(c)],
-        [c.source for c in sources if not may_hold_hidden_tests(c) and not is_solution(c)],
-    )
-    context = capped_context(limits)
-    receivers = io_threads(context)  # before any other socket of the context starts them
+@dataclass
+class _RunState:
+    """What every kernel of one run shares: its caps, its budget, and the results so far.
+
+    A cell that runs out of time ends its kernel, not the run: the next kernel re-runs what
+    later cells need (see :mod:`.replay`), so one run may use several kernels, one at a time.
+    """
+
+    nb: Any
+    box: _Sandbox
+    limits: Limits
+    sandbox: bool
+    timings: RunTimings
+    context: Any
+    budget: MessageBudget
+    deadline: float
+    cells: list[CellRun]
+    hidden_from: int | None
+    watched_for: Any
+    client: _CappedClient | None = None
+    output_used: int = 0
+    stopped: str = ""  # a cap ended the run: no other kernel starts
+    error: str = ""
+    notes: list[str] = field(default_factory=list)  # restarts, for the report
+    index: int = -1  # the cell running now
+    cut: list[int] = field(default_factory=list)  # cells whose cut output the report names
+
+    def stop(self, reason: str) -> None:
+        """End the run for ``reason`` (a cap): kill the kernel running now, start no other."""
+        self.stopped = self.stopped or reason
+        if self.client is not None:
+            self.client.stop(reason)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def out_of_budget(self, first: int) -> None:
+        """Mark every code cell from ``first`` on as never run: the budget was used up."""
+        for index in range(first, len(self.nb.cells)):
+            run = self.cells[index]
+            if self.nb.cells[index].cell_type == "code" and run.status == "not run":
+                run.error = budget_used_up(self.limits.wall_seconds)
+        self.error = self.error or (
+            f"the notebook ran out of time ({self.limits.wall_seconds:g} s in all)"
+        )
+
+
+# how long a kernel may take to come up (less when the notebook's budget has less left)
+STARTUP_SECONDS = 30
+
+
+@dataclass
+class _Stop:
+    """Why a kernel ended early: cell ``index`` ran out of time (``replaying``: when re-run)."""
+
+    index: int
+    replaying: bool = False
+
+
+def _kernel_error(state: _RunState, exc: Exception) -> str:
+    watched = state.hidden_from is not None and state.index >= state.hidden_from
+    detail = "" if watched else f": {exc}"  # junk sent after a hidden test may quote it
+    return f"the kernel failed: {type(exc).__name__}{detail}"[:500]
+
+
+async def _run_cell(state: _RunState, cell: Any, index: int) -> CellRun | _Stop | None:
+    """Run one cell of the notebook; a _Stop when it ran out of time (restart), None: run over.
+
+    ``cell`` is the notebook's own cell; its CellRun is ``state.cells[index]``.
+    """
+    client, limits = state.client, state.limits
+    assert client is not None
+    run = state.cells[index]
+    remaining = state.remaining()
+    if remaining <= 0:
+        state.out_of_budget(index)
+        return None
+    client.timeout = max(1, int(min(limits.cell_seconds, remaining)))
+    by_budget = remaining < limits.cell_seconds
+    started = time.monotonic()
+    try:
+        await client.async_execute_cell(cell, index)
+    except CellTimeoutError:
+        run.status = "timeout"
+    except DeadKernelError:
+        run.status = "killed"
+        if client.stopped:
+            run.error = client.stopped
+        elif state.box.cgroup is not None and state.box.cgroup.oom_killed():
+            run.error = (
+                f"the sandbox ran out of memory ({limits.memory_mb} MB in all) "
+                "and the kernel was killed"
+            )
+        else:
+            run.error = "the kernel died (it crashed, exited or ran out of memory)"
+    run.seconds = time.monotonic() - started
+    outputs = [dict(o) for o in cell.get("outputs", [])]
+    run.outputs, run.observations = _split_observations(outputs)
+    if run.status == "not run":
+        run.error = _cell_error(run.outputs)
+        run.status = "error" if run.error else "ok"
+    if client.stopped and run.status != "killed":
+        run.status, run.error = "killed", client.stopped
+    if state.hidden_from is not None and index >= state.hidden_from:
+        test_cell = is_test_cell(cell)
+        if any(
+            hides_something(o, test_cell=test_cell, inputs=state.watched_for) for o in run.outputs
+        ):
+            state.cut.append(index)
+        run.outputs = redact_outputs(run.outputs)
+        if run.status == "error":
+            run.error = hidden_error(run.error)
+    if run.status == "timeout":
+        if by_budget:
+            run.error = budget_timeout(run.seconds, limits.wall_seconds)
+        else:
+            run.error = cell_timeout(run.seconds, client.timeout)
+        # the grader's own words, after the cut: the feedback shows why the cell has no result
+        run.outputs.append(
+            {"output_type": "error", "ename": "TimeoutError", "evalue": run.error, "traceback": []}
+        )
+        if by_budget:
+            state.out_of_budget(index + 1)
+            state.error = f"cell {index + 1}: {run.error}"
+            return None
+        return _Stop(index)
+    if run.status == "killed":
+        state.error = f"cell {index + 1}: {run.error}"
+        return None
+    return run
+
+
+async def _replay(state: _RunState, index: int) -> _Stop | bool | None:
+    """Re-run cell ``index`` in a fresh kernel, keeping nothing it outputs.
+
+    True when it ran (whatever its result), a _Stop when it ran out of time, None: run over.
+    """
+    client, limits = state.client, state.limits
+    assert client is not None
+    remaining = state.remaining()
+    if remaining <= 0:
+        state.out_of_budget(state.index)
+        return None
+    client.timeout = max(1, int(min(limits.cell_seconds, remaining)))
+    cell = state.nb.cells[index]
+    try:  # straight to the kernel: nbclient would put the re-run's outputs into the notebook
+        assert client.kc is not None
+        msg_id = client.kc.execute(str(cell.source), stop_on_error=False)
+        await client.async_wait_for_reply(msg_id, cell)
+    except CellTimeoutError:
+        if remaining < limits.cell_seconds:
+            state.out_of_budget(state.index)
+            return None
+        return _Stop(index, replaying=True)
+    except DeadKernelError:
+        state.error = f"cell {index + 1}: {client.stopped or 'the kernel died when re-run'}"
+        return None
+    if client.stopped:
+        state.error = f"cell {index + 1}: {client.stopped}"
+        return None
+    return True
+
+
+async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | None:
+    """One kernel: start it, re-run ``replay``, then run the cells from ``start`` on.
+
+    Returns a _Stop when a cell ran out of time (the caller starts the next kernel), else None
+    (the run is over: every cell ran, a cap was hit or the budget was used up).
+    """
+    limits, box, timings = state.limits, state.box, state.timings
     km = sandboxed_kernel_manager(
         box.workdir,
         limits,
-        sandbox=sandbox,
+        sandbox=state.sandbox,
         disk=box.disk,
         cgroup=box.cgroup,
-        context=context,
+        context=state.context,
     )
     client = _CappedClient(
-        nb,
+        state.nb,
         km=km,
         timeout=limits.cell_seconds,
         interrupt_on_timeout=False,
         allow_errors=True,
-        startup_timeout=30,
+        startup_timeout=max(1, int(min(STARTUP_SECONDS, state.remaining()))),
         iopub_timeout=5,
         kernel_name="",
         resources={"metadata": {"path": str(box.workdir)}},
         shutdown_kernel="immediate",  # it is killed anyway: no graceful wait
     )
-    client.output_cap = limits.output_bytes
-    _count_messages(km, client, MessageBudget(limits))
-    error = ""
+    client.output_cap, client.output_used = limits.output_bytes, state.output_used
+    state.client = client
+    _count_messages(km, client, state.budget)
     watchers: list[asyncio.Future[None]] = []
-    index = -1
-    cut: list[int] = []  # cells whose cut output the report names (see redact.hides_something)
     clock = time.monotonic()
-    guard = MemoryGuard(grader_allowance(limits), client.stop, receivers)
-    guard.start()
+    started = False
     try:
         await km.start_kernel(
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(box.workdir)
@@ -336,82 +503,118 @@ async def _run_cells(
                 for channel in (client.kc.iopub_channel, client.kc.shell_channel)
             ]
             now = time.monotonic()
-            timings.kernel_start, clock = now - clock, now
+            timings.kernel_start, clock, started = timings.kernel_start + now - clock, now, True
             await _preload(client)
             now = time.monotonic()
-            timings.imports, clock = now - clock, now
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    cells[index].status = "skipped"
+            timings.imports, clock = timings.imports + now - clock, now
+            for index in replay:
+                replayed = await _replay(state, index)
+                if replayed is not True:
+                    return replayed if isinstance(replayed, _Stop) else None
+            for index in range(start, len(state.nb.cells)):
+                state.index = index
+                if state.nb.cells[index].cell_type != "code":
+                    state.cells[index].status = "skipped"
                     continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    error = f"the notebook ran out of time ({limits.wall_seconds:g} s in all)"
-                    break
-                client.timeout = max(1, int(min(limits.cell_seconds, remaining)))
-                run = cells[index]
-                started = time.monotonic()
-                try:
-                    await client.async_execute_cell(cell, index)
-                except CellTimeoutError:
-                    run.status = "timeout"
-                    run.error = f"the cell ran longer than {client.timeout} s and was stopped"
-                except DeadKernelError:
-                    run.status = "killed"
-                    if client.stopped:
-                        run.error = client.stopped
-                    elif box.cgroup is not None and box.cgroup.oom_killed():
-                        run.error = (
-                            f"the sandbox ran out of memory ({limits.memory_mb} MB in all) "
-                            "and the kernel was killed"
-                        )
-                    else:
-                        run.error = "the kernel died (it crashed, exited or ran out of memory)"
-                run.seconds = time.monotonic() - started
-                outputs = [dict(o) for o in cell.get("outputs", [])]
-                run.outputs, run.observations = _split_observations(outputs)
-                if run.status == "not run":
-                    run.error = _cell_error(run.outputs)
-                    run.status = "error" if run.error else "ok"
-                if client.stopped and run.status != "killed":
-                    run.status, run.error = "killed", client.stopped
-                if hidden_from is not None and index >= hidden_from:
-                    test_cell = is_test_cell(cell)
-                    if any(
-                        hides_something(o, test_cell=test_cell, inputs=watched_for)
-                        for o in run.outputs
-                    ):
-                        cut.append(index)
-                    run.outputs = redact_outputs(run.outputs)
-                    if run.status == "error":
-                        run.error = hidden_error(run.error)
-                if run.status in ("timeout", "killed"):
-                    error = f"cell {index + 1}: {run.error}"
-                    break
+                ran = await _run_cell(state, state.nb.cells[index], index)
+                if not isinstance(ran, CellRun):
+                    return ran
+            return None
     except Exception as exc:  # the kernel never came up, its channels broke, or it sent junk
-        watched = hidden_from is not None and index >= hidden_from
-        detail = "" if watched else f": {exc}"  # junk sent after a hidden test may quote it
-        error = error or f"the kernel failed: {type(exc).__name__}{detail}"[:500]
+        if not started and state.remaining() < STARTUP_SECONDS - 1:  # the budget cut its start
+            state.out_of_budget(start)
+        else:
+            state.error = state.error or _kernel_error(state, exc)
+        return None
     finally:
-        guard.stop()
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it when the start fails
+        if not started:  # the kernel never came up: that time went into starting it
+            timings.kernel_start += time.monotonic() - clock
+        state.output_used = client.output_used
+        state.stopped = state.stopped or client.stopped
+        state.client = None
         for watcher in watchers:
             watcher.cancel()
-        if timings.kernel_start:
-            timings.cells = time.monotonic() - clock
-        else:  # the kernel never came up: that time went into starting it
-            timings.kernel_start = time.monotonic() - clock
         _kill(km)
-        if client.kc is not None:  # its heartbeat thread uses the context destroyed below
+        if client.kc is not None:  # its heartbeat thread uses the context destroyed later
             with contextlib.suppress(Exception):
                 client.kc.stop_channels()
         with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
         await km.cleanup_resources()
+        if box.cgroup is not None:  # whatever the kernel left running goes with it
+            box.cgroup.kill_all()
+
+
+# a restart needs at least this much of the budget left to be worth starting
+RESTART_MIN_SECONDS = 3.0
+
+
+async def _run_cells(
+    nb: Any, box: _Sandbox, limits: Limits, sandbox: bool, timings: RunTimings
+) -> tuple[list[CellRun], str, int | None]:
+    deadline = time.monotonic() + limits.wall_seconds
+    hidden_from = first_hidden_cell(nb)
+    sources = [c for c in nb.cells if c.cell_type == "code" and isinstance(c.source, str)]
+    watched_for = hidden_inputs(  # what the hidden tests try; the visible cells' own left out
+        [c.source for c in sources if may_hold_hidden_tests(c)],
+        [c.source for c in sources if not may_hold_hidden_tests(c) and not is_solution(c)],
+    )
+    context = capped_context(limits)
+    receivers = io_threads(context)  # before any other socket of the context starts them
+    state = _RunState(
+        nb,
+        box,
+        limits,
+        sandbox,
+        timings,
+        context,
+        MessageBudget(limits),
+        deadline,
+        [CellRun(i) for i in range(len(nb.cells))],
+        hidden_from,
+        watched_for,
+    )
+    roles = [cell_role(cell) for cell in nb.cells]
+    skipped: set[int] = set()  # cells that ran out of time: never re-run
+    replay: list[int] = []
+    start, clock = 0, time.monotonic()
+    guard = MemoryGuard(grader_allowance(limits), state.stop, receivers)
+    guard.start()
+    try:
+        while True:
+            stop = await _kernel(state, replay, start)
+            if stop is None or state.stopped or state.error:
+                break
+            skipped.add(stop.index)
+            error = state.cells[stop.index].error
+            if stop.replaying:
+                error = (
+                    f"when re-run after a restart, it ran longer than {limits.cell_seconds:g} s "
+                    "(its time limit per cell)"
+                )
+            else:
+                start = stop.index + 1
+            if start >= len(nb.cells) or state.remaining() < RESTART_MIN_SECONDS:
+                state.notes.append(restarted(stop.index, error, None))
+                if start < len(nb.cells):
+                    state.error = (
+                        f"the notebook's time budget ({limits.wall_seconds:g} s in all) had "
+                        "too little left to restart the kernel"
+                    )
+                    state.out_of_budget(start)
+                break
+            replay = replay_after(roles, start, skipped)
+            state.notes.append(restarted(stop.index, error, len(replay)))
+    finally:
+        guard.stop()
+        timings.cells = max(0.0, time.monotonic() - clock - timings.kernel_start - timings.imports)
         context.destroy(linger=0)
-    if cut:
-        note = cut_note(cut)
+    error = "; ".join(state.notes + ([state.error] if state.error else []))
+    if state.cut:
+        note = cut_note(state.cut)
         error = f"{error}; {note}" if error else note
-    return cells, error, hidden_from
+    return state.cells, error, hidden_from
 
 
 def _open_sandbox(workdir: Path, limits: Limits, stack: contextlib.ExitStack) -> _Sandbox:
