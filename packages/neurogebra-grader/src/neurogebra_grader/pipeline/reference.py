@@ -17,29 +17,20 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from neurogebra_grader.pipeline.assemble import assemble
+from neurogebra_grader.pipeline.assemble import Plan, assemble
+from neurogebra_grader.pipeline.cachekey import reference_key
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.expected import verify_reference
 from neurogebra_grader.pipeline.job import Job, execute_job
 from neurogebra_grader.pipeline.verdict import judge_plan
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
-
-_PIPELINE_DIR = Path(__file__).parent
-
-
-def _key(source: bytes) -> str:
-    digest = hashlib.sha256(source)
-    for name in ("probes.py", "observer.py", "rewrite.py"):
-        digest.update((_PIPELINE_DIR / name).read_bytes())
-    return digest.hexdigest()
-
 
 def assignment_files(folder: Path) -> dict[str, bytes]:
     """The non-notebook files of an assignment folder (data files), by relative name."""
@@ -72,7 +63,8 @@ def reference_for(
 ) -> dict[str, list[Any]]:
     """The reference observations for one notebook (from the cache when still valid)."""
     source_path = course.path("source", ".", assignment) / f"{notebook}.ipynb"
-    key = _key(source_path.read_bytes())
+    files = assignment_files(source_path.parent)
+    key = reference_key(source_path.read_bytes(), files, course.root / "nbgrader_config.py")
     cache = course.state_dir() / "reference" / assignment / f"{notebook}.json"
     if cache.exists():
         stored = json.loads(cache.read_text())
@@ -80,7 +72,6 @@ def reference_for(
             return stored["observations"]
     source, release = load_notebooks(course, assignment, notebook)
     plan = assemble(source, source, release, role="reference")
-    files = assignment_files(source_path.parent)
     result = execute_job(
         Job(f"{assignment}/reference/{notebook}", plan.notebook, files, limits, sandbox)
     )
@@ -97,12 +88,29 @@ def reference_for(
                 f"{verdict.message}{' (' + run.error + ')' if run.error else ''}; "
                 "fix the source notebook, then release again"
             )
+    check_recomputed(f"{assignment}/{notebook}", plan, observations)
     check_graded_as_student(
         f"{assignment}/{notebook}", (source, release), files, observations, limits, sandbox
     )
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"key": key, "observations": observations}))
     return observations
+
+
+def check_recomputed(name: str, plan: Plan, observations: dict[str, list[Any]]) -> None:
+    """CourseError unless every expected side the grader recomputes from a student's data
+    (see expected.py) gives, on the reference run's own data, the value that run computed."""
+    for cell in plan.graded:
+        for number, observed in enumerate(observations.get(cell.grade_id, [])):
+            site = observed.get("site", -1) if isinstance(observed, dict) else -1
+            recipes = cell.recipes[site] if 0 <= site < len(cell.recipes) else {}
+            problem = verify_reference(recipes, observed.get("data", {})) if recipes else None
+            if problem:
+                raise CourseError(
+                    f"{name}, test cell {cell.grade_id}, check call {number + 1} "
+                    f"({observed.get('check')}): {problem}; write the expected side from "
+                    "plain data the test reads before the check"
+                )
 
 
 def check_graded_as_student(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from neurogebra_grader.pipeline.expected import PREFIX, expected_data
 from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.plan import GradedCell, Plan
 from neurogebra_grader.pipeline.probes import SPECS
@@ -68,7 +69,7 @@ def judge_test(
         if (got["site"], got["check"]) != (want["site"], want["check"]):
             return False, "the checks ran in an unexpected order"
         try:
-            failure = judge_call(want["check"], got["data"], want["data"])
+            failure = _judge_site(cell, want, got["data"])
         except Exception as exc:  # malformed data from the kernel: no points, say why
             return False, f"{want['check']}: the answer could not be read ({type(exc).__name__})"
         if failure is not None:
@@ -81,6 +82,20 @@ def judge_test(
                 return False, HIDDEN_FAILED
             return False, failure.message()
     return True, "passed"
+
+
+def _judge_site(cell: GradedCell, want: dict[str, Any], data: dict[str, Any]) -> Any:
+    """judge_call, with the recomputed expected arguments (expected.py) computed first."""
+    site = want["site"]
+    recipes = cell.recipes[site] if 0 <= site < len(cell.recipes) else {}
+    reference = want["data"]
+    if recipes:
+        what = str(reference.get("what", "the result"))
+        reference, failure = expected_data(recipes, data, reference, what)
+        if failure is not None:
+            return failure
+    student = {k: v for k, v in data.items() if not k.startswith(PREFIX)}
+    return judge_call(want["check"], student, reference)
 
 
 def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) -> list[CellVerdict]:

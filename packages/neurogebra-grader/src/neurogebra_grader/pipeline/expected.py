@@ -1,0 +1,424 @@
+"""Where each check's expected value comes from: a constant, the instructor's run, or a
+recomputation in the trusted process from plain data the student's kernel reports.
+
+A name is *tainted* when it may hold the student's work: every name a solution cell binds
+(at its top level), and every name a locked or test cell binds from an expression that reads
+a tainted name (``net = MLP(...)``, ``hidden = [n(x).data for n in net.layers[0].neurons]``,
+loop and ``with`` targets, ``:=``, a helper function whose body reads one). An expected
+argument is then
+
+- ``constant``: a literal (``[0.5, 1.0]``, ``-2.0``);
+- ``instructor``: it reads no tainted name, so the reference run's value is the answer;
+- ``recomputed``: it reads tainted names. The kernel reports those names as plain data
+  (``$hidden``) and the trusted process evaluates the instructor's expression over them, with
+  ``np`` and ``math`` at hand; the other names it reads come from the reference run.
+
+An expected argument that cannot be evaluated on plain data (it calls a tainted name, or reads
+an attribute of one) is refused: :class:`Unclassifiable` names the reason.
+
+Example:
+    >>> import ast
+    >>> classify(ast.parse("-sum(hidden) - 2.0", mode="eval").body, {"hidden"}).source
+    'recomputed'
+    >>> classify(ast.parse("[0.5, 1.0]", mode="eval").body, {"hidden"}).source
+    'constant'
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from neurogebra_grader.failure import Failure
+
+PREFIX = "$"  # observation keys of reported names: {"$hidden": [...]}
+MODULES: dict[str, Any] = {"np": np, "numpy": np, "math": math}
+_SAFE_BUILTINS = {
+    name: getattr(builtins, name)
+    for name in (
+        "abs all any bool dict divmod enumerate filter float int len list map max min pow "
+        "range reversed round sorted str sum tuple zip"
+    ).split()
+}
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class Unclassifiable(ValueError):
+    """An expected side the trusted process cannot evaluate on plain data (says why)."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to recompute one expected argument: the instructor's expression, the argument's
+    probe kind, the tainted names the kernel reports, and the other names it reads."""
+
+    expression: str
+    kind: str
+    tainted: tuple[str, ...]
+    others: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Classified:
+    """The source of one expected argument; ``recipe`` only for 'recomputed'."""
+
+    source: str
+    recipe: Recipe | None = None
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _stores(node: ast.AST) -> set[str]:
+    return {
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+
+
+def _base(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Starred | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _reads_tainted(node: ast.AST, tainted: set[str]) -> bool:
+    if isinstance(node, _DEFINITIONS | ast.Lambda):
+        return bool(_free_in_definition(node) & tainted)
+    return bool(_loads(node) & tainted)
+
+
+def _free_in_definition(node: ast.AST) -> set[str]:
+    """Globals a function, class or lambda reads (its arguments and locals left out)."""
+    params: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.arguments):
+            params |= {a.arg for a in [*sub.posonlyargs, *sub.args, *sub.kwonlyargs]}
+            params |= {a.arg for a in (sub.vararg, sub.kwarg) if a is not None}
+    return _loads(node) - params - _stores(node)
+
+
+def solution_names(source: str) -> set[str]:
+    """Names a solution cell binds at its top level (its functions' locals excluded; names a
+    function declares ``global`` included). Imports bind modules, not the student's work."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+
+    def visit(block: list[ast.stmt]) -> None:
+        for stmt in block:
+            if isinstance(stmt, _DEFINITIONS):
+                names.add(stmt.name)
+                names.update(
+                    n for g in ast.walk(stmt) if isinstance(g, ast.Global) for n in g.names
+                )
+            elif isinstance(stmt, ast.Import | ast.ImportFrom):
+                continue
+            else:
+                names.update(_stores(stmt) - _comprehension_targets(stmt))
+                for inner in ("body", "orelse", "finalbody"):
+                    if isinstance(getattr(stmt, inner, None), list):
+                        visit(getattr(stmt, inner))
+
+    visit(tree.body)
+    return names
+
+
+def _comprehension_targets(node: ast.AST) -> set[str]:
+    return {
+        name
+        for c in ast.walk(node)
+        if isinstance(c, ast.comprehension)
+        for name in _stores(c.target)
+    }
+
+
+def propagate(block: list[ast.stmt], tainted: set[str], *, definite: bool = True) -> set[str]:
+    """The tainted names after running ``block`` (a locked or test cell) from ``tainted``.
+
+    At the top level a name rebound from untainted data stops being tainted; inside loops,
+    branches and ``try`` it may or may not be rebound, so it stays tainted.
+
+    Example:
+        >>> sorted(propagate(ast.parse("a = net(1)\\nb = [v * 2 for v in a]\\nc = 3").body, {"net"}))
+        ['a', 'b', 'net']
+    """
+    out = set(tainted)
+    for stmt in block:
+        _propagate_one(stmt, out, definite)
+    return out
+
+
+def _bind(names: set[str], dirty: bool, tainted: set[str], definite: bool) -> None:
+    if dirty:
+        tainted |= names
+    elif definite:
+        tainted -= names
+
+
+def _propagate_one(stmt: ast.stmt, tainted: set[str], definite: bool) -> None:
+    for sub in ast.walk(stmt):  # x := f(net) anywhere
+        if isinstance(sub, ast.NamedExpr) and _reads_tainted(sub.value, tainted):
+            tainted.add(sub.target.id)
+    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target]
+        value = stmt.value
+        dirty = value is not None and _reads_tainted(value, tainted)
+        if isinstance(stmt, ast.AugAssign):
+            dirty |= _reads_tainted(stmt.target, tainted)
+        for target in targets:
+            if isinstance(target, ast.Name | ast.Tuple | ast.List | ast.Starred) and all(
+                isinstance(n, ast.Name | ast.Tuple | ast.List | ast.Starred | ast.Load | ast.Store)
+                for n in ast.walk(target)
+            ):
+                _bind(_stores(target), dirty, tainted, definite)
+            else:  # d[k] = v, o.a = v: the object changes, it is never cleaned
+                base = _base(target)
+                if base and dirty:
+                    tainted.add(base)
+    elif isinstance(stmt, _DEFINITIONS):
+        _bind({stmt.name}, _reads_tainted(stmt, tainted), tainted, definite)
+    elif isinstance(stmt, ast.Import | ast.ImportFrom):
+        names = {(a.asname or a.name).split(".")[0] for a in stmt.names}
+        _bind(names, False, tainted, definite)
+    elif isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
+        for _ in range(3):  # what one pass taints feeds the next
+            if isinstance(stmt, ast.For | ast.AsyncFor) and _reads_tainted(stmt.iter, tainted):
+                tainted |= _stores(stmt.target)
+            tainted |= propagate(stmt.body, tainted, definite=False)
+        tainted |= propagate(stmt.orelse, tainted, definite=False)
+    elif isinstance(stmt, ast.With | ast.AsyncWith):
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                _bind(_stores(item.optional_vars), _reads_tainted(item.context_expr, tainted),
+                      tainted, definite)
+        tainted |= propagate(stmt.body, tainted, definite=definite)
+    elif isinstance(stmt, ast.If | ast.Try | ast.Match):
+        blocks = [getattr(stmt, n, []) for n in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", [])]
+        blocks += [c.body for c in getattr(stmt, "cases", [])]
+        for inner in blocks:
+            tainted |= propagate(inner, tainted, definite=False)
+    elif isinstance(stmt, ast.Expr):  # before.append(p.data): ``before`` now holds their data
+        for call in [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]:
+            receiver = _base(call.func.value) if isinstance(call.func, ast.Attribute) else None
+            if receiver and any(_reads_tainted(a, tainted) for a in [*call.args, *call.keywords]):
+                tainted.add(receiver)
+
+
+def taint_at_calls(tree: ast.Module, entry: set[str]) -> dict[int, set[str]]:
+    """The tainted names at every call in a cell, by ``id`` of the Call node: the state
+    before its top-level statement, joined with the state after it for calls nested in a
+    loop, a branch or a definition (they may run after the statement's own bindings)."""
+    out: dict[int, set[str]] = {}
+    state = set(entry)
+    for stmt in tree.body:
+        before = set(state)
+        _propagate_one(stmt, state, True)
+        nested = not isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign | ast.AugAssign)
+        at = before | state if nested else before
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call):
+                out[id(node)] = at
+    return out
+
+
+def _free_names(expr: ast.expr) -> set[str]:
+    """Names an expression reads from outside it (comprehension targets, lambda arguments
+    and ``:=`` targets are its own)."""
+    own = _stores(expr)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Lambda):
+            args = node.args
+            own |= {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+            own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    return _loads(expr) - own
+
+
+def _is_literal(expr: ast.expr) -> bool:
+    try:
+        ast.literal_eval(expr)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def classify(expr: ast.expr, tainted: set[str], kind: str = "array") -> Classified:
+    """The source of one expected argument (raises Unclassifiable with the reason)."""
+    if _is_literal(expr):
+        return Classified("constant")
+    free = _free_names(expr)
+    dirty = free & tainted
+    if not dirty:
+        return Classified("instructor")
+    text = ast.unparse(expr)
+    if kind not in ("array", "exact", "value"):
+        raise Unclassifiable(
+            f"its {kind} argument `{text}` reads {_names(dirty)}, which hold the student's "
+            "work: only numbers, arrays and settings can be recomputed from plain data"
+        )
+    local = set(dirty)  # names bound inside the expression from tainted data
+    for node in ast.walk(expr):
+        if isinstance(node, ast.comprehension) and _reads_tainted(node.iter, local):
+            local |= _stores(node.target)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and _base(node.func) in local:
+            raise Unclassifiable(
+                f"the expected side `{text}` calls `{ast.unparse(node.func)}`, which runs the "
+                "student's code; report plain data the test computes before the check "
+                "(e.g. `out = [v.data for v in ...]`) and compute the expected value from it"
+            )
+        if isinstance(node, ast.Attribute) and _base(node.value) in local:
+            raise Unclassifiable(
+                f"the expected side `{text}` reads `{ast.unparse(node)}` of the student's "
+                f"`{_base(node.value)}`; read plain data first (e.g. "
+                f"`values = [v.data for v in ...]`) and compute the expected value from it"
+            )
+    others = free - dirty - set(MODULES)
+    recipe = Recipe(text, kind, tuple(sorted(dirty)), tuple(sorted(others)))
+    return Classified("recomputed", recipe)
+
+
+def call_recipes(
+    check: str, args: dict[str, ast.expr], tainted: set[str]
+) -> dict[str, Recipe]:
+    """The recomputed expected arguments of one check call (Unclassifiable if one can't be).
+
+    Example:
+        >>> call = ast.parse("check_close(out, 2 * w)", mode="eval").body
+        >>> list(call_recipes("check_close", {"got": call.args[0], "expected": call.args[1]}, {"w"}))
+        ['expected']
+    """
+    from neurogebra_grader.pipeline.probes import SPECS
+
+    recipes = {}
+    for name, kind in SPECS[check].reference.items():
+        if name in args and name not in SPECS[check].student:
+            classified = classify(args[name], tainted, kind)
+            if classified.recipe is not None:
+                recipes[name] = classified.recipe
+    return recipes
+
+
+def reported_names(recipes: dict[str, Recipe], role: str) -> list[str]:
+    """Names a run reports for a call's recipes: the student's kernel only the tainted
+    ones; the reference run every one, so the release can recompute its expected side."""
+    names: set[str] = set()
+    for recipe in recipes.values():
+        names |= set(recipe.tainted) | (set(recipe.others) if role == "reference" else set())
+    return sorted(names)
+
+
+def entry_taints(cells: list[tuple[str, bool, str]]) -> dict[str, set[str]]:
+    """The tainted names on entry to each cell of a notebook, by cell id, from its code
+    cells in order as (id, is_solution, source)."""
+    tainted: set[str] = set()
+    out: dict[str, set[str]] = {}
+    for cell_id, is_solution, source in cells:
+        out[cell_id] = set(tainted)
+        if is_solution:
+            tainted |= solution_names(source)
+            continue
+        lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()]
+        try:
+            tainted = propagate(ast.parse("\n".join(lines)).body, tainted)
+        except SyntaxError:
+            continue
+    return out
+
+
+def _names(names: set[str]) -> str:
+    return ", ".join(f"`{n}`" for n in sorted(names))
+
+
+def evaluate(recipe: Recipe, values: dict[str, Any]) -> Any:
+    """The instructor's expression over decoded plain data, in the trusted process.
+
+    Example:
+        >>> evaluate(Recipe("-sum(h) - 2.0", "array", ("h",), ()), {"h": [1.0, 2.0]})
+        -5.0
+    """
+    scope = {"__builtins__": _SAFE_BUILTINS, **MODULES}
+    scope.update({name: values[name] for name in (*recipe.tainted, *recipe.others)})
+    return eval(compile(recipe.expression, "<expected>", "eval"), scope)  # noqa: S307
+
+
+def encoded(recipe: Recipe, value: Any) -> Any:
+    """The recomputed value as the reference run would have reported it."""
+    from neurogebra_grader.pipeline.observer import probe
+
+    data = probe(recipe.kind, value, {}, "")
+    if isinstance(data, dict) and ("not_plain" in data or "error" in data):
+        raise ValueError(str(data.get("not_plain") or data.get("error")))
+    return data
+
+
+def _values(recipe: Recipe, student: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    from neurogebra_grader.pipeline.plaindata import decode
+
+    values = {name: decode(reference.get(PREFIX + name)) for name in recipe.others}
+    for name in recipe.tainted:
+        if PREFIX + name not in student:
+            raise LookupError(f"`{name}` was not reported")
+        value = decode(student[PREFIX + name])
+        if isinstance(value, dict) and ("not_plain" in value or "error" in value):
+            raise LookupError(f"`{name}` is {value.get('not_plain') or value.get('error')}")
+        values[name] = value
+    return values
+
+
+def expected_data(
+    recipes: dict[str, Recipe], student: dict[str, Any], reference: dict[str, Any], what: str
+) -> tuple[dict[str, Any], Failure | None]:
+    """The reference data with each recomputed argument replaced by its value on the
+    student's reported data, or a Failure saying why it could not be computed."""
+    data = {k: v for k, v in reference.items() if not k.startswith(PREFIX)}
+    for arg, recipe in recipes.items():
+        try:
+            data[arg] = encoded(recipe, evaluate(recipe, _values(recipe, student, reference)))
+        except LookupError as error:
+            return data, Failure(
+                what, f"plain data from your objects ({_names(set(recipe.tainted))})",
+                str(error)[:200], "return numbers, lists or Values from your functions",
+            )
+        except Exception as error:  # their data does not fit the formula (e.g. a wrong shape)
+            return data, Failure(
+                what,
+                f"a value computed from your {_names(set(recipe.tainted))}",
+                f"{type(error).__name__}: {error}"[:200],
+                "check the shapes and lengths your functions return",
+            )
+    return data, None
+
+
+def verify_reference(recipes: dict[str, Recipe], reference: dict[str, Any]) -> str | None:
+    """At release: None when every recomputed argument, evaluated on the reference run's own
+    reported data, equals the value that run computed; else what differs."""
+    from neurogebra_grader.pipeline.plaindata import decode
+
+    for arg, recipe in recipes.items():
+        try:
+            values = {n: decode(reference[PREFIX + n]) for n in (*recipe.tainted, *recipe.others)}
+            mine = decode(encoded(recipe, evaluate(recipe, values)))
+        except Exception as error:
+            return f"`{recipe.expression}` cannot be recomputed from plain data ({error})"
+        theirs = decode(reference.get(arg))
+        if isinstance(mine, np.ndarray) or isinstance(theirs, np.ndarray):
+            same = np.shape(mine) == np.shape(theirs) and bool(
+                np.allclose(mine, theirs, rtol=1e-9, atol=1e-12, equal_nan=True)
+            )
+        else:
+            same = mine == theirs
+        if not same:
+            return (
+                f"`{recipe.expression}` recomputed from the reported data differs from "
+                "the value the cell computes (does it read something the test changes later?)"
+            )
+    return None
