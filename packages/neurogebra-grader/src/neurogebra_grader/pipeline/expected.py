@@ -88,7 +88,7 @@ def _base(node: ast.AST) -> str | None:
 
 
 def _reads_tainted(node: ast.AST, tainted: set[str]) -> bool:
-    if isinstance(node, _DEFINITIONS | ast.Lambda):
+    if isinstance(node, (*_DEFINITIONS, ast.Lambda)):
         return bool(_free_in_definition(node) & tainted)
     return bool(_loads(node) & tainted)
 
@@ -140,94 +140,136 @@ def _comprehension_targets(node: ast.AST) -> set[str]:
     }
 
 
-def propagate(block: list[ast.stmt], tainted: set[str], *, definite: bool = True) -> set[str]:
-    """The tainted names after running ``block`` (a locked or test cell) from ``tainted``.
+def module_like(block: list[ast.stmt]) -> set[str]:
+    """Names a cell only ever reads attributes of (``plt``, ``np``): modules as far as the
+    cell shows, whose calls return new objects rather than change them."""
+    tree = ast.Module(body=block, type_ignores=[])
+    bases = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    other = {n.id for n in names if id(n) not in bases or not isinstance(n.ctx, ast.Load)}
+    return {n.id for n in names} - other
 
-    At the top level a name rebound from untainted data stops being tainted; inside loops,
-    branches and ``try`` it may or may not be rebound, so it stays tainted.
+
+def propagate(
+    block: list[ast.stmt],
+    tainted: set[str],
+    *,
+    modules: set[str] | None = None,
+    at_calls: dict[int, set[str]] | None = None,
+) -> set[str]:
+    """The names that may be tainted after running ``block`` (a locked or test cell).
+
+    A name rebound from untainted data stops being tainted; after a loop or a branch a name
+    is tainted if it may be on some path. ``at_calls`` collects the tainted names at every
+    call, by ``id`` of its node (a call in a function body: at the definition or later).
 
     Example:
         >>> sorted(propagate(ast.parse("a = net(1)\\nb = [v * 2 for v in a]\\nc = 3").body, {"net"}))
         ['a', 'b', 'net']
     """
-    out = set(tainted)
+    state = set(tainted)
+    modules = module_like(block) if modules is None else modules
     for stmt in block:
-        _propagate_one(stmt, out, definite)
-    return out
+        state = _step(stmt, state, modules, at_calls)
+    return state
 
 
-def _bind(names: set[str], dirty: bool, tainted: set[str], definite: bool) -> None:
-    if dirty:
-        tainted |= names
-    elif definite:
-        tainted -= names
+def _record(nodes: list[ast.AST], state: set[str], at_calls: dict[int, set[str]] | None) -> None:
+    if at_calls is not None:
+        for node in nodes:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    at_calls[id(sub)] = at_calls.get(id(sub), set()) | state
 
 
-def _propagate_one(stmt: ast.stmt, tainted: set[str], definite: bool) -> None:
-    for sub in ast.walk(stmt):  # x := f(net) anywhere
-        if isinstance(sub, ast.NamedExpr) and _reads_tainted(sub.value, tainted):
-            tainted.add(sub.target.id)
-    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
-        targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target]
-        value = stmt.value
-        dirty = value is not None and _reads_tainted(value, tainted)
-        if isinstance(stmt, ast.AugAssign):
-            dirty |= _reads_tainted(stmt.target, tainted)
-        for target in targets:
-            if isinstance(target, ast.Name | ast.Tuple | ast.List | ast.Starred) and all(
-                isinstance(n, ast.Name | ast.Tuple | ast.List | ast.Starred | ast.Load | ast.Store)
-                for n in ast.walk(target)
-            ):
-                _bind(_stores(target), dirty, tainted, definite)
-            else:  # d[k] = v, o.a = v: the object changes, it is never cleaned
-                base = _base(target)
-                if base and dirty:
-                    tainted.add(base)
-    elif isinstance(stmt, _DEFINITIONS):
-        _bind({stmt.name}, _reads_tainted(stmt, tainted), tainted, definite)
-    elif isinstance(stmt, ast.Import | ast.ImportFrom):
-        names = {(a.asname or a.name).split(".")[0] for a in stmt.names}
-        _bind(names, False, tainted, definite)
-    elif isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
-        for _ in range(3):  # what one pass taints feeds the next
-            if isinstance(stmt, ast.For | ast.AsyncFor) and _reads_tainted(stmt.iter, tainted):
-                tainted |= _stores(stmt.target)
-            tainted |= propagate(stmt.body, tainted, definite=False)
-        tainted |= propagate(stmt.orelse, tainted, definite=False)
-    elif isinstance(stmt, ast.With | ast.AsyncWith):
+def _bind(names: set[str], dirty: bool, state: set[str]) -> set[str]:
+    return state | names if dirty else state - names
+
+
+def _step(
+    stmt: ast.stmt, state: set[str], modules: set[str], at_calls: dict[int, set[str]] | None
+) -> set[str]:
+    """The tainted names after one statement run from ``state``."""
+    flow = dict(modules=modules, at_calls=at_calls)
+    if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
+        header = stmt.iter if isinstance(stmt, ast.For | ast.AsyncFor) else stmt.test
+        entry = set(state)
+        for _ in range(4):  # until what one pass taints no longer feeds the next
+            _record([header], entry, at_calls)
+            inside = set(entry)
+            if isinstance(stmt, ast.For | ast.AsyncFor):
+                inside = _bind(_stores(stmt.target), _reads_tainted(header, entry), inside)
+            out = propagate(stmt.body, inside, **flow)  # type: ignore[arg-type]
+            if out <= entry:
+                break
+            entry |= out
+        return propagate(stmt.orelse, entry, **flow) | entry  # type: ignore[arg-type]
+    if isinstance(stmt, ast.If):
+        _record([stmt.test], state, at_calls)
+        return propagate(stmt.body, state, **flow) | propagate(stmt.orelse, state, **flow)  # type: ignore[arg-type]
+    if isinstance(stmt, ast.With | ast.AsyncWith):
+        _record([item.context_expr for item in stmt.items], state, at_calls)
         for item in stmt.items:
             if item.optional_vars is not None:
-                _bind(_stores(item.optional_vars), _reads_tainted(item.context_expr, tainted),
-                      tainted, definite)
-        tainted |= propagate(stmt.body, tainted, definite=definite)
-    elif isinstance(stmt, ast.If | ast.Try | ast.Match):
-        blocks = [getattr(stmt, n, []) for n in ("body", "orelse", "finalbody")]
+                dirty = _reads_tainted(item.context_expr, state)
+                state = _bind(_stores(item.optional_vars), dirty, state)
+        return propagate(stmt.body, state, **flow)  # type: ignore[arg-type]
+    if isinstance(stmt, ast.Try | ast.Match):
+        blocks = [stmt.body] if isinstance(stmt, ast.Try) else []
         blocks += [h.body for h in getattr(stmt, "handlers", [])]
         blocks += [c.body for c in getattr(stmt, "cases", [])]
+        blocks += [getattr(stmt, "orelse", [])]
+        out = set(state)
         for inner in blocks:
-            tainted |= propagate(inner, tainted, definite=False)
-    elif isinstance(stmt, ast.Expr):  # before.append(p.data): ``before`` now holds their data
-        for call in [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]:
-            receiver = _base(call.func.value) if isinstance(call.func, ast.Attribute) else None
-            if receiver and any(_reads_tainted(a, tainted) for a in [*call.args, *call.keywords]):
-                tainted.add(receiver)
+            out |= propagate(inner, state, **flow)  # type: ignore[arg-type]
+        return propagate(getattr(stmt, "finalbody", []), out, **flow)  # type: ignore[arg-type]
+    _record([stmt], state, at_calls)
+    state = set(state)
+    for sub in ast.walk(stmt):  # x := f(net) anywhere
+        if isinstance(sub, ast.NamedExpr) and _reads_tainted(sub.value, state):
+            state.add(sub.target.id)
+    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target]
+        dirty = stmt.value is not None and _reads_tainted(stmt.value, state)
+        if isinstance(stmt, ast.AugAssign):
+            dirty |= _reads_tainted(stmt.target, state)
+        for target in targets:
+            if all(isinstance(n, _PLAIN_TARGET) for n in ast.walk(target)):
+                state = _bind(_stores(target), dirty, state)
+            elif dirty:  # d[k] = v, o.a = v: the object changes, it is never cleaned
+                base = _base(target)
+                state |= {base} if base else set()
+    elif isinstance(stmt, _DEFINITIONS):
+        state = _bind({stmt.name}, _reads_tainted(stmt, state), state)
+    elif isinstance(stmt, ast.Import | ast.ImportFrom):
+        state -= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value  # before.append(p.data): ``before`` now holds their data
+        receiver = _base(call.func.value) if isinstance(call.func, ast.Attribute) else None
+        if (
+            receiver
+            and receiver not in MODULES
+            and receiver not in modules
+            and any(_reads_tainted(a, state) for a in [*call.args, *call.keywords])
+        ):
+            state.add(receiver)
+    return state
+
+
+_PLAIN_TARGET = (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Load, ast.Store)
 
 
 def taint_at_calls(tree: ast.Module, entry: set[str]) -> dict[int, set[str]]:
-    """The tainted names at every call in a cell, by ``id`` of the Call node: the state
-    before its top-level statement, joined with the state after it for calls nested in a
-    loop, a branch or a definition (they may run after the statement's own bindings)."""
-    out: dict[int, set[str]] = {}
-    state = set(entry)
-    for stmt in tree.body:
-        before = set(state)
-        _propagate_one(stmt, state, True)
-        nested = not isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign | ast.AugAssign)
-        at = before | state if nested else before
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Call):
-                out[id(node)] = at
-    return out
+    """The tainted names at every call in a cell, by ``id`` of the Call node. A call in a
+    function the cell defines also sees what is tainted at the end of the cell."""
+    at_calls: dict[int, set[str]] = {}
+    final = propagate(tree.body, entry, at_calls=at_calls)
+    for node in ast.walk(tree):
+        if isinstance(node, (*_DEFINITIONS, ast.Lambda)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    at_calls[id(sub)] = at_calls.get(id(sub), set()) | final
+    return at_calls
 
 
 def _free_names(expr: ast.expr) -> set[str]:
