@@ -40,10 +40,32 @@ PREFIX = "$"  # observation keys of reported names: {"$hidden": [...]}
 MODULES: dict[str, Any] = {"np": np, "numpy": np, "math": math}
 _SAFE_BUILTINS = {
     name: getattr(builtins, name)
-    for name in (
-        "abs all any bool dict divmod enumerate filter float int len list map max min pow "
-        "range reversed round sorted str sum tuple zip"
-    ).split()
+    for name in [
+        "abs",
+        "all",
+        "any",
+        "bool",
+        "dict",
+        "divmod",
+        "enumerate",
+        "filter",
+        "float",
+        "int",
+        "len",
+        "list",
+        "map",
+        "max",
+        "min",
+        "pow",
+        "range",
+        "reversed",
+        "round",
+        "sorted",
+        "str",
+        "sum",
+        "tuple",
+        "zip",
+    ]
 }
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -164,7 +186,8 @@ def propagate(
     call, by ``id`` of its node (a call in a function body: at the definition or later).
 
     Example:
-        >>> sorted(propagate(ast.parse("a = net(1)\\nb = [v * 2 for v in a]\\nc = 3").body, {"net"}))
+        >>> cell = ast.parse("a = net(1)\\nb = [v * 2 for v in a]\\nc = 3").body
+        >>> sorted(propagate(cell, {"net"}))
         ['a', 'b', 'net']
     """
     state = set(tainted)
@@ -323,19 +346,18 @@ def classify(expr: ast.expr, tainted: set[str], kind: str = "array") -> Classifi
                 f"`{_base(node.value)}`; read plain data first (e.g. "
                 f"`values = [v.data for v in ...]`) and compute the expected value from it"
             )
-    others = free - dirty - set(MODULES)
+    others = free - dirty - set(MODULES) - set(_SAFE_BUILTINS)
     recipe = Recipe(text, kind, tuple(sorted(dirty)), tuple(sorted(others)))
     return Classified("recomputed", recipe)
 
 
-def call_recipes(
-    check: str, args: dict[str, ast.expr], tainted: set[str]
-) -> dict[str, Recipe]:
+def call_recipes(check: str, args: dict[str, ast.expr], tainted: set[str]) -> dict[str, Recipe]:
     """The recomputed expected arguments of one check call (Unclassifiable if one can't be).
 
     Example:
         >>> call = ast.parse("check_close(out, 2 * w)", mode="eval").body
-        >>> list(call_recipes("check_close", {"got": call.args[0], "expected": call.args[1]}, {"w"}))
+        >>> args = {"got": call.args[0], "expected": call.args[1]}
+        >>> list(call_recipes("check_close", args, {"w"}))
         ['expected']
     """
     from neurogebra_grader.pipeline.probes import SPECS
@@ -389,7 +411,8 @@ def evaluate(recipe: Recipe, values: dict[str, Any]) -> Any:
     """
     scope = {"__builtins__": _SAFE_BUILTINS, **MODULES}
     scope.update({name: values[name] for name in (*recipe.tainted, *recipe.others)})
-    return eval(compile(recipe.expression, "<expected>", "eval"), scope)  # noqa: S307
+    scope["__builtins__"] = _SAFE_BUILTINS
+    return eval(compile(recipe.expression, "<expected>", "eval"), scope)
 
 
 def encoded(recipe: Recipe, value: Any) -> Any:
@@ -427,8 +450,10 @@ def expected_data(
             data[arg] = encoded(recipe, evaluate(recipe, _values(recipe, student, reference)))
         except LookupError as error:
             return data, Failure(
-                what, f"plain data from your objects ({_names(set(recipe.tainted))})",
-                str(error)[:200], "return numbers, lists or Values from your functions",
+                what,
+                f"plain data from your objects ({_names(set(recipe.tainted))})",
+                str(error)[:200],
+                "return numbers, lists or Values from your functions",
             )
         except Exception as error:  # their data does not fit the formula (e.g. a wrong shape)
             return data, Failure(

@@ -23,8 +23,8 @@ from typing import Any
 
 import nbformat
 
-from neurogebra_grader.pipeline.match import Match, course_id, nbgrader_meta
 from neurogebra_grader.pipeline.expected import Recipe, entry_taints
+from neurogebra_grader.pipeline.match import Match, course_id, nbgrader_meta
 from neurogebra_grader.pipeline.rewrite import BadTestCell, rewrite_test_cell
 from neurogebra_grader.pipeline.tamper import Flag, scan_code
 

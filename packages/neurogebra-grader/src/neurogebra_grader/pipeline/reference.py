@@ -32,6 +32,7 @@ from neurogebra_grader.pipeline.verdict import judge_plan
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
 
+
 def assignment_files(folder: Path) -> dict[str, bytes]:
     """The non-notebook files of an assignment folder (data files), by relative name."""
     files = {}
