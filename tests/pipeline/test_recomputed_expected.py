@@ -163,7 +163,11 @@ def source_notebook() -> nbformat.NotebookNode:
         )
         cells.append(new_code_cell(text, metadata=meta))
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -196,7 +200,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, floa
     db.row_factory = sqlite3.Row
     rows = db.execute("SELECT student, verdicts FROM neurogebra_grading").fetchall()
     return {
-        row["student"]: {v["grade_id"]: v["score"] for v in json.loads(row["verdicts"])[tc.ASSIGNMENT]}
+        row["student"]: {
+            v["grade_id"]: v["score"] for v in json.loads(row["verdicts"])[tc.ASSIGNMENT]
+        }
         for row in rows
     }
 
