@@ -100,7 +100,7 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
     student_code: dict[str, str] = {}
     taints = entry_taints(
         [
-            (course_id(c), bool(nbgrader_meta(c).get("solution")), str(c.source))
+            (str(course_id(c)), bool(nbgrader_meta(c).get("solution")), str(c.source))
             for c in source.cells
             if c.cell_type == "code" and course_id(c)
         ]
