@@ -100,6 +100,8 @@ check_close(net.a, pure(2))"""
     assert recipes == [{}]
     with pytest.raises(BadTestCell, match=r"check_close\(\.\.\.\) on line 1: .*calls `helper`"):
         recipes_of("check_close(net.a, helper(2))", tainted={"helper"})
+    with pytest.raises(BadTestCell, match="`pure`, code of the test cell"):
+        recipes_of(cell + "\nh = f(1)\ncheck_close(net.b, pure(h))")
 
 
 @pytest.mark.parametrize(

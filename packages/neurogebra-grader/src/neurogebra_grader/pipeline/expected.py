@@ -315,8 +315,11 @@ def _is_literal(expr: ast.expr) -> bool:
     return True
 
 
-def classify(expr: ast.expr, tainted: set[str], kind: str = "array") -> Classified:
-    """The source of one expected argument (raises Unclassifiable with the reason)."""
+def classify(
+    expr: ast.expr, tainted: set[str], kind: str = "array", code: frozenset[str] = frozenset()
+) -> Classified:
+    """The source of one expected argument (raises Unclassifiable with the reason); ``code``
+    names what the cell binds to code (functions, classes, modules), never plain data."""
     if _is_literal(expr):
         return Classified("constant")
     free = _free_names(expr)
@@ -347,11 +350,19 @@ def classify(expr: ast.expr, tainted: set[str], kind: str = "array") -> Classifi
                 f"`values = [v.data for v in ...]`) and compute the expected value from it"
             )
     others = free - dirty - set(MODULES) - set(_SAFE_BUILTINS)
+    if others & code:
+        raise Unclassifiable(
+            f"the expected side `{text}` reads {_names(others & code)}, code of the test "
+            "cell, next to the student's data: the grader recomputes it from plain data only, "
+            "so write the formula into the check call"
+        )
     recipe = Recipe(text, kind, tuple(sorted(dirty)), tuple(sorted(others)))
     return Classified("recomputed", recipe)
 
 
-def call_recipes(check: str, args: dict[str, ast.expr], tainted: set[str]) -> dict[str, Recipe]:
+def call_recipes(
+    check: str, args: dict[str, ast.expr], tainted: set[str], code: frozenset[str] = frozenset()
+) -> dict[str, Recipe]:
     """The recomputed expected arguments of one check call (Unclassifiable if one can't be).
 
     Example:
@@ -365,10 +376,19 @@ def call_recipes(check: str, args: dict[str, ast.expr], tainted: set[str]) -> di
     recipes = {}
     for name, kind in SPECS[check].reference.items():
         if name in args and name not in SPECS[check].student:
-            classified = classify(args[name], tainted, kind)
+            classified = classify(args[name], tainted, kind, code)
             if classified.recipe is not None:
                 recipes[name] = classified.recipe
     return recipes
+
+
+def code_names(tree: ast.AST) -> frozenset[str]:
+    """What a cell binds to code: functions, classes and imports."""
+    names = {n.name for n in ast.walk(tree) if isinstance(n, _DEFINITIONS)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return frozenset(names)
 
 
 def reported_names(recipes: dict[str, Recipe], role: str) -> list[str]:

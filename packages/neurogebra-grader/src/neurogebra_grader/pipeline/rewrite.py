@@ -63,8 +63,14 @@ def bind_call(call: ast.Call, check: str) -> dict[str, ast.expr]:
 
 
 class _Rewriter(ast.NodeTransformer):
-    def __init__(self, role: str, taints: dict[int, set[str]] | None = None) -> None:
+    def __init__(
+        self,
+        role: str,
+        taints: dict[int, set[str]] | None = None,
+        code: frozenset[str] = frozenset(),
+    ) -> None:
         self.role = role
+        self.code = code
         self.sites: list[tuple[str, int]] = []
         self.dropped_names: set[str] = set()
         self.taints = taints or {}
@@ -80,7 +86,7 @@ class _Rewriter(ast.NodeTransformer):
             if name not in kinds:
                 self.dropped_names |= {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
         try:  # an expected side read from the student's objects is recomputed (expected.py)
-            recipes = exp.call_recipes(check, args, self.taints.get(id(node), set()))
+            recipes = exp.call_recipes(check, args, self.taints.get(id(node), set()), self.code)
         except exp.Unclassifiable as error:
             raise BadTestCell(f"{check}(...) on line {node.lineno}: {error}") from None
         kept = {name: self.visit(expr) for name, expr in args.items() if name in kinds}
@@ -510,7 +516,7 @@ def rewrite_test_cell(
         tree = ast.parse("\n".join(lines))
     except SyntaxError as error:
         raise BadTestCell(f"the test cell is not valid Python: {error}") from None
-    rewriter = _Rewriter(role, exp.taint_at_calls(tree, tainted))
+    rewriter = _Rewriter(role, exp.taint_at_calls(tree, tainted), exp.code_names(tree))
     tree = rewriter.visit(tree)
     if role == "student":
         tree = _student_slice(tree, rewriter.dropped_names)
