@@ -170,3 +170,33 @@ def test_the_cache_key_follows_the_imports_and_everything_that_changes_a_result(
     assert key != reference_key(b"{ }", {"data.csv": b"1,2"}, config)
     config.write_text("c = get_config()\nc.Execute.timeout = 5\n")
     assert key != reference_key(b"{}", {"data.csv": b"1,2"}, config)
+
+
+def test_release_refuses_a_test_cell_whose_expected_side_needs_the_students_objects(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from neurogebra_grader.pipeline.course import Course, CourseError
+    from neurogebra_grader.pipeline.reference import reference_for
+    from neurogebra_grader.sandbox.limits import Limits
+
+    def meta(grade_id: str, **flags: object) -> dict:
+        return {"nbgrader": {"grade_id": grade_id, "schema_version": 3, **flags}}
+
+    cells = [
+        new_code_cell("def make(n):\n    return list(range(n))", metadata=meta("a", solution=True)),
+        new_code_cell(
+            "out = make(3)\ncheck_equal(len(out), out.count(0) + 2)",
+            metadata=meta("test-a", grade=True, solution=False, locked=True, points=1),
+        ),
+    ]
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseDirectory.course_id = "x"\n'
+    )
+    for step in ("source", "release"):
+        (tmp_path / step / "hw").mkdir(parents=True)
+        nbformat.write(new_notebook(cells=cells), tmp_path / step / "hw" / "hw.ipynb")
+    with pytest.raises(
+        CourseError, match=r"hw/hw, test cell test-a: check_equal\(\.\.\.\) on line 2"
+    ):
+        reference_for(Course.load(tmp_path), "hw", "hw", Limits(), sandbox=False)

@@ -28,6 +28,7 @@ from neurogebra_grader.pipeline.cachekey import reference_key
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.expected import verify_reference
 from neurogebra_grader.pipeline.job import Job, execute_job
+from neurogebra_grader.pipeline.rewrite import BadTestCell
 from neurogebra_grader.pipeline.verdict import judge_plan
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
@@ -72,7 +73,12 @@ def reference_for(
         if stored.get("key") == key:
             return stored["observations"]
     source, release = load_notebooks(course, assignment, notebook)
-    plan = assemble(source, source, release, role="reference")
+    try:
+        plan = assemble(source, source, release, role="reference")
+    except BadTestCell as error:
+        raise CourseError(
+            f"{assignment}/{notebook}, {error}; fix the test cell, then release again"
+        ) from None
     result = execute_job(
         Job(f"{assignment}/reference/{notebook}", plan.notebook, files, limits, sandbox)
     )
