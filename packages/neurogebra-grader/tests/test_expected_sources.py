@@ -20,8 +20,8 @@ SOLUTION = "def f(x):\n    y = 2 * x\n    return y\n\nclass Net:\n    pass\n\nne
 
 
 def recipes_of(cell: str, role: str = "student", tainted: set[str] | None = None):
-    code, _, recipes = rewrite_test_cell(cell, role, tainted or {"f", "net"})
-    return code, recipes
+    rewritten = rewrite_test_cell(cell, role, tainted or {"f", "net"})
+    return rewritten.code, rewritten.recipes
 
 
 def test_solution_cells_taint_what_they_bind_at_top_level_only():
@@ -39,6 +39,17 @@ def test_solution_cells_taint_what_they_bind_at_top_level_only():
 
 
 def test_a_literal_is_a_constant_and_untainted_code_is_the_instructors():
+    rewritten = rewrite_test_cell(
+        "w, h = [1.0], f(1)\ncheck_close(f(2), 4.0, what='f')\ncheck_close(f(w), 2 * w[0])\n"
+        "check_close(f(3), -h)",
+        "student",
+        {"f"},
+    )
+    assert rewritten.sources == [
+        {"expected": "constant", "what": "constant"},
+        {"expected": "instructor"},
+        {"expected": "recomputed"},
+    ]
     _, recipes = recipes_of("check_close(f(2), 4.0)\ncheck_close(f(3), -6.0 * -1)")
     assert recipes == [{}, {}]
     _, recipes = recipes_of("import numpy as np\nw = np.arange(3)\ncheck_close(f(w), 2 * w)")

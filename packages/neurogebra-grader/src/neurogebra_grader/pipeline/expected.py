@@ -360,26 +360,25 @@ def classify(
     return Classified("recomputed", recipe)
 
 
-def call_recipes(
+def classify_call(
     check: str, args: dict[str, ast.expr], tainted: set[str], code: frozenset[str] = frozenset()
-) -> dict[str, Recipe]:
-    """The recomputed expected arguments of one check call (Unclassifiable if one can't be).
+) -> dict[str, Classified]:
+    """The source of each expected argument written in a check call (Unclassifiable if one
+    has none); arguments left out take the check's defaults, constants.
 
     Example:
-        >>> call = ast.parse("check_close(out, 2 * w)", mode="eval").body
-        >>> args = {"got": call.args[0], "expected": call.args[1]}
-        >>> list(call_recipes("check_close", args, {"w"}))
-        ['expected']
+        >>> call = ast.parse("check_close(out, 2 * w, rtol=1e-3)", mode="eval").body
+        >>> args = {"got": call.args[0], "expected": call.args[1], "rtol": call.keywords[0].value}
+        >>> {k: c.source for k, c in classify_call("check_close", args, {"w"}).items()}
+        {'expected': 'recomputed', 'rtol': 'constant'}
     """
     from neurogebra_grader.pipeline.probes import SPECS
 
-    recipes = {}
-    for name, kind in SPECS[check].reference.items():
-        if name in args and name not in SPECS[check].student:
-            classified = classify(args[name], tainted, kind, code)
-            if classified.recipe is not None:
-                recipes[name] = classified.recipe
-    return recipes
+    return {
+        name: classify(args[name], tainted, kind, code)
+        for name, kind in SPECS[check].reference.items()
+        if name in args and name not in SPECS[check].student
+    }
 
 
 def code_names(tree: ast.AST) -> frozenset[str]:

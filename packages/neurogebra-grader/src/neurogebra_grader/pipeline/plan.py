@@ -67,6 +67,7 @@ class GradedCell:
     shown_source: str = ""
     answered: bool = True
     recipes: list[dict[str, Recipe]] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)  # per check: argument -> source
 
 
 @dataclass
@@ -136,9 +137,8 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
             text = str(course_cell.source)
             hidden = hidden_lines(text)
             try:
-                code, sites, recipes = rewrite_test_cell(
-                    text, role, taints.get(slot.grade_id, set())
-                )
+                rewritten = rewrite_test_cell(text, role, taints.get(slot.grade_id, set()))
+                code, sites = rewritten.code, rewritten.sites
             except BadTestCell as error:
                 raise BadTestCell(f"test cell {slot.grade_id}: {error}") from None
             # tells the sandbox where hidden tests start (sandbox.redact cuts output from there)
@@ -153,7 +153,8 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
                     [name for name, _ in sites],
                     [line in hidden for _, line in sites],
                     without_hidden_tests(text),
-                    recipes=recipes,
+                    recipes=rewritten.recipes,
+                    sources=rewritten.sources,
                 )
             )
         else:  # a locked cell, exactly as students were given it

@@ -100,7 +100,9 @@ def reference_for(
         f"{assignment}/{notebook}", (source, release), files, observations, limits, sandbox
     )
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"key": key, "observations": observations}))
+    # where each check's expected value comes from, for instructors to audit (expected.py)
+    sources = {cell.grade_id: cell.sources for cell in plan.graded if cell.kind == "test"}
+    cache.write_text(json.dumps({"key": key, "observations": observations, "sources": sources}))
     return observations
 
 

@@ -16,7 +16,7 @@ import ast
 import builtins
 import copy
 import inspect
-from typing import Any
+from typing import Any, NamedTuple
 
 from neurogebra_grader.pipeline import expected as exp
 from neurogebra_grader.pipeline.probes import SPECS
@@ -75,6 +75,7 @@ class _Rewriter(ast.NodeTransformer):
         self.dropped_names: set[str] = set()
         self.taints = taints or {}
         self.recipes: list[dict[str, exp.Recipe]] = []
+        self.sources: list[dict[str, str]] = []
 
     def visit_Call(self, node: ast.Call) -> Any:
         check = _check_name(node)
@@ -86,15 +87,17 @@ class _Rewriter(ast.NodeTransformer):
             if name not in kinds:
                 self.dropped_names |= {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
         try:  # an expected side read from the student's objects is recomputed (expected.py)
-            recipes = exp.call_recipes(check, args, self.taints.get(id(node), set()), self.code)
+            classified = exp.classify_call(check, args, self.taints.get(id(node), set()), self.code)
         except exp.Unclassifiable as error:
             raise BadTestCell(f"{check}(...) on line {node.lineno}: {error}") from None
+        recipes = {k: c.recipe for k, c in classified.items() if c.recipe is not None}
         kept = {name: self.visit(expr) for name, expr in args.items() if name in kinds}
         for name in exp.reported_names(recipes, self.role):
             kept[exp.PREFIX + name], kinds[exp.PREFIX + name] = ast.Name(name, ast.Load()), "plain"
         site = len(self.sites)
         self.sites.append((check, node.lineno))
         self.recipes.append(recipes)
+        self.sources.append({name: c.source for name, c in classified.items()})
         return ast.Call(
             func=ast.Name("_ng_observe", ast.Load()),
             args=[
@@ -502,13 +505,21 @@ def rewrite_test(source: str, role: str) -> str:
 
 def rewrite_test_sites(source: str, role: str) -> tuple[str, list[tuple[str, int]]]:
     """The rewritten code, and the check and source line of each call site."""
-    code, sites, _ = rewrite_test_cell(source, role, set())
-    return code, sites
+    rewritten = rewrite_test_cell(source, role, set())
+    return rewritten.code, rewritten.sites
 
 
-def rewrite_test_cell(
-    source: str, role: str, tainted: set[str]
-) -> tuple[str, list[tuple[str, int]], list[dict[str, exp.Recipe]]]:
+class Rewritten(NamedTuple):
+    """A rewritten test cell: its code, each check call's name and line, the recipes of its
+    recomputed expected arguments, and the source of each expected argument (expected.py)."""
+
+    code: str
+    sites: list[tuple[str, int]]
+    recipes: list[dict[str, exp.Recipe]]
+    sources: list[dict[str, str]]
+
+
+def rewrite_test_cell(source: str, role: str, tainted: set[str]) -> Rewritten:
     """Like :func:`rewrite_test_sites`, for a cell entered with ``tainted`` names (see
     expected.py); also each site's recomputed expected arguments."""
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
@@ -521,4 +532,4 @@ def rewrite_test_cell(
     if role == "student":
         tree = _student_slice(tree, rewriter.dropped_names)
     body = ast.unparse(ast.fix_missing_locations(tree))
-    return f"{IMPORT}\n{body}", rewriter.sites, rewriter.recipes
+    return Rewritten(f"{IMPORT}\n{body}", rewriter.sites, rewriter.recipes, rewriter.sources)
