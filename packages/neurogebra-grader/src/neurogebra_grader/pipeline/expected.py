@@ -257,7 +257,18 @@ def _step(
         if isinstance(stmt, ast.AugAssign):
             dirty |= _reads_tainted(stmt.target, state)
         for target in targets:
-            if all(isinstance(n, _PLAIN_TARGET) for n in ast.walk(target)):
+            value = stmt.value
+            if (  # x, want = net(1), [2.0]: each name from its own value
+                isinstance(target, ast.Tuple | ast.List)
+                and isinstance(value, ast.Tuple | ast.List)
+                and len(target.elts) == len(value.elts)
+                and not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts])
+                and all(isinstance(n, _PLAIN_TARGET) for n in ast.walk(target))
+            ):
+                flags = [_reads_tainted(v, state) for v in value.elts]  # all read first
+                for part, flag in zip(target.elts, flags, strict=True):
+                    state = _bind(_stores(part), flag, state)
+            elif all(isinstance(n, _PLAIN_TARGET) for n in ast.walk(target)):
                 state = _bind(_stores(target), dirty, state)
             elif dirty:  # d[k] = v, o.a = v: the object changes, it is never cleaned
                 base = _base(target)
