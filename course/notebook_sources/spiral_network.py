@@ -274,11 +274,11 @@ TEST_NEURON_HIDDEN = tests(
     check_close(big.b.data, 0.0, what="the initial bias")
     t = Neuron(3, "tanh", rng=random.Random(2))
     x = [0.1, -0.4, 0.7]
+    t_w, t_b = [w.data for w in t.w], t.b.data  # its own weights: whatever your rng drew
     out = t(x)
-    expected = math.tanh(sum(w.data * v for w, v in zip(t.w, x)))
-    check_close(out.data, expected, what="a tanh neuron")
+    check_close(out.data, math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b), what="a tanh neuron: tanh(w · x + b) with its own w and b")
     out.backward()
-    check_close([w.grad for w in t.w], [(1 - expected**2) * v for v in x], what="d out / d w for a tanh neuron")
+    check_close([w.grad for w in t.w], [(1 - math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b) ** 2) * v for v in x], what="d out / d w for a tanh neuron, from its own w and b")
     first = Neuron(2, "linear", rng=random.Random(7)).w[0].data
     check_close(first, random.Random(7).uniform(-(2**0.5), 2**0.5), what="the first weight drawn with rng.uniform")
     ### END HIDDEN TESTS
@@ -390,7 +390,7 @@ TEST_LAYER_MLP_HIDDEN = tests(
     scores = net([0.3, 0.1, -0.2])
     check_equal(scores[0].data <= -2.0, True, what="the last layer is linear (a score can be < 0)")
     hidden = [n([0.3, 0.1, -0.2]).data for n in net.layers[0].neurons]
-    check_close(scores[1].data, -sum(hidden) - 2.0, what="MLP output from the hidden layer")
+    check_close(scores[1].data, -sum(hidden) - 2.0, what="MLP output vs your first layer's outputs fed to weights -1, bias -2")
     sum(scores).backward()
     grads = [p.grad for p in net.parameters()]
     check_equal(any(g != 0.0 for g in grads[:20]), True, what="gradients reach the first layer")
@@ -532,8 +532,8 @@ TEST_PREDICT_HIDDEN = tests(
     # Hidden tests for Task 5 run here when your notebook is graded.
     ### BEGIN HIDDEN TESTS
     net = MLP([2, 6, 3], rng=random.Random(8))
-    expected = [max(range(3), key=lambda i: net(list(map(float, row)))[i].data) for row in X_test[:20]]
-    check_equal(predict(net, X_test[:20]).tolist(), expected, what="predict(net, X_test[:20])")
+    scores = [[s.data for s in net([float(v) for v in row])] for row in X_test[:20]]
+    check_equal(predict(net, X_test[:20]).tolist(), np.argmax(scores, axis=1).tolist(), what="predict(net, X_test[:20]) vs the top score of your network on each point")
     check_close(accuracy([1, 1, 1], [0, 0, 0]), 0.0, what="accuracy when nothing matches")
     ### END HIDDEN TESTS
     """,
@@ -558,6 +558,9 @@ TASK6 = md(
        in `history["accuracy"]`.
 
     Return `history`, a dict with those two lists. Printing a line per epoch is a nice touch.
+    `train` builds on your `MLP` (Task 3) and `softmax_cross_entropy` (Task 4). Its hidden
+    test compares one step with *your* network's own loss and gradients, so a slip in an
+    earlier task is not charged again here; the test-accuracy goal needs them all right.
     The cell after yours trains a `2 → 16 → 16 → 3` network for 15 epochs (about fifteen
     seconds). A correct implementation reaches a test accuracy of about 90% here; the goal is
     {THRESHOLD:.0%}.
@@ -650,11 +653,13 @@ TEST_TRAIN_HIDDEN = tests(
     X_tiny, y_tiny = X_train[:8], y_train[:8]
     full_loss = sum(softmax_cross_entropy(tiny([float(v) for v in x]), int(t))[0] for x, t in zip(X_tiny, y_tiny)) / 8
     full_loss.backward()
-    expected = [p.data - 0.1 * p.grad for p in tiny.parameters()]
+    before = [p.data for p in tiny.parameters()]
+    grads = [p.grad for p in tiny.parameters()]
+    loss_before = full_loss.data
     # the grads are left non-zero on purpose: train() must reset them before its backward()
     tiny_history = train(tiny, X_tiny, y_tiny, epochs=1, learning_rate=0.1, batch_size=8, rng=np.random.default_rng(1))
-    check_close([p.data for p in tiny.parameters()], expected, what="the parameters after one full-batch step")
-    check_close(tiny_history["loss"], [full_loss.data], what="history['loss'] of that epoch")
+    check_close([p.data for p in tiny.parameters()], [w - 0.1 * g for w, g in zip(before, grads)], what="the parameters after one full-batch step vs yours before it minus 0.1 × your gradients")
+    check_close(tiny_history["loss"], [loss_before], what="history['loss'] of that epoch vs the mean of your softmax_cross_entropy over the batch")
     ### END HIDDEN TESTS
     """,
 )

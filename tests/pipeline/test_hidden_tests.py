@@ -212,7 +212,12 @@ BACKWARD_FEEDS_THE_GOT = """from neurogebra_grader import check_close
 x = Value(3.0)
 loss = x * x
 loss.backward()
-check_close(x.grad, 2 * loss.data / x.data, what="the gradient of x * x")"""
+loss_value, x_value = loss.data, x.data
+check_close(x.grad, 2 * loss_value / x_value, what="the gradient of x * x")"""
+# ... (an expected side that reads the student's objects themselves is refused: issue #13)
+READS_THE_STUDENTS_OBJECTS = BACKWARD_FEEDS_THE_GOT.replace(
+    "loss_value / x_value", "loss.data / x.data"
+)
 # ... and `box.pop()` inside the expected value's binding, which the student version leaves out
 POP_FEEDS_THE_GOT = """from neurogebra_grader import check_close
 box = [1.0, 2.0, 3.0, 4.0]
@@ -233,7 +238,12 @@ def _course_with_test_mean(tmp_path, source: str):
 
 
 @pytest.mark.parametrize(
-    ("source", "released"), [(BACKWARD_FEEDS_THE_GOT, True), (POP_FEEDS_THE_GOT, False)]
+    ("source", "released"),
+    [
+        (BACKWARD_FEEDS_THE_GOT, True),
+        (POP_FEEDS_THE_GOT, False),
+        (READS_THE_STUDENTS_OBJECTS, None),
+    ],
 )
 def test_release_grades_the_solution_as_a_student_and_names_a_cell_it_fails(
     tmp_path, source, released
@@ -243,6 +253,10 @@ def test_release_grades_the_solution_as_a_student_and_names_a_cell_it_fails(
     said = " ".join((done.stdout + done.stderr).split())
     if released:
         assert done.returncode == 0, said
+    elif released is None:
+        assert done.returncode != 0
+        assert "test cell test_mean: check_close(...) on line 6" in said, said
+        assert "reads `x.data` of the student's `x`" in said, said
     else:
         assert done.returncode != 0
         assert "graded as a student's notebook" in said and "test_mean" in said, said

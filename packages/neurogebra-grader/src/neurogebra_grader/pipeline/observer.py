@@ -46,6 +46,11 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
             return encode(plain)
         if kind == "value":
             return encode(value)
+        if kind == "plain":  # a name a recomputed expected side reads
+            try:
+                return encode(value)
+            except TypeError:
+                return encode_array(to_array(value))
         if kind == "isinstance":
             return {
                 "isinstance": bool(isinstance(value, args["expected"])),

@@ -23,8 +23,9 @@ from typing import Any
 
 import nbformat
 
+from neurogebra_grader.pipeline.expected import Recipe, entry_taints
 from neurogebra_grader.pipeline.match import Match, course_id, nbgrader_meta
-from neurogebra_grader.pipeline.rewrite import rewrite_test_sites
+from neurogebra_grader.pipeline.rewrite import BadTestCell, rewrite_test_cell
 from neurogebra_grader.pipeline.tamper import Flag, scan_code
 
 _HIDDEN = re.compile(
@@ -65,6 +66,8 @@ class GradedCell:
     hidden_sites: list[bool] = field(default_factory=list)
     shown_source: str = ""
     answered: bool = True
+    recipes: list[dict[str, Recipe]] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)  # per check: argument -> source
 
 
 @dataclass
@@ -101,6 +104,13 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
     cells: list[Any] = []
     graded: list[GradedCell] = []
     student_code: dict[str, str] = {}
+    taints = entry_taints(
+        [
+            (str(course_id(c)), bool(nbgrader_meta(c).get("solution")), str(c.source))
+            for c in source.cells
+            if c.cell_type == "code" and course_id(c)
+        ]
+    )
     for index, slot in enumerate(matched.slots):
         if slot.kind == "extra":
             cells.append(_new_cell(slot.cell_type, slot.text, {}, f"cell-{index + 1}"))
@@ -133,7 +143,11 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
         elif _is_test(meta, course_cell.cell_type):
             text = str(course_cell.source)
             hidden = hidden_lines(text)
-            code, sites = rewrite_test_sites(text, role)
+            try:
+                rewritten = rewrite_test_cell(text, role, taints.get(slot.grade_id, set()))
+                code, sites = rewritten.code, rewritten.sites
+            except BadTestCell as error:
+                raise BadTestCell(f"test cell {slot.grade_id}: {error}") from None
             # tells the sandbox where hidden tests start (sandbox.redact cuts output from there)
             metadata["neurogebra"] = {"hidden_tests": bool(hidden)}
             cells.append(_new_cell("code", code, metadata, course_cell.get("id")))
@@ -146,6 +160,8 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
                     [name for name, _ in sites],
                     [line in hidden for _, line in sites],
                     without_hidden_tests(text),
+                    recipes=rewritten.recipes,
+                    sources=rewritten.sources,
                 )
             )
         else:  # a locked cell, exactly as students were given it

@@ -15,7 +15,9 @@ Each argument has a *kind* that says how the kernel turns it into plain data:
 - ``axes``: a matplotlib Axes -> its lines, scatter sizes, fills and labels;
 - ``gradient``: a function -> its central-difference gradient at ``at`` (reference only);
 - ``isinstance``: an object -> whether it is an instance of the ``expected`` argument;
-- ``none``: evaluated for the probe's sake, not reported.
+- ``none``: evaluated for the probe's sake, not reported;
+- ``plain``: a name a recomputed expected side reads (see expected.py) -> plain data, or a
+  float array when it holds Values.
 
 Example:
     >>> SPECS["check_close"].student

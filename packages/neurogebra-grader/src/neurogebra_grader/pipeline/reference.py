@@ -17,28 +17,21 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from neurogebra_grader.pipeline.assemble import assemble
+from neurogebra_grader.pipeline.assemble import Plan, assemble
+from neurogebra_grader.pipeline.cachekey import reference_key
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.expected import verify_reference
 from neurogebra_grader.pipeline.job import Job, execute_job
+from neurogebra_grader.pipeline.rewrite import BadTestCell
 from neurogebra_grader.pipeline.verdict import judge_plan
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
-
-_PIPELINE_DIR = Path(__file__).parent
-
-
-def _key(source: bytes) -> str:
-    digest = hashlib.sha256(source)
-    for name in ("probes.py", "observer.py", "rewrite.py"):
-        digest.update((_PIPELINE_DIR / name).read_bytes())
-    return digest.hexdigest()
 
 
 def assignment_files(folder: Path) -> dict[str, bytes]:
@@ -72,15 +65,20 @@ def reference_for(
 ) -> dict[str, list[Any]]:
     """The reference observations for one notebook (from the cache when still valid)."""
     source_path = course.path("source", ".", assignment) / f"{notebook}.ipynb"
-    key = _key(source_path.read_bytes())
+    files = assignment_files(source_path.parent)
+    key = reference_key(source_path.read_bytes(), files, course.root / "nbgrader_config.py")
     cache = course.state_dir() / "reference" / assignment / f"{notebook}.json"
     if cache.exists():
         stored = json.loads(cache.read_text())
         if stored.get("key") == key and "seconds" in stored:
             return stored["observations"]
     source, release = load_notebooks(course, assignment, notebook)
-    plan = assemble(source, source, release, role="reference")
-    files = assignment_files(source_path.parent)
+    try:
+        plan = assemble(source, source, release, role="reference")
+    except BadTestCell as error:
+        raise CourseError(
+            f"{assignment}/{notebook}, {error}; fix the test cell, then release again"
+        ) from None
     result = execute_job(
         Job(f"{assignment}/reference/{notebook}", plan.notebook, files, limits, sandbox)
     )
@@ -97,6 +95,7 @@ def reference_for(
                 f"{verdict.message}{' (' + run.error + ')' if run.error else ''}; "
                 "fix the source notebook, then release again"
             )
+    check_recomputed(f"{assignment}/{notebook}", plan, observations)
     check_graded_as_student(
         f"{assignment}/{notebook}", (source, release), files, observations, limits, sandbox
     )
@@ -106,7 +105,13 @@ def reference_for(
         for c in run.cells
         if plan.notebook.cells[c.index].cell_type == "code"
     }
-    cache.write_text(json.dumps({"key": key, "observations": observations, "seconds": seconds}))
+    # where each check's expected value comes from, for instructors to audit (expected.py)
+    sources = {cell.grade_id: cell.sources for cell in plan.graded if cell.kind == "test"}
+    cache.write_text(
+        json.dumps(
+            {"key": key, "observations": observations, "seconds": seconds, "sources": sources}
+        )
+    )
     return observations
 
 
@@ -127,6 +132,22 @@ def reference_seconds(course: Course, assignment: str, notebook: str) -> dict[st
     except (OSError, ValueError):
         return {}
     return {str(k): float(v) for k, v in seconds.items()} if isinstance(seconds, dict) else {}
+
+
+def check_recomputed(name: str, plan: Plan, observations: dict[str, list[Any]]) -> None:
+    """CourseError unless every expected side the grader recomputes from a student's data
+    (see expected.py) gives, on the reference run's own data, the value that run computed."""
+    for cell in plan.graded:
+        for number, observed in enumerate(observations.get(cell.grade_id, [])):
+            site = observed.get("site", -1) if isinstance(observed, dict) else -1
+            recipes = cell.recipes[site] if 0 <= site < len(cell.recipes) else {}
+            problem = verify_reference(recipes, observed.get("data", {})) if recipes else None
+            if problem:
+                raise CourseError(
+                    f"{name}, test cell {cell.grade_id}, check call {number + 1} "
+                    f"({observed.get('check')}): {problem}; write the expected side from "
+                    "plain data the test reads before the check"
+                )
 
 
 def check_graded_as_student(

@@ -16,8 +16,9 @@ import ast
 import builtins
 import copy
 import inspect
-from typing import Any
+from typing import Any, NamedTuple
 
+from neurogebra_grader.pipeline import expected as exp
 from neurogebra_grader.pipeline.probes import SPECS
 
 IMPORT = "from neurogebra_grader.pipeline.observer import observe as _ng_observe"
@@ -62,10 +63,19 @@ def bind_call(call: ast.Call, check: str) -> dict[str, ast.expr]:
 
 
 class _Rewriter(ast.NodeTransformer):
-    def __init__(self, role: str) -> None:
+    def __init__(
+        self,
+        role: str,
+        taints: dict[int, set[str]] | None = None,
+        code: frozenset[str] = frozenset(),
+    ) -> None:
         self.role = role
+        self.code = code
         self.sites: list[tuple[str, int]] = []
         self.dropped_names: set[str] = set()
+        self.taints = taints or {}
+        self.recipes: list[dict[str, exp.Recipe]] = []
+        self.sources: list[dict[str, str]] = []
 
     def visit_Call(self, node: ast.Call) -> Any:
         check = _check_name(node)
@@ -76,9 +86,18 @@ class _Rewriter(ast.NodeTransformer):
         for name, expr in args.items():
             if name not in kinds:
                 self.dropped_names |= {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        try:  # an expected side read from the student's objects is recomputed (expected.py)
+            classified = exp.classify_call(check, args, self.taints.get(id(node), set()), self.code)
+        except exp.Unclassifiable as error:
+            raise BadTestCell(f"{check}(...) on line {node.lineno}: {error}") from None
+        recipes = {k: c.recipe for k, c in classified.items() if c.recipe is not None}
         kept = {name: self.visit(expr) for name, expr in args.items() if name in kinds}
+        for name in exp.reported_names(recipes, self.role):
+            kept[exp.PREFIX + name], kinds[exp.PREFIX + name] = ast.Name(name, ast.Load()), "plain"
         site = len(self.sites)
         self.sites.append((check, node.lineno))
+        self.recipes.append(recipes)
+        self.sources.append({name: c.source for name, c in classified.items()})
         return ast.Call(
             func=ast.Name("_ng_observe", ast.Load()),
             args=[
@@ -486,14 +505,31 @@ def rewrite_test(source: str, role: str) -> str:
 
 def rewrite_test_sites(source: str, role: str) -> tuple[str, list[tuple[str, int]]]:
     """The rewritten code, and the check and source line of each call site."""
+    rewritten = rewrite_test_cell(source, role, set())
+    return rewritten.code, rewritten.sites
+
+
+class Rewritten(NamedTuple):
+    """A rewritten test cell: its code, each check call's name and line, the recipes of its
+    recomputed expected arguments, and the source of each expected argument (expected.py)."""
+
+    code: str
+    sites: list[tuple[str, int]]
+    recipes: list[dict[str, exp.Recipe]]
+    sources: list[dict[str, str]]
+
+
+def rewrite_test_cell(source: str, role: str, tainted: set[str]) -> Rewritten:
+    """Like :func:`rewrite_test_sites`, for a cell entered with ``tainted`` names (see
+    expected.py); also each site's recomputed expected arguments."""
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError as error:
         raise BadTestCell(f"the test cell is not valid Python: {error}") from None
-    rewriter = _Rewriter(role)
+    rewriter = _Rewriter(role, exp.taint_at_calls(tree, tainted), exp.code_names(tree))
     tree = rewriter.visit(tree)
     if role == "student":
         tree = _student_slice(tree, rewriter.dropped_names)
     body = ast.unparse(ast.fix_missing_locations(tree))
-    return f"{IMPORT}\n{body}", rewriter.sites
+    return Rewritten(f"{IMPORT}\n{body}", rewriter.sites, rewriter.recipes, rewriter.sources)

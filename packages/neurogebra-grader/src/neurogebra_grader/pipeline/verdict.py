@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from neurogebra_grader.pipeline.expected import PREFIX as REPORTED, expected_data
 from neurogebra_grader.pipeline.hidden import PREFIX, hidden_message
 from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.plaindata import BadData, decode
@@ -76,7 +77,7 @@ def _key(report: dict[str, Any]) -> tuple[Any, Any]:
 def judge_check(cell: GradedCell, got: dict[str, Any], want: dict[str, Any]) -> str | None:
     """None when one reported check passes, else its message (worded for hidden checks)."""
     try:
-        failure = judge_call(want["check"], got["data"], want["data"])
+        failure = _judge_site(cell, want, got["data"])
     except Exception as exc:  # malformed data from the kernel: no points, say why
         return f"{want['check']}: the answer could not be read ({type(exc).__name__})"
     if failure is None:
@@ -150,6 +151,20 @@ def fewer_message(verdicts: list[str | None]) -> str:
         text += f" {which}: {said}."
         start = end
     return text
+
+
+def _judge_site(cell: GradedCell, want: dict[str, Any], data: dict[str, Any]) -> Any:
+    """judge_call, with the recomputed expected arguments (expected.py) computed first."""
+    site = want["site"]
+    recipes = cell.recipes[site] if 0 <= site < len(cell.recipes) else {}
+    reference = want["data"]
+    if recipes:
+        what = str(reference.get("what", "the result"))
+        reference, failure = expected_data(recipes, data, reference, what)
+        if failure is not None:
+            return failure
+    student = {k: v for k, v in data.items() if not k.startswith(REPORTED)}
+    return judge_call(want["check"], student, reference)
 
 
 def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) -> list[CellVerdict]:
