@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from neurogebra_grader.pipeline.expected import PREFIX as REPORTED, expected_data
+from neurogebra_grader.pipeline.expected import PREFIX as REPORTED
+from neurogebra_grader.pipeline.expected import expected_data
 from neurogebra_grader.pipeline.hidden import PREFIX, hidden_message
 from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.plaindata import BadData, decode
