@@ -107,6 +107,15 @@ def tests_pipeline(session: nox.Session) -> None:
     session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
 
 
+@nox.session(name="tests-fairness")
+def tests_fairness(session: nox.Session) -> None:
+    """The fairness suite: realistic student submissions of every assignment, graded through
+    the real pipeline (sandboxed, one batch per assignment), each against a fair TA's grade.
+    """
+    session.install(*PIPELINE_DEPS, "pytest>=8")
+    session.run("pytest", "tests/fairness", "--durations=5", *session.posargs)
+
+
 # The course site's build and test tools, pinned so that the site builds the same everywhere.
 DOCS_DEPS = (
     "mkdocs==1.6.1",  # the site generator (1.6: link and anchor validation)
