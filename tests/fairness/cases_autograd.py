@@ -55,7 +55,7 @@ Value.backward = backward
 Value.zero_grad = zero_grad
 '''
 
-OTHER_OPS = '''
+OTHER_OPS = """
 def add(self, other):
     other = as_value(other)
     out = Value(self.data + other.data, children=[self, other], local_grads=[1, 1], op="+")
@@ -72,9 +72,9 @@ Value.__add__ = add
 Value.__radd__ = add
 Value.__mul__ = mul
 Value.__rmul__ = mul
-'''
+"""
 
-OTHER_FIT = '''
+OTHER_FIT = """
 def fit_line(xs, ys, learning_rate=0.1, steps=100):
     w = Value(0.0)
     b = Value(0.0)
@@ -97,9 +97,9 @@ def fit_line(xs, ys, learning_rate=0.1, steps=100):
 
 w_fit, b_fit, line_losses = fit_line(xs, ys)
 print(w_fit, b_fit, line_losses[-1])
-'''
+"""
 
-NAIVE_ACTIVATIONS = '''
+NAIVE_ACTIVATIONS = """
 def power(self, k):
     return Value(math.pow(self.data, k), (self,), (k * math.pow(self.data, k - 1),), "pow")
 
@@ -124,7 +124,7 @@ Value.__pow__ = power
 Value.relu = relu
 Value.tanh = tanh
 Value.exp = exp
-'''
+"""
 
 SLOW_BACKWARD = '''
 def topological_order(root):
@@ -160,7 +160,7 @@ Value.backward = backward
 Value.zero_grad = zero_grad
 '''
 
-DELEGATING_OPS = '''
+DELEGATING_OPS = """
 import importlib
 
 ng = importlib.import_module("neurogebra")  # let the library work out the local derivatives
@@ -187,7 +187,7 @@ def mul(self, other):
 
 Value.__add__ = Value.__radd__ = add
 Value.__mul__ = Value.__rmul__ = mul
-'''
+"""
 
 CASES = [
     Case(
@@ -217,8 +217,11 @@ CASES = [
     Case(
         "ag-no-factor",
         "the power rule without its factor k: only Task 2 is wrong in itself",
-        {"pow-activations": swap("pow-activations", "(k * self.data ** (k - 1),)",
-                                 "(self.data ** (k - 1),)")},
+        {
+            "pow-activations": swap(
+                "pow-activations", "(k * self.data ** (k - 1),)", "(self.data ** (k - 1),)"
+            )
+        },
         points={
             "test-pow-activations": 0,
             "test-pow-activations-hidden": 0,
@@ -238,8 +241,15 @@ CASES = [
     Case(
         "ag-sign",
         "fit_line climbs the loss: w.data += learning_rate * w.grad",
-        {"fit-line": swap("fit-line", "w.data -= learning_rate", "w.data += learning_rate",
-                          "b.data -= learning_rate", "b.data += learning_rate")},
+        {
+            "fit-line": swap(
+                "fit-line",
+                "w.data -= learning_rate",
+                "w.data += learning_rate",
+                "b.data -= learning_rate",
+                "b.data += learning_rate",
+            )
+        },
         points={"test-fit-line": 0, "test-fit-line-hidden": 0},
         messages={"test-fit-line": ("losses", "sign")},
     ),

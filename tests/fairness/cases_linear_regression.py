@@ -11,19 +11,19 @@ from __future__ import annotations
 from student import UNTOUCHED, Case, swap
 
 ALT_ONE = {
-    "predict": '''
+    "predict": """
 def predict(X, w, b):
     return np.array([w * x + b for x in X])
-''',
-    "mse": '''
+""",
+    "mse": """
 def mse(y_pred, y_true):
     n = len(y_true)
     return sum((p - t) ** 2 for p, t in zip(y_pred, y_true)) / n
 
 
 print(mse(predict(X, 0.0, 0.0), y))
-''',
-    "mse-gradients": '''
+""",
+    "mse-gradients": """
 def mse_gradients(X, y, w, b):
     dw = db = 0.0
     for x, t in zip(X, y):
@@ -31,8 +31,8 @@ def mse_gradients(X, y, w, b):
         dw += 2 * error * x
         db += 2 * error
     return dw / len(X), db / len(X)
-''',
-    "closed-form": '''
+""",
+    "closed-form": """
 def closed_form(X, y):
     A = np.column_stack([X, np.ones(len(X))])
     (w, b), *_ = np.linalg.lstsq(A, y, rcond=None)
@@ -40,8 +40,8 @@ def closed_form(X, y):
 
 
 w_best, b_best = closed_form(X, y)
-''',
-    "plot-fit": '''
+""",
+    "plot-fit": """
 def plot_fit(X, y, w, b, losses):
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     left.plot(X, y, "o", label="data")  # a scatter plot drawn with plot()
@@ -58,11 +58,11 @@ def plot_fit(X, y, w, b, losses):
 
 
 fit_figure = plot_fit(X, y, w_gd, b_gd, losses_gd)
-''',
+""",
 }
 
 ALT_TWO = {
-    "autograd-gradients": '''
+    "autograd-gradients": """
 def autograd_gradients(X, y, w, b):
     w, b = Value(w), Value(b)
     loss = Value(0.0)
@@ -71,15 +71,15 @@ def autograd_gradients(X, y, w, b):
     loss = loss / len(X)
     loss.backward()
     return w.grad, b.grad
-''',
-    "symbolic-gradients": '''
+""",
+    "symbolic-gradients": """
 def symbolic_gradients(X, y, w, b):
     e = Expression("se", "(m*x + b - t)**2", params={"m": w, "b": b})
     gm = np.asarray(e.gradient("m").eval(x=X, t=y), dtype=float)
     gb = np.asarray(e.gradient("b").eval(x=X, t=y), dtype=float)
     return float(gm.mean()), float(gb.mean())
-''',
-    "gradient-descent": '''
+""",
+    "gradient-descent": """
 def gradient_descent(X, y, learning_rate=0.05, steps=300):
     w = b = 0.0
     losses = []
@@ -91,8 +91,8 @@ def gradient_descent(X, y, learning_rate=0.05, steps=300):
 
 
 w_gd, b_gd, losses_gd = gradient_descent(X, y)
-''',
-    "closed-form": '''
+""",
+    "closed-form": """
 def closed_form(X, y):
     A = np.c_[X, np.ones_like(X)]
     theta = np.linalg.inv(A.T @ A) @ A.T @ y
@@ -100,18 +100,18 @@ def closed_form(X, y):
 
 
 w_best, b_best = closed_form(X, y)
-''',
+""",
 }
 
 NAIVE = {
-    "mse": '''
+    "mse": """
 def mse(y_pred, y_true):
     total = 0.0
     for p, t in zip(list(y_pred), list(y_true)):
         total = total + (p - t) * (p - t)
     return float(total / len(y_pred))
-''',
-    "closed-form": '''
+""",
+    "closed-form": """
 def closed_form(X, y):
     x_mean, y_mean = np.mean(X), np.mean(y)
     w = np.sum((X - x_mean) * (y - y_mean)) / np.sum((X - x_mean) ** 2)
@@ -119,11 +119,11 @@ def closed_form(X, y):
 
 
 w_best, b_best = closed_form(X, y)
-''',
+""",
 }
 
 SLOW = {
-    "gradient-descent": '''
+    "gradient-descent": """
 def gradient_descent(X, y, learning_rate=0.05, steps=300):
     w, b = 0.0, 0.0
     losses = []
@@ -136,7 +136,7 @@ def gradient_descent(X, y, learning_rate=0.05, steps=300):
 
 
 w_gd, b_gd, losses_gd = gradient_descent(X, y)
-''',
+""",
 }
 
 CASES = [
@@ -154,9 +154,13 @@ CASES = [
     Case(
         "lr-no-factor-2",
         "mse_gradients forgets the factor 2; the rest is right",
-        {"mse-gradients": swap("mse-gradients", "float(2.0 * np.mean(errors * X)), "
-                               "float(2.0 * np.mean(errors))",
-                               "float(np.mean(errors * X)), float(np.mean(errors))")},
+        {
+            "mse-gradients": swap(
+                "mse-gradients",
+                "float(2.0 * np.mean(errors * X)), float(2.0 * np.mean(errors))",
+                "float(np.mean(errors * X)), float(np.mean(errors))",
+            )
+        },
         points={
             "test-mse-gradients": 0,
             "test-mse-gradients-hidden": 0,
@@ -175,16 +179,26 @@ CASES = [
     Case(
         "lr-sign",
         "gradient descent walks uphill: w += learning_rate * dw",
-        {"gradient-descent": swap("gradient-descent", "w -= learning_rate", "w += learning_rate",
-                                  "b -= learning_rate", "b += learning_rate")},
+        {
+            "gradient-descent": swap(
+                "gradient-descent",
+                "w -= learning_rate",
+                "w += learning_rate",
+                "b -= learning_rate",
+                "b += learning_rate",
+            )
+        },
         points={"test-gradient-descent": 0, "test-gradient-descent-hidden": 0},
         messages={"test-gradient-descent": ("losses", "sign")},
     ),
     Case(
         "lr-off-by-one",
         "gradient descent takes one step too many (range(steps + 1))",
-        {"gradient-descent": swap("gradient-descent", "for _ in range(steps):",
-                                  "for _ in range(steps + 1):")},
+        {
+            "gradient-descent": swap(
+                "gradient-descent", "for _ in range(steps):", "for _ in range(steps + 1):"
+            )
+        },
         points={"test-gradient-descent": 0, "test-gradient-descent-hidden": 0},
         messages={"test-gradient-descent": ("len(losses)", "300", "301")},
     ),

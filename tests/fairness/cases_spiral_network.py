@@ -12,7 +12,7 @@ from __future__ import annotations
 from student import UNTOUCHED, Case, swap
 
 ALT_STYLE = {
-    "neuron": '''
+    "neuron": """
 class Neuron:
     def __init__(self, n_inputs, activation="relu", rng=random):
         if activation not in ["relu", "tanh", "linear"]:
@@ -34,8 +34,8 @@ class Neuron:
 
     def parameters(self):
         return [*self.w, self.b]
-''',
-    "layer-mlp": '''
+""",
+    "layer-mlp": """
 class Layer:
     def __init__(self, n_inputs, n_outputs, activation="relu", rng=random):
         self.neurons = []
@@ -70,8 +70,8 @@ class MLP:
 
     def parameters(self):
         return sum((layer.parameters() for layer in self.layers), [])
-''',
-    "predict-accuracy": '''
+""",
+    "predict-accuracy": """
 def predict(model, X):
     out = np.zeros(len(X), dtype=int)
     for i, row in enumerate(X):
@@ -83,7 +83,7 @@ def predict(model, X):
 def accuracy(predictions, labels):
     right = sum(1 for p, t in zip(predictions, labels) if p == t)
     return right / len(labels)
-''',
+""",
 }
 
 OTHER_DRAWS = swap(
@@ -93,7 +93,7 @@ OTHER_DRAWS = swap(
     "            self.w = [Value(v) for v in reversed(draws)]  # same draws, other order",
 )
 
-NAIVE_SOFTMAX = '''
+NAIVE_SOFTMAX = """
 def softmax_cross_entropy(scores, target):
     top = max(s.data for s in scores)
     shifted = [s - top for s in scores]
@@ -104,9 +104,9 @@ def softmax_cross_entropy(scores, target):
     probabilities = [e / total for e in exps]
     loss = total.log() - shifted[target]  # log-sum-exp minus the target's score
     return loss, probabilities
-'''
+"""
 
-SLOW_PREDICT = '''
+SLOW_PREDICT = """
 def predict(model, X):
     classes = []
     for row in X:
@@ -122,7 +122,7 @@ def predict(model, X):
 
 def accuracy(predictions, labels):
     return float(np.mean(np.asarray(predictions) == np.asarray(labels)))
-'''
+"""
 
 TRAIN_TESTS = ("test-train-loss", "test-train-accuracy", "test-train-hidden")
 
@@ -142,10 +142,12 @@ CASES = [
     Case(
         "sp-no-reset",
         "train never resets the gradients before backward()",
-        {"train": swap("train", "                for p in params:\n"
-                                "                    p.grad = 0.0\n", "")},
-        points={"test-train-loss": (0, 10), "test-train-accuracy": (0, 10),
-                "test-train-hidden": 0},
+        {
+            "train": swap(
+                "train", "            for p in params:\n                p.grad = 0.0\n", ""
+            )
+        },
+        points={"test-train-loss": (0, 10), "test-train-accuracy": (0, 10), "test-train-hidden": 0},
         messages={"test-train-hidden": ("zero|reset",)},
     ),
     Case(
@@ -159,23 +161,38 @@ CASES = [
         "sp-radius-off-by-one",
         "make_spirals starts each arm one step out (linspace(0, 1, n + 1)[1:]): Task 1 is "
         "wrong, the network still learns these spirals",
-        {"make-spirals": swap("make-spirals", "r = np.linspace(0.0, 1.0, n_points)",
-                              "r = np.linspace(0.0, 1.0, n_points + 1)[1:]")},
+        {
+            "make-spirals": swap(
+                "make-spirals",
+                "r = np.linspace(0.0, 1.0, n_points)",
+                "r = np.linspace(0.0, 1.0, n_points + 1)[1:]",
+            )
+        },
         points={"test-make-spirals": 0, "test-make-spirals-hidden": 0},
         messages={"test-make-spirals": ("radii",)},
     ),
     Case(
         "sp-batch-off-by-one",
         "train's batches stop one batch early (range(0, len(X) - batch_size, batch_size))",
-        {"train": swap("train", "for start in range(0, len(X), batch_size):",
-                       "for start in range(0, len(X) - batch_size, batch_size):")},
+        {
+            "train": swap(
+                "train",
+                "for start in range(0, len(X), batch_size):",
+                "for start in range(0, len(X) - batch_size, batch_size):",
+            )
+        },
         points={"test-train-hidden": 0},
     ),
     Case(
         "sp-no-shift",
         "softmax without subtracting the largest score: overflows on large scores",
-        {"softmax": swap("softmax", "exps = [(s - top).exp() for s in scores]",
-                         "exps = [s.exp() for s in scores]")},
+        {
+            "softmax": swap(
+                "softmax",
+                "exps = [(s - top).exp() for s in scores]",
+                "exps = [s.exp() for s in scores]",
+            )
+        },
         points={"test-softmax-hidden": 0},
         messages={"test-softmax-hidden": ("overflow|largest|subtract",)},
     ),

@@ -107,9 +107,7 @@ def graded_class(course: Path, assignment: str) -> GradedClass:
         for student, case in students.items():
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
-            nbformat.write(
-                submission(release, assignment, case), folder / f"{assignment}.ipynb"
-            )
+            nbformat.write(submission(release, assignment, case), folder / f"{assignment}.ipynb")
             (folder / "timestamp.txt").write_text("2026-01-01 09:00:00.000000 UTC")
         jobs = course.parent / f"jobs-{assignment[:4]}"  # short: kernel socket paths
         jobs.mkdir()

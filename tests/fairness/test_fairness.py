@@ -12,7 +12,6 @@ import re
 
 import pytest
 from conftest import CASES, graded_class
-
 from student import Case
 
 ALL = [(a, c) for a, cases in CASES.items() for c in cases]

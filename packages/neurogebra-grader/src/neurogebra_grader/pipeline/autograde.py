@@ -29,7 +29,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
 
-from neurogebra_grader.pipeline import ledger
+from neurogebra_grader.pipeline import ledger, own_work
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.execution import run_jobs
 from neurogebra_grader.pipeline.intake import Intake, IntakeLimits, take_in
@@ -175,6 +175,8 @@ def judge_and_record(
                 verdicts = unrun_verdicts(plan, "the notebook could not be run")
             else:
                 verdicts = judge_plan(plan, run, setup.references[nb])
+                source_metadata = setup.course_notebooks[nb][0].metadata
+                verdicts = own_work.withhold(verdicts, plan.flags, source_metadata)
                 if run.error:
                     result.errors.append(f"{nb}: {run.error}")
                 result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, plan)]
