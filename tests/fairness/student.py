@@ -7,7 +7,8 @@ then replaces the named answer cells with the student's own code, or leaves them
 (``UNTOUCHED``). ``points`` holds the fair points of every graded cell the student does not
 earn in full: a number, or a ``(low, high)`` range where a TA could go either way. Every other
 graded cell is worth full marks. ``messages`` lists, per graded cell, the key words its failure
-message must contain (``"a|b"``: either word will do; case does not matter).
+message must contain (``"a|b"``: either word will do; ``"!a"``: must *not* contain ``a``, e.g.
+a hint that would send the student after the wrong cause; case does not matter).
 
 Example:
     >>> case = Case("ann", "a typo", {"mse": swap("mse", "np.mean", "np.sum")},

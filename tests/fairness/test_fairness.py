@@ -45,6 +45,13 @@ def test_each_question_earns_its_fair_points(course, item):
     assert not unfair, f"{case.student} ({case.story}): got, fair, message: {unfair}"
 
 
+def _says(message: str, words: str) -> bool:
+    """Whether ``message`` holds one of ``words`` ("a|b"), or none of them ("!a|b")."""
+    wrong = words.startswith("!")
+    found = any(re.search(re.escape(w), message, re.I) for w in words.lstrip("!").split("|"))
+    return not found if wrong else found
+
+
 @pytest.mark.parametrize("item", [i for i in ALL if i[1].messages], ids=_id)
 def test_each_failure_names_its_cause(course, item):
     assignment, case = item
@@ -52,11 +59,7 @@ def test_each_failure_names_its_cause(course, item):
     missing = {}
     for grade_id, words in case.messages.items():
         message = verdicts[grade_id]["message"]
-        lacking = [
-            w
-            for w in words
-            if not any(re.search(re.escape(a), message, re.I) for a in w.split("|"))
-        ]
+        lacking = [w for w in words if not _says(message, w)]
         if lacking:
             missing[grade_id] = (lacking, message)
     assert not missing, f"{case.student}: key words missing from the messages: {missing}"
@@ -71,3 +74,12 @@ def test_flags_are_raised_exactly_where_they_belong(course, item):
     for code in case.flags:
         line = next(line for line in graded.report.splitlines() if case.student in line)
         assert code in line, f"the report does not show {code} for {case.student}"
+
+
+@pytest.mark.parametrize("item", ALL, ids=_id)
+def test_each_case_is_python_a_student_could_run(item):
+    """A case's cells parse (a typo in a case would test the case, not the grader)."""
+    _, case = item
+    for cell, code in case.cells.items():
+        if code is not None:
+            compile(code, f"{case.student}:{cell}", "exec")
