@@ -131,7 +131,7 @@ def uses(source: str, rule: Rule) -> list[str]:
     """
     try:
         tree = ast.parse("\n".join(_python_line(line) for line in source.splitlines()))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # it cannot run either
         return []
     found: list[str] = []
     consumed: set[int] = set()  # string parts already reported through their import
@@ -176,7 +176,8 @@ def scan(student_code: dict[str, str], metadata: Any) -> list[Flag]:
     flags = []
     for label, code in student_code.items():
         for phrase in uses(code, rule):
-            detail = f"{phrase}, which this assignment asks you to build yourself"
+            shown = phrase if len(phrase) <= 120 else phrase[:117] + "..."
+            detail = f"{shown}, which this assignment asks you to build yourself"
             flags.append(Flag(CODE, label, detail))
     return flags
 
