@@ -1,4 +1,4 @@
-"""Fairness cases for the spiral_network assignment: nine students and their fair grades.
+"""Fairness cases for the spiral_network assignment: ten students and their fair grades.
 
 Points per graded cell: make-spirals 5 + 5, neuron 8 + 7, layer-mlp 8 + 7, softmax 8 + 7,
 predict-accuracy 5 + 5, train-loss 10, train-accuracy 10, train-hidden 5, plot-boundary 10.
@@ -124,6 +124,12 @@ def accuracy(predictions, labels):
     return float(np.mean(np.asarray(predictions) == np.asarray(labels)))
 """
 
+ARRAY_ACCURACY = swap(
+    "predict-accuracy",
+    "return float(np.mean(np.asarray(predictions) == np.asarray(labels)))",
+    "return float((predictions == labels).mean())  # predict returns an array",
+)
+
 TRAIN_TESTS = ("test-train-loss", "test-train-accuracy", "test-train-hidden")
 
 CASES = [
@@ -215,6 +221,11 @@ CASES = [
         "sp-naive",
         "numerically careful in another way: the loss as log-sum-exp minus the target score",
         {"softmax": NAIVE_SOFTMAX},
+    ),
+    Case(
+        "sp-array-accuracy",
+        "accuracy relies on what predict returns (NumPy arrays): valid by the task text",
+        {"predict-accuracy": ARRAY_ACCURACY},
     ),
     Case(
         "sp-slow",
