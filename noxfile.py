@@ -89,7 +89,12 @@ def assignments(session: nox.Session) -> None:
     """The course: release, then autograde solution, untouched release and partial submission."""
     session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
     session.run(
-        "pytest", "tests", "--ignore=tests/pipeline", "--ignore=tests/docs", *session.posargs
+        "pytest",
+        "tests",
+        "--ignore=tests/pipeline",
+        "--ignore=tests/docs",
+        "--ignore=tests/fairness",  # its own session: tests-fairness
+        *session.posargs,
     )
 
 
