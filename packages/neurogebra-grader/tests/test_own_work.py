@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from neurogebra_grader.pipeline.match import match
-from neurogebra_grader.pipeline.own_work import CODE, Rule, scan, uses, withhold
+from neurogebra_grader.pipeline.own_work import CODE, Rule, runtime_flags, scan, uses, withhold
 from neurogebra_grader.pipeline.plan import build_plan
 from neurogebra_grader.pipeline.submitted import read_notebook
 from neurogebra_grader.pipeline.tamper import Flag
@@ -139,3 +139,53 @@ def test_the_plan_flags_student_cells_and_never_the_locked_ones():
     cheat = _submitted("import neurogebra\nValue = neurogebra.Value")
     plan = build_plan(match(cheat, source, release), source, release)
     assert [(f.code, f.cell) for f in plan.flags if f.code == CODE] == [(CODE, "engine")]
+
+
+def test_the_engine_probe_counts_library_values_and_puts_the_class_back():
+    from neurogebra.core.autograd import Value as LibraryValue
+    from neurogebra_grader.pipeline.observer import probe
+
+    original = LibraryValue.__init__
+
+    class Delegating:
+        """An engine whose arithmetic is the library's."""
+
+        def __init__(self, data):
+            self.inner = LibraryValue(data)
+
+        data = property(lambda self: self.inner.data)
+        grad = property(lambda self: self.inner.grad)
+
+        def __add__(self, other):
+            out = Delegating(0.0)
+            out.inner = self.inner + getattr(other, "inner", other)
+            return out
+
+        def backward(self):
+            self.inner.backward()
+
+    import neurogebra_grader.pipeline.observer as observer
+
+    observer._ENGINE_LIBRARY_VALUES.clear()
+    probe("engine", Delegating, {"ops": ("add",), "seed": 0, "n_graphs": 2}, "check_value_engine")
+    assert observer._ENGINE_LIBRARY_VALUES.pop() > 0
+    assert LibraryValue.__init__ is original
+
+
+def test_runtime_flags_come_from_the_engine_reports_only_under_a_rule():
+    from types import SimpleNamespace
+
+    cell = SimpleNamespace(grade_id="test-engine", index=0)
+    plan = SimpleNamespace(graded=[cell])
+
+    def run(made):
+        data = {"value_cls": [], "library_values": made}
+        seen = [{"site": 0, "check": "check_value_engine", "data": data}]
+        return SimpleNamespace(cells=[SimpleNamespace(observations=seen)])
+
+    flags = runtime_flags(plan, run(12), METADATA)
+    assert [(f.code, f.cell) for f in flags] == [(CODE, "test-engine")]
+    assert "12 of neurogebra's own Values" in flags[0].detail
+    assert runtime_flags(plan, run(0), METADATA) == []
+    assert runtime_flags(plan, run("12"), METADATA) == []  # malformed: no flag, no crash
+    assert runtime_flags(plan, run(12), {}) == []

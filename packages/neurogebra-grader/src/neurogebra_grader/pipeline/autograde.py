@@ -176,7 +176,9 @@ def judge_and_record(
             else:
                 verdicts = judge_plan(plan, run, setup.references[nb])
                 source_metadata = setup.course_notebooks[nb][0].metadata
-                verdicts = own_work.withhold(verdicts, plan.flags, source_metadata)
+                seen = own_work.runtime_flags(plan, run, source_metadata)
+                result.flags += [f.as_dict() | {"notebook": nb} for f in seen]
+                verdicts = own_work.withhold(verdicts, plan.flags + seen, source_metadata)
                 if run.error:
                     result.errors.append(f"{nb}: {run.error}")
                 result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, plan)]

@@ -182,6 +182,34 @@ def scan(student_code: dict[str, str], metadata: Any) -> list[Flag]:
     return flags
 
 
+def runtime_flags(plan: Any, run: Any, metadata: Any) -> list[Flag]:
+    """``uses-library-answer`` flags from the run: an engine check whose battery made the
+    library's own Values (the kernel counts them, see observer.py). The count comes from the
+    untrusted kernel, so it can only add a flag, never remove one.
+
+    >>> runtime_flags(None, None, {})
+    []
+    """
+    rule = Rule.of(metadata)
+    if not rule.forbids("neurogebra.core.autograd") or run is None:
+        return []
+    flags = []
+    for cell in plan.graded:
+        ran = run.cells[cell.index] if cell.index < len(run.cells) else None
+        observations = ran.observations if ran and type(ran.observations) is list else []
+        for seen in observations:
+            data = seen.get("data") if type(seen) is dict else None
+            made = data.get("library_values") if type(data) is dict else None
+            if type(made) is int and made > 0:
+                detail = (
+                    f"at run time, the engine check made {made:,} of neurogebra's own Values: "
+                    "the engine hands its work to the library"
+                )
+                flags.append(Flag(CODE, cell.grade_id, detail))
+                break
+    return flags
+
+
 def withhold(verdicts: list[Any], flags: list[Flag], metadata: Any) -> list[Any]:
     """The verdicts with the own-work tests at zero when ``flags`` hold a library-use flag."""
     rule = Rule.of(metadata)
