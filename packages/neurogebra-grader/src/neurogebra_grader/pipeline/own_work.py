@@ -202,8 +202,8 @@ def runtime_flags(plan: Any, run: Any, metadata: Any) -> list[Flag]:
             made = data.get("library_values") if type(data) is dict else None
             if type(made) is int and made > 0:
                 detail = (
-                    f"at run time, the engine check made {made:,} of neurogebra's own Values: "
-                    "the engine hands its work to the library"
+                    f"made {made:,} of neurogebra's own Values at run time (in the engine "
+                    "check), which this assignment asks you to build yourself"
                 )
                 flags.append(Flag(CODE, cell.grade_id, detail))
                 break
@@ -216,7 +216,7 @@ def withhold(verdicts: list[Any], flags: list[Flag], metadata: Any) -> list[Any]
     used = [f for f in flags if f.code == CODE]
     if not used or not rule.tests:
         return verdicts
-    where = "; ".join(f"{f.cell}: {f.detail.split(',')[0]}" for f in used[:3])
+    where = "; ".join(f"{f.cell}: {f.detail.split(', which')[0]}" for f in used[:3])
     reason = (
         f"no points: this task asks for {rule.what or 'your own code'}, and your answer uses "
         f"the library's instead ({where}). The library's own version is not allowed here: "
