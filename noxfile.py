@@ -89,7 +89,12 @@ def assignments(session: nox.Session) -> None:
     """The course: release, then autograde solution, untouched release and partial submission."""
     session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
     session.run(
-        "pytest", "tests", "--ignore=tests/pipeline", "--ignore=tests/docs", *session.posargs
+        "pytest",
+        "tests",
+        "--ignore=tests/pipeline",
+        "--ignore=tests/docs",
+        "--ignore=tests/fairness",  # its own session: tests-fairness
+        *session.posargs,
     )
 
 
@@ -105,6 +110,15 @@ def tests_pipeline(session: nox.Session) -> None:
     """
     session.install(*PIPELINE_DEPS, "pytest>=8")
     session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
+
+
+@nox.session(name="tests-fairness")
+def tests_fairness(session: nox.Session) -> None:
+    """The fairness suite: realistic student submissions of every assignment, graded through
+    the real pipeline (sandboxed, one batch per assignment), each against a fair TA's grade.
+    """
+    session.install(*PIPELINE_DEPS, "pytest>=8")
+    session.run("pytest", "tests/fairness", "--durations=5", *session.posargs)
 
 
 # The course site's build and test tools, pinned so that the site builds the same everywhere.

@@ -52,6 +52,14 @@ INTRO = with_time_limits(
     | 4. Fit a line with your engine | 20 |
     | 5. Check your gradients | 20 |
     | **total** | **100** |
+
+    **What you may use.** Python, `math`, `random` and NumPy. This assignment asks you to
+    *build* the engine, so your cells may not import or call anything from `neurogebra` (its
+    `Value`, `Tensor`, `Expression` or any other part, under any name or by any route). Task
+    5's comparison cell imports `neurogebra`'s `Value` as `NeurogebraValue`: that cell is
+    ours, and your cells may not use that name either. A notebook whose cells use the library
+    is flagged for review and earns no points for Tasks 1 to 3 (the engine); the other tasks
+    are graded as usual.
     """,
     )
 )
@@ -143,6 +151,9 @@ TASK1 = md(
     `other` may be a plain number (as in `x * 3`); the first line of each function already
     wraps it with `as_value`. The last lines attach your functions to the class, also as
     `__radd__` and `__rmul__`: Python calls those for `3 * x`, where the number comes first.
+
+    Work with plain floats: handing the arithmetic or its derivatives to `neurogebra`'s `Value`
+    is not allowed (see *What you may use* above).
     """,
 )
 
@@ -680,8 +691,33 @@ WRAP_UP = md(
 )
 
 
+# What students must build themselves (read by the grader from the source notebook's
+# metadata, see neurogebra_grader.pipeline.own_work): a notebook whose cells use the library
+# is flagged and earns nothing for the engine's tests.
+OWN_WORK = {
+    "what": "your own autograd engine (Tasks 1 to 3)",
+    "forbidden": ["neurogebra"],
+    "names": ["NeurogebraValue"],
+    "tests": [
+        "test-add-mul",
+        "test-add-mul-hidden",
+        "test-pow-activations",
+        "test-pow-activations-hidden",
+        "test-topological-order",
+        "test-backward",
+        "test-backward-hidden",
+    ],
+}
+
+
 def build():
     """The source notebook (with solutions and hidden tests)."""
+    nb = _cells()
+    nb.metadata["neurogebra"] = {"own_work": OWN_WORK}
+    return nb
+
+
+def _cells():
     return notebook(
         [
             INTRO,

@@ -49,6 +49,11 @@ INTRO = with_time_limits(
     | 7. The closed-form solution | 10 |
     | 8. Plots | 10 |
     | **total** | **100** |
+
+    **What you may use.** NumPy, matplotlib, and `neurogebra`'s `Value` and `Expression`:
+    Tasks 4 and 5 are about using them. Tasks 6 and 7 ask for your own gradient descent and
+    your own normal equations, so a ready-made fit (`np.polyfit`, scikit-learn, `neurogebra`'s
+    `Trainer` or `ModelBuilder`) in their place is not allowed.
     """,
     )
 )

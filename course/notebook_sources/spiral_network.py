@@ -53,6 +53,12 @@ INTRO = with_time_limits(
     | 6. Training | 25 |
     | 7. The decision boundary | 10 |
     | **total** | **100** |
+
+    **What you may use.** Python, `math`, `random`, NumPy, matplotlib, and the scalar `Value`
+    that the setup cell imports from `neurogebra` (your own engine from Assignment 1 would do
+    the same job). The network, its loss and its training loop are yours to build:
+    `neurogebra`'s `Tensor`, `ModelBuilder` and `NeuroCraft`, or another library's networks,
+    are not allowed in their place.
     """,
     )
 )
@@ -731,8 +737,33 @@ WRAP_UP = md(
 )
 
 
+# What students must build themselves (see neurogebra_grader.pipeline.own_work): a notebook
+# whose cells use the library's networks is flagged and earns nothing for the tests of the
+# neuron, the layers and the training loop.
+OWN_WORK = {
+    "what": "your own neuron, layers and training loop (Tasks 2, 3 and 6)",
+    "forbidden": ["neurogebra_models"],
+    "names": ["Tensor", "ModelBuilder", "NeuroCraft"],
+    "tests": [
+        "test-neuron",
+        "test-neuron-hidden",
+        "test-layer-mlp",
+        "test-layer-mlp-hidden",
+        "test-train-loss",
+        "test-train-accuracy",
+        "test-train-hidden",
+    ],
+}
+
+
 def build():
     """The source notebook (with solutions and hidden tests)."""
+    nb = _cells()
+    nb.metadata["neurogebra"] = {"own_work": OWN_WORK}
+    return nb
+
+
+def _cells():
     return notebook(
         [
             INTRO,

@@ -29,7 +29,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
 
-from neurogebra_grader.pipeline import ledger
+from neurogebra_grader.pipeline import ledger, own_work
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.course_limits import record_limits, resolve_limits
 from neurogebra_grader.pipeline.execution import run_jobs
@@ -176,6 +176,10 @@ def judge_and_record(
                 verdicts = unrun_verdicts(plan, "the notebook could not be run")
             else:
                 verdicts = judge_plan(plan, run, setup.references[nb])
+                source_metadata = setup.course_notebooks[nb][0].metadata
+                seen = own_work.runtime_flags(plan, run, source_metadata)
+                result.flags += [f.as_dict() | {"notebook": nb} for f in seen]
+                verdicts = own_work.withhold(verdicts, plan.flags + seen, source_metadata)
                 if run.error:
                     result.errors.append(f"{nb}: {run.error}")
                 result.errors += [f"{nb}: {problem}" for problem in resource_errors(run, plan)]

@@ -14,6 +14,8 @@ Example:
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
@@ -27,6 +29,32 @@ def _check(name: str) -> Any:
 
 def _default(check: str, name: str) -> Any:
     return inspect.signature(_check(check)).parameters[name].default
+
+
+_ENGINE_LIBRARY_VALUES: list[int] = []  # per engine probe: library Values it made
+
+
+@contextmanager
+def _library_values() -> Iterator[list[int]]:
+    """Count the ``neurogebra`` Values made inside the block (a runtime sign that a student's
+    engine delegates to the library; see own_work.py). Yields a one-item list, the count."""
+    made = [0]
+    try:
+        from neurogebra.core.autograd import Value as LibraryValue
+    except Exception:  # no library in this kernel: nothing to count
+        yield made
+        return
+    original = LibraryValue.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        made[0] += 1
+        original(self, *args, **kwargs)
+
+    LibraryValue.__init__ = counting  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        LibraryValue.__init__ = original  # type: ignore[method-assign]
 
 
 def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
@@ -63,7 +91,10 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
                 return args[name] if name in args else _default(check, name)
 
             programs = battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
-            return encode([run_program(value, program) for program in programs])
+            with _library_values() as made:
+                reports = [run_program(value, program) for program in programs]
+            _ENGINE_LIBRARY_VALUES.append(made[0])
+            return encode(reports)
         if kind == "axes":
             from neurogebra_grader.checks.plots import describe_axes
 
@@ -91,5 +122,7 @@ def observe(site: int, check: str, args: dict[str, Any], kinds: dict[str, str]) 
         for name, value in args.items()
         if kinds[name] != "none"
     }
+    if "engine" in kinds.values() and _ENGINE_LIBRARY_VALUES:
+        data["library_values"] = _ENGINE_LIBRARY_VALUES.pop()
     payload = {"site": site, "check": check, "data": data}
     publish_display_data({OBSERVATION_MIME: payload, "text/plain": f"[{check} observed]"})

@@ -23,6 +23,7 @@ from typing import Any
 
 import nbformat
 
+from neurogebra_grader.pipeline import own_work
 from neurogebra_grader.pipeline.expected import Recipe, entry_taints
 from neurogebra_grader.pipeline.match import Match, course_id, nbgrader_meta
 from neurogebra_grader.pipeline.rewrite import BadTestCell, rewrite_test_cell
@@ -174,5 +175,6 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
     flags = list(matched.flags)
     for label, code in student_code.items():
         flags += scan_code(code, label)
+    flags += own_work.scan(student_code, source.metadata)
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source.metadata))
     return Plan(notebook, graded, flags, student_code)
