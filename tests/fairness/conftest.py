@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,6 +18,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
+
+from neurogebra_grader.pipeline import ledger
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -69,14 +71,10 @@ def submission(release: nbformat.NotebookNode, assignment: str, case: Case | Non
     return nb
 
 
-def _rows(course: Path) -> dict[str, dict]:
-    db = sqlite3.connect(course / "gradebook.db")
-    db.row_factory = sqlite3.Row
-    rows = {r["student"]: dict(r) for r in db.execute("SELECT * FROM neurogebra_grading")}
-    for row in rows.values():
-        for key in ("flags", "errors", "verdicts"):
-            row[key] = json.loads(row[key])
-    return rows
+def _rows(course: Path, assignment: str) -> dict[str, dict]:
+    """The grader's ledger rows of ``assignment``, by student, read as `report` reads them."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {row["student"]: row for row in ledger.rows(gb, assignment)}
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +112,6 @@ def graded_class(course: Path, assignment: str) -> GradedClass:
         env = dict(os.environ, NEUROGEBRA_JOB_DIR=str(jobs))
         done = grader(course, "autograde", assignment, *LIMITS, env=env)
         report = grader(course, "report", assignment).stdout
-        rows = {s: r for s, r in _rows(course).items() if r["assignment"] == assignment}
+        rows = _rows(course, assignment)
         _GRADED[assignment] = GradedClass(rows, done.stdout, report)
     return _GRADED[assignment]
