@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,14 +20,10 @@ from typing import Any
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
 
 
-def _check(name: str) -> Any:
-    import neurogebra_grader.checks as checks
-
-    return getattr(checks, name)
-
-
 def _default(check: str, name: str) -> Any:
-    return inspect.signature(_check(check)).parameters[name].default
+    from neurogebra_grader.checks.registry import REGISTRY
+
+    return REGISTRY[check].defaults()[name]
 
 
 _ENGINE_LIBRARY_VALUES: list[int] = []  # per engine probe: library Values it made
