@@ -9,10 +9,12 @@ import neurogebra_grader.checks as checks
 from neurogebra_grader.checks.check import Check
 from neurogebra_grader.checks.registry import REGISTRY
 from neurogebra_grader.pipeline.judges import judge_call
-from neurogebra_grader.pipeline.plaindata import encode
+from neurogebra_grader.pipeline.observer import _SHARED_KINDS, probe
+from neurogebra_grader.pipeline.plaindata import decode, encode
 from neurogebra_grader.pipeline.probes import SPECS
 from neurogebra_grader.pipeline.rewrite import rewrite_test
 
+SHARED = set(_SHARED_KINDS)
 KINDS = {"array", "exact", "value", "engine", "axes", "gradient", "isinstance", "none", "plain"}
 
 
@@ -36,6 +38,17 @@ def test_every_check_has_a_judge_a_signature_and_known_argument_kinds():
         required = {n for n, p in params.items() if p.default is inspect.Parameter.empty}
         assert required <= set(check.student) | set(check.reference), name
         assert set(check.defaults()) == set(params) - required, name
+
+
+def test_every_kind_is_probed_by_the_observer_or_by_its_check():
+    for name, check in REGISTRY.items():
+        kinds = set(check.student.values()) | set(check.reference.values())
+        assert kinds - SHARED - {"none"} == set(check.probes), name
+    assert probe("axes", "not an axes", {}, "check_axes") == {
+        "not_plain": "a str, not a matplotlib Axes"
+    }
+    gradient = probe("gradient", lambda x, y: x * y, {"at": [2.0, 3.0]}, "check_gradient")
+    assert np.allclose(decode(gradient), [3.0, 2.0])
 
 
 def test_the_rewrite_and_the_dispatch_follow_the_registry(monkeypatch):

@@ -7,10 +7,11 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from neurogebra_grader.checks.check import TEXT, VALUE, Check
-from neurogebra_grader.checks.plots import check_axes, judge_axes
+from neurogebra_grader.checks.plots import check_axes, describe_axes, judge_axes
 from neurogebra_grader.failure import Failure
 
 _SETTINGS = ("lines", "line_points", "scatter_points", "filled", "labelled")
@@ -21,9 +22,16 @@ def _judge(got: dict[str, Any], ref: dict[str, Any], what: str, hint: str) -> Fa
     return judge_axes(what, got["ax"], hint=hint, **settings)
 
 
+def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
+    if not hasattr(value, "get_lines"):
+        return {"not_plain": f"a {type(value).__name__}, not a matplotlib Axes"}
+    return describe_axes(value)
+
+
 AXES = Check(
     check_axes,
     student={"ax": "axes"},
     reference={**dict.fromkeys(_SETTINGS, VALUE), **TEXT},
     judge=_judge,
+    probes={"axes": _probe},
 )

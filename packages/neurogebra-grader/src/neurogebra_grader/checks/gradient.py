@@ -7,12 +7,13 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from neurogebra_grader.checks.check import TEXT, VALUE, Check
-from neurogebra_grader.checks.gradients import check_gradient, judge_gradient
+from neurogebra_grader.checks.gradients import central_differences, check_gradient, judge_gradient
 from neurogebra_grader.failure import Failure
 
 
@@ -29,6 +30,10 @@ def _judge(got: dict[str, Any], ref: dict[str, Any], what: str, hint: str) -> Fa
     )
 
 
+def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
+    return central_differences(value, setting("at"), h=setting("h"))
+
+
 GRADIENT = Check(
     check_gradient,
     student={"got": "array"},
@@ -42,4 +47,5 @@ GRADIENT = Check(
         **TEXT,
     },
     judge=_judge,
+    probes={"gradient": _probe},
 )

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from neurogebra_grader.checks import engine
@@ -59,9 +60,15 @@ def _engine_report(report: Any) -> dict[str, Any]:
     }
 
 
+def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
+    programs = engine.battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
+    return [engine.run_program(value, program) for program in programs]
+
+
 VALUE_ENGINE = Check(
     check_value_engine,
     student={"value_cls": "engine", "ops": VALUE, "seed": VALUE, "n_graphs": VALUE},
     reference={},
     judge=_judge,
+    probes={"engine": _probe},
 )

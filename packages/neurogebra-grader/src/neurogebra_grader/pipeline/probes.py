@@ -20,7 +20,9 @@ Each argument has a *kind* that says how the kernel turns it into plain data:
   float array when it holds Values.
 
 The kinds are declared by each check itself (see :mod:`neurogebra_grader.checks.registry`);
-``SPECS`` is that registry, by check name.
+``SPECS`` is that registry, by check name. The observer probes the shared kinds (``array``,
+``exact``, ``value``, ``plain``, ``isinstance``); a kind only one check reads (``engine``,
+``axes``, ``gradient``) is probed by that check's own ``probes``.
 
 Example:
     >>> SPECS["check_close"].student
