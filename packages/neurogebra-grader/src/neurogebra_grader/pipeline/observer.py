@@ -13,22 +13,20 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from neurogebra_grader.checks.check import Probe
 
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
 
 
-def _check(name: str) -> Any:
-    import neurogebra_grader.checks as checks
-
-    return getattr(checks, name)
-
-
 def _default(check: str, name: str) -> Any:
-    return inspect.signature(_check(check)).parameters[name].default
+    from neurogebra_grader.checks.registry import REGISTRY
+
+    return REGISTRY[check].defaults()[name]
 
 
 _ENGINE_LIBRARY_VALUES: list[int] = []  # per engine probe: library Values it made
@@ -62,6 +60,7 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
     from neurogebra_grader.pipeline.plaindata import encode, encode_array
     from neurogebra_grader.plain import NotPlain, to_array
 
+    own = _own_probe(check, kind)
     try:
         if kind == "array":
             return encode_array(to_array(value))
@@ -84,33 +83,37 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
                 "isinstance": bool(isinstance(value, args["expected"])),
                 "type": type(value).__name__,
             }
-        if kind == "engine":
-            from neurogebra_grader.checks.engine import battery, run_program
+        if own is not None:  # a kind only this check reads (checks/<name>.py)
 
             def setting(name: str) -> Any:
                 return args[name] if name in args else _default(check, name)
 
-            programs = battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
-            with _library_values() as made:
-                reports = [run_program(value, program) for program in programs]
+            if kind != "engine":
+                return encode(own(value, setting))
+            with _library_values() as made:  # the own-work signal (see own_work.py)
+                reports = own(value, setting)
             _ENGINE_LIBRARY_VALUES.append(made[0])
             return encode(reports)
-        if kind == "axes":
-            from neurogebra_grader.checks.plots import describe_axes
-
-            if not hasattr(value, "get_lines"):
-                return {"not_plain": f"a {type(value).__name__}, not a matplotlib Axes"}
-            return encode(describe_axes(value))
-        if kind == "gradient":
-            from neurogebra_grader.checks.gradients import central_differences
-
-            h = args["h"] if "h" in args else _default(check, "h")
-            return encode_array(central_differences(value, args["at"], h=h))
     except NotPlain as error:
         return {"not_plain": str(error)}
     except Exception as error:  # the student's object failed while being read
         return {"error": f"{type(error).__name__}: {error}"[:300]}
     raise ValueError(f"unknown probe kind {kind!r}")
+
+
+_SHARED_KINDS = ("array", "exact", "value", "plain", "isinstance")
+
+
+def _own_probe(check: str, kind: str) -> Probe | None:
+    """The check's own probe for ``kind``, None for a kind the observer probes itself."""
+    if kind in _SHARED_KINDS:
+        return None
+    from neurogebra_grader.checks.registry import REGISTRY
+
+    own = REGISTRY[check].probes.get(kind) if check in REGISTRY else None
+    if own is None:
+        raise ValueError(f"unknown probe kind {kind!r}")
+    return own
 
 
 def observe(site: int, check: str, args: dict[str, Any], kinds: dict[str, str]) -> None:

@@ -19,66 +19,21 @@ Each argument has a *kind* that says how the kernel turns it into plain data:
 - ``plain``: a name a recomputed expected side reads (see expected.py) -> plain data, or a
   float array when it holds Values.
 
+The kinds are declared by each check itself (see :mod:`neurogebra_grader.checks.registry`);
+``SPECS`` is that registry, by check name. The observer probes the shared kinds (``array``,
+``exact``, ``value``, ``plain``, ``isinstance``); a kind only one check reads (``engine``,
+``axes``, ``gradient``) is probed by that check's own ``probes``.
+
 Example:
     >>> SPECS["check_close"].student
     {'got': 'array'}
+    >>> SPECS["check_close"].kinds("reference")["expected"]
+    'array'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from neurogebra_grader.checks.check import Check
+from neurogebra_grader.checks.registry import REGISTRY
 
-VALUE = "value"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """The arguments a check reports from the student's kernel and from the reference run."""
-
-    student: dict[str, str]
-    reference: dict[str, str] = field(default_factory=dict)
-
-    def kinds(self, role: str) -> dict[str, str]:
-        """Argument kinds to evaluate in a run of ``role`` ('student' or 'reference')."""
-        return dict(self.student) if role == "student" else {**self.student, **self.reference}
-
-
-_TEXT = {"what": VALUE, "hint": VALUE}
-
-SPECS: dict[str, Spec] = {
-    "check_close": Spec(
-        {"got": "array"}, {"expected": "array", "rtol": VALUE, "atol": VALUE, **_TEXT}
-    ),
-    "check_equal": Spec({"got": "exact"}, {"expected": "exact", **_TEXT}),
-    "check_decreasing": Spec({"values": "array"}, {"factor": VALUE, **_TEXT}),
-    "check_type": Spec({"obj": "isinstance", "expected": "none"}, {**_TEXT}),
-    "check_gradient": Spec(
-        {"got": "array"},
-        {
-            "f": "gradient",
-            "at": "array",
-            "h": VALUE,
-            "names": VALUE,
-            "rtol": VALUE,
-            "atol": VALUE,
-            **_TEXT,
-        },
-    ),
-    "check_accuracy": Spec(
-        {"predictions": "array"}, {"labels": "array", "at_least": VALUE, **_TEXT}
-    ),
-    "check_value_engine": Spec(
-        {"value_cls": "engine", "ops": VALUE, "seed": VALUE, "n_graphs": VALUE}
-    ),
-    "check_axes": Spec(
-        {"ax": "axes"},
-        {
-            "lines": VALUE,
-            "line_points": VALUE,
-            "scatter_points": VALUE,
-            "filled": VALUE,
-            "labelled": VALUE,
-            **_TEXT,
-        },
-    ),
-}
+SPECS: dict[str, Check] = REGISTRY

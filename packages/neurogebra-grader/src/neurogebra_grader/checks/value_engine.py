@@ -1,0 +1,74 @@
+"""``check_value_engine``: a student's Value class against the reference engine on a battery.
+
+The kernel runs the battery of small graphs (engine.py) with the student's class and reports
+each run's plain numbers; the judge rebuilds the same battery and compares run by run.
+
+Example:
+    >>> VALUE_ENGINE.student["value_cls"]
+    'engine'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from neurogebra_grader.checks import engine
+from neurogebra_grader.checks.check import VALUE, Check
+from neurogebra_grader.checks.engine import check_value_engine
+from neurogebra_grader.failure import Failure
+
+_ENGINE_HINT = "leave check_value_engine and the battery it runs as they are"
+
+
+def _judge(got: dict[str, Any], ref: dict[str, Any], what: str, hint: str) -> Failure | None:
+    reports = got["value_cls"]
+    ops = tuple(ref["ops"]) if isinstance(ref["ops"], list | tuple) else ref["ops"]
+    programs = engine.battery(ops, seed=int(ref["seed"]), n_graphs=int(ref["n_graphs"]))
+    expected = ref.get("value_cls")
+    if not isinstance(reports, list) or len(reports) != len(programs):
+        return Failure(
+            "Value engine", f"{len(programs)} results", "a different number", _ENGINE_HINT
+        )
+    if not isinstance(expected, list) or len(expected) != len(programs):
+        raise ValueError("the reference run did not report the Value-engine battery")
+    for program, one, want in zip(programs, reports, expected, strict=True):
+        try:
+            one, want = _engine_report(one), _engine_report(want)
+        except (TypeError, ValueError, KeyError):
+            return Failure("Value engine", "a report per program", "malformed data", _ENGINE_HINT)
+        if "error" not in one and len(one["grads"]) != len(program.leaves):
+            return Failure(
+                "Value engine", "one gradient per leaf", "a different number", _ENGINE_HINT
+            )
+        failure = engine.judge_run(program, one, want)
+        if failure is not None:
+            return failure
+    return None
+
+
+def _engine_report(report: Any) -> dict[str, Any]:
+    """A run_program report rebuilt from plain data with builtin types only."""
+    if not isinstance(report, dict):
+        raise TypeError("not a report")
+    if "error" in report:
+        return {"error": str(report["error"]), "during": str(report.get("during", ""))}
+    return {
+        "data": float(report["data"]),
+        "grads": [float(g) for g in report["grads"]],
+        "initial_grads": [float(g) for g in report["initial_grads"]],
+    }
+
+
+def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
+    programs = engine.battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
+    return [engine.run_program(value, program) for program in programs]
+
+
+VALUE_ENGINE = Check(
+    check_value_engine,
+    student={"value_cls": "engine", "ops": VALUE, "seed": VALUE, "n_graphs": VALUE},
+    reference={},
+    judge=_judge,
+    probes={"engine": _probe},
+)
