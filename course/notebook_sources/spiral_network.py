@@ -664,7 +664,8 @@ TEST_TRAIN_HIDDEN = tests(
     loss_before = full_loss.data
     # the grads are left non-zero on purpose: train() must reset them before its backward()
     tiny_history = train(tiny, X_tiny, y_tiny, epochs=1, learning_rate=0.1, batch_size=8, rng=np.random.default_rng(1))
-    check_close([p.data for p in tiny.parameters()], [w - 0.1 * g for w, g in zip(before, grads)], what="the parameters after one full-batch step vs yours before it minus 0.1 × your gradients")
+    step = [p.data - w for p, w in zip(tiny.parameters(), before)]
+    check_close(step, [-0.1 * g for g in grads], what="each parameter's change in one full-batch step vs -0.1 × your gradients of that batch's loss")
     check_close(tiny_history["loss"], [loss_before], what="history['loss'] of that epoch vs the mean of your softmax_cross_entropy over the batch")
     ### END HIDDEN TESTS
     """,
