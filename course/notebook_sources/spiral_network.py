@@ -665,7 +665,7 @@ TEST_TRAIN_HIDDEN = tests(
     # the grads are left non-zero on purpose: train() must reset them before its backward()
     tiny_history = train(tiny, X_tiny, y_tiny, epochs=1, learning_rate=0.1, batch_size=8, rng=np.random.default_rng(1))
     step = [p.data - w for p, w in zip(tiny.parameters(), before)]
-    check_close(step, [-0.1 * g for g in grads], what="each parameter's change in one full-batch step vs -0.1 × your gradients of that batch's loss")
+    check_close(step, [-0.1 * g for g in grads], what="each parameter's change in one full-batch step vs -0.1 × your gradients")
     check_close(tiny_history["loss"], [loss_before], what="history['loss'] of that epoch vs the mean of your softmax_cross_entropy over the batch")
     ### END HIDDEN TESTS
     """,
