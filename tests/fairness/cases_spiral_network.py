@@ -228,7 +228,7 @@ CASES = [
         "accept plain lists too, so the hidden list check fails: that test, and only it, goes",
         {"predict-accuracy": ARRAY_ACCURACY},
         points={"test-predict-accuracy-hidden": 0},
-        messages={"test-predict-accuracy-hidden": ("accuracy",)},
+        messages={"test-predict-accuracy-hidden": ("accuracy", "plain lists")},
     ),
     Case(
         "sp-slow",
