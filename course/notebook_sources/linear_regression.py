@@ -487,8 +487,9 @@ TEST_GRADIENT_DESCENT_HIDDEN = tests(
     ### BEGIN HIDDEN TESTS
     X6 = np.array([-1.0, 0.0, 1.0, 2.0])
     y6 = 3.0 - 2.0 * X6
+    mse_at_start = float(mse(np.zeros_like(y6), y6))  # your own mse (Task 2) at w = b = 0
     w6, b6, losses6 = gradient_descent(X6, y6, learning_rate=0.1, steps=500)
-    check_close(losses6[0], float(np.mean(y6**2)), what="losses[0] (the MSE of w = b = 0)")
+    check_close(losses6[0], mse_at_start, what="losses[0] (your mse at w = b = 0)")
     check_close([w6, b6], [-2.0, 3.0], atol=1e-4, what="(w, b) fitted to y = 3 - 2x")
     w1, b1, losses1 = gradient_descent(X6, y6, learning_rate=0.1, steps=1)
     check_close([w1, b1], [-0.1 * 3.0, -0.1 * -4.0], what="(w, b) after one step of size 0.1")
@@ -565,7 +566,8 @@ TASK8 = md(
 
     * left: the data as a scatter plot (`left.scatter`, or `left.plot` with markers and no
       line, such as `"o"`) and the fitted line (`left.plot`) across the data;
-    * right: the loss curve, one point per step;
+    * right: the loss curve, one point per entry of `losses` (the list your
+      `gradient_descent` from Task 6 returns);
     * label the x and y axes of both, and give each a title.
     """,
 )
@@ -604,7 +606,8 @@ TEST_PLOT_FIT = tests(
     check_equal(len(fit_figure.axes) >= 2, True, what="the figure has two axes")
     left, right = fit_figure.axes[:2]
     check_axes(left, scatter_points=50, lines=1, what="the left plot (data and line)")
-    check_axes(right, line_points=300, what="the right plot (the loss curve)")
+    n_losses = len(losses_gd)  # one point per loss of your gradient_descent (Task 6)
+    check_axes(right, line_points=n_losses, what="the right plot (one point per loss)")
     print("Task 8: visible tests passed")
     """,
 )
@@ -672,8 +675,8 @@ def build():
 
 
 # The partially correct submission: predictions right; the MSE sums instead of averaging (so
-# Task 2 fails, and with it the loss values Task 6's hidden test checks); the hand gradient and
-# gradient descent right; autograd and symbolic gradients, the closed form and the plot undone.
+# Task 2 fails; Task 6 compares its losses with the student's own mse, so it still passes); the
+# hand gradient and gradient descent right; autograd and symbolic gradients, the closed form and the plot undone.
 PARTIAL = {
     "predict": solved(PREDICT.source),
     "mse": replace_once(solved(MSE.source), "np.mean(errors**2)", "np.sum(errors**2)"),
@@ -693,7 +696,7 @@ PARTIAL_POINTS = {
     "test-symbolic-gradients": 0,
     "test-symbolic-gradients-hidden": 0,
     "test-gradient-descent": 8,
-    "test-gradient-descent-hidden": 0,
+    "test-gradient-descent-hidden": 7,
     "test-closed-form": 0,
     "test-closed-form-hidden": 0,
     "test-plot-fit": 0,

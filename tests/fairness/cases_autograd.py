@@ -212,7 +212,7 @@ CASES = [
             "test-gradients": (0, 10),
             "test-gradients-hidden": (0, 10),
         },
-        messages={"test-backward": ("a.grad", "+=")},
+        messages={"test-backward": ("x.grad", "x * x", "+=")},
     ),
     Case(
         "ag-no-factor",
