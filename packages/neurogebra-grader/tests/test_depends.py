@@ -97,6 +97,23 @@ def test_a_training_that_overflowed_is_told_it_diverged_and_to_check_the_sign():
         assert "out of range" not in message  # the exception's message is never shown
 
 
+def test_a_training_that_failed_in_a_log_or_a_division_is_told_it_likely_diverged():
+    plan = _plan()
+    for error in ("ValueError: (message not shown)", "ZeroDivisionError"):
+        run = _run({5: ("error", error), 6: ("error", CUT)})
+        message = depends_verdict(plan, run, plan.graded[1])
+        assert message is not None and "in `train`" in message
+        assert "most likely diverged" in message and "sign of the update" in message
+    # a ValueError in a cell that does not train is not called a divergence
+    plan.notebook.cells[5].source = "history = load(0.5)"
+    run = _run({5: ("error", "ValueError"), 6: ("error", CUT)})
+    message = depends_verdict(plan, run, plan.graded[1])
+    assert message is not None and "diverge" not in message and "sign" not in message
+    # a learning rate passed by keyword marks a training call too
+    plan.notebook.cells[5].source = "history = descend(w0, learning_rate=0.5)"
+    assert "in `descend`" in str(depends_verdict(plan, run, plan.graded[1]))
+
+
 def test_only_a_built_in_class_name_is_shown():
     plan = _plan()
     run = _run({5: ("error", "SecretAnswerIs42Error: 42"), 6: ("error", CUT)})

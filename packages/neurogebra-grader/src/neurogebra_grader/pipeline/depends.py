@@ -31,6 +31,9 @@ from neurogebra_grader.sandbox.runner import NotebookRun
 
 _UNDEFINED = re.compile(r"^NameError: name '(\w+)' is not defined")
 DIVERGED = frozenset({"OverflowError", "FloatingPointError"})
+MAYBE_DIVERGED = frozenset({"ValueError", "ZeroDivisionError"})  # e.g. log(0) after overflow
+_TRAINING = re.compile(r"train|fit", re.I)
+_RATES = frozenset({"learning_rate", "lr", "step_size"})
 
 
 def _parse(source: Any) -> ast.Module | None:
@@ -121,22 +124,31 @@ def which_cell(plan: Plan, index: int) -> str:
     return f"cell {index + 1}"
 
 
-def why_raised(error_name: str, student_function: str = "") -> str:
+def why_raised(error_name: str, student_function: str = "", training: str = "") -> str:
     """Why a cell that raised ``error_name`` (a built-in class name) stopped, in words.
+
+    ``student_function``: an unanswered function the cell calls; ``training``: the training
+    function it calls (a ``ValueError`` or ``ZeroDivisionError`` there is most often a loss
+    that diverged: the log of 0, or an infinity over an infinity).
 
     Example:
         >>> why_raised("NotImplementedError", "fit_line")
         'it raised NotImplementedError: an unanswered task; finish `fit_line` first'
     """
     name = safe_error_name(error_name)
+    check = "check the sign of the update (w = w - lr * dw) and the learning rate"
     if name == "NotImplementedError":
         finish = f"finish `{student_function}` first" if student_function else "finish it first"
         return f"it raised NotImplementedError: an unanswered task; {finish}"
     if name in DIVERGED:
         return (
             f"it raised {name}: a number overflowed; when the cell trains, the training "
-            "diverged (the loss grew without bound): check the sign of the update "
-            "(w = w - lr * dw) and the learning rate"
+            f"diverged (the loss grew without bound): {check}"
+        )
+    if name in MAYBE_DIVERGED and training:
+        return (
+            f"it raised {name} in `{training}`: the training most likely diverged (the "
+            f"loss overflowed, then a log of 0 or a division by 0 failed): {check}"
         )
     return f"it raised {name}: fix that cell's error first"
 
@@ -199,6 +211,23 @@ def _function_called(plan: Plan, index: int) -> str:
     return next((f for f in calls if f in unanswered), "")
 
 
+def _training_called(source: Any) -> str:
+    """The function a cell calls to train (its name says train or fit, or it is given a
+    learning rate), or ''."""
+    tree = _parse(source)
+    if tree is None:
+        return ""
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                rated = any(k.arg in _RATES for k in node.keywords)
+                if rated or _TRAINING.search(node.func.id):
+                    return node.func.id
+    return ""
+
+
 def missing_from_unfinished(plan: Plan, run: NotebookRun, cell: GradedCell, error: str) -> str:
     """Why a test's NameError is the doing of an earlier cell that did not finish, or ''.
 
@@ -228,13 +257,14 @@ def missing_from_unfinished(plan: Plan, run: NotebookRun, cell: GradedCell, erro
                 f"{str(earlier.error).removeprefix('the cell ')}"
             )
         error_name = str(earlier.error).split(":", 1)[0].strip() or "Exception"
+        source = plan.notebook.cells[index].source
         reads = (
             "reads" if names[0] in used_names(plan.notebook.cells[cell.index].source) else "needs"
         )
         return (
             f"the test could not run (NameError): it {reads} `{names[0]}`, which "
             f"{which_cell(plan, index)} did not define because "
-            f"{why_raised(error_name, _function_called(plan, index))}"
+            f"{why_raised(error_name, _function_called(plan, index), _training_called(source))}"
         )
     return ""
 
