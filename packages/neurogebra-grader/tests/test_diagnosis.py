@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -84,6 +86,21 @@ def test_a_loss_that_rises_from_the_first_step_is_told_its_steps_go_uphill():
     assert diagnose_curve(curve).cause == "uphill"
     failure = judge_decreasing("the losses", np.array(curve), factor=0.1)
     assert "against the gradient" in failure.hint
+    assert "wrong sign" in failure.hint  # the sign is named, not only the direction
+
+
+def test_only_a_loss_that_rises_from_the_first_step_is_told_to_check_the_sign():
+    for curve in (
+        losses(reset=False),
+        [1.0, 0.5, 0.8, 1.3, 0.6, 1.9],
+        [1.0, 0.4, 0.3, 0.9, 2.0],
+        [2.0, 2.0, 2.0],
+        losses(lr=1e-4, steps=50),
+    ):
+        cause = diagnose_curve(curve)
+        assert cause is not None and cause.cause != "uphill"
+        assert not re.search(r"\bsign\b", cause.text().lower())  # ("assign" is fine)
+    assert re.search(r"\bsign\b", diagnose_curve([1.0, 1.5, 2.5, 4.0]).text())
 
 
 def test_flat_and_slow_curves():

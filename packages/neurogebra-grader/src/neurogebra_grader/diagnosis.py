@@ -8,8 +8,9 @@ says that the numbers alone don't show the cause; nothing here guesses.
 - ``got ≈ expected / 2`` or ``2 × expected``: a factor 2 forgotten or added (``d(u²) = 2u du``).
 - ``got ≈ k × expected`` (whole k > 2) or ``expected / k``: a sum where a mean is wanted (or
   the reverse), or gradients added up k times without being reset.
-- a loss curve: rising from the first step (uphill steps); falling, then rising or swinging
-  (gradients that are never reset pile up; never told to check its sign); flat (no update).
+- a loss curve: rising from the first step (an update with the wrong sign); falling, then
+  rising or swinging (gradients that are never reset pile up; never told to check its sign);
+  flat (no update).
 - the Value engine: a second ``backward()`` that overwrote ``.grad`` (``=`` for ``+=``), a
   ``zero_grad()`` that reset nothing, a node used twice that kept one use's contribution.
 
@@ -191,8 +192,8 @@ def diagnose_curve(values: Sequence[float] | np.ndarray) -> Diagnosis | None:
         return Diagnosis(
             "uphill",
             "the loss rose at every step from the first",
-            "the steps go uphill: step against the gradient (w = w - lr * dw), "
-            "or the learning rate is too large",
+            "the update has the wrong sign: step against the gradient (w = w - lr * dw, "
+            "not w + lr * dw), or the learning rate is too large",
         )
     if steps[0] < 0 and np.any(steps > 0):
         return Diagnosis(

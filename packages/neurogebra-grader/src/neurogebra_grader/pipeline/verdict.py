@@ -180,7 +180,7 @@ def judge_plan(plan: Plan, run: NotebookRun, reference: dict[str, list[Any]]) ->
         if cell.kind == "answer" and not cell.answered:
             verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, UNANSWERED))
             continue
-        timed = time_verdict(plan, run, cell)  # over its time limit, or needed one that was
+        timed = time_verdict(plan, run, cell)  # over its time limit, or needed an unfinished cell
         if timed is not None:
             verdicts.append(CellVerdict(cell.grade_id, cell.points, 0.0, timed))
             continue
