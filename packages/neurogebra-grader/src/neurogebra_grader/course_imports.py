@@ -21,6 +21,8 @@ import json
 import sys
 from pathlib import Path
 
+from neurogebra_grader.pyparse import parse
+
 INSTALL_HINT = "pip install 'neurogebra-grader[course]'"
 
 
@@ -29,7 +31,7 @@ def imported_modules(source: str) -> set[str]:
     and code that does not parse, are left out)."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        tree = ast.parse("\n".join(lines))
+        tree = parse("\n".join(lines))
     except SyntaxError:
         return set()
     names: set[str] = set()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from neurogebra_grader.pyparse import parse
+
 PACKAGE = Path(__file__).resolve().parent.parent  # .../neurogebra_grader
 _ROOTS = ("neurogebra_grader.pipeline.reference", "neurogebra_grader.pipeline.rewrite")
 
@@ -39,7 +41,7 @@ def _module_file(module: str) -> Path | None:
 def _imports(path: Path) -> set[str]:
     """Grader modules a file imports anywhere (functions' lazy imports included), and
     modules named in its string constants (the rewrite's ``from ... import observe``)."""
-    tree = ast.parse(path.read_bytes())
+    tree = parse(path.read_bytes())
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from neurogebra_grader.pipeline.plan import GradedCell, Plan
+from neurogebra_grader.pyparse import parse
 from neurogebra_grader.sandbox.redact import safe_error_name
 from neurogebra_grader.sandbox.replay import cell_role
 from neurogebra_grader.sandbox.runner import NotebookRun
@@ -38,7 +39,7 @@ _RATES = frozenset({"learning_rate", "lr", "step_size"})
 
 def _parse(source: Any) -> ast.Module | None:
     try:
-        return ast.parse(str(source))
+        return parse(str(source))
     except (SyntaxError, ValueError):
         return None
 

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from neurogebra_grader.failure import Failure
+from neurogebra_grader.pyparse import literal_eval, parse
 
 PREFIX = "$"  # observation keys of reported names: {"$hidden": [...]}
 MODULES: dict[str, Any] = {"np": np, "numpy": np, "math": math}
@@ -129,7 +130,7 @@ def solution_names(source: str) -> set[str]:
     """Names a solution cell binds at its top level (its functions' locals excluded; names a
     function declares ``global`` included). Imports bind modules, not the student's work."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return set()
     names: set[str] = set()
@@ -320,7 +321,7 @@ def _free_names(expr: ast.expr) -> set[str]:
 
 def _is_literal(expr: ast.expr) -> bool:
     try:
-        ast.literal_eval(expr)
+        literal_eval(expr)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return True
@@ -422,7 +423,7 @@ def entry_taints(cells: list[tuple[str, bool, str]]) -> dict[str, set[str]]:
             continue
         lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()]
         try:
-            tainted = propagate(ast.parse("\n".join(lines)).body, tainted)
+            tainted = propagate(parse("\n".join(lines)).body, tainted)
         except SyntaxError:
             continue
     return out

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neurogebra_grader.pipeline.tamper import Flag
+from neurogebra_grader.pyparse import parse
 
 CODE = "uses-library-answer"
 _IMPORTERS = {"__import__", "import_module", "find_spec", "load_module"}
@@ -111,7 +112,7 @@ def _python_line(line: str) -> str:
     if stripped.startswith("%"):
         rest = re.sub(r"^%+\w+\s*", "", stripped)
         try:
-            ast.parse(rest)
+            parse(rest)
         except SyntaxError:
             return ""
         return line[: len(line) - len(stripped)] + rest
@@ -130,7 +131,7 @@ def uses(source: str, rule: Rule) -> list[str]:
     ['imports neurogebra through __import__']
     """
     try:
-        tree = ast.parse("\n".join(_python_line(line) for line in source.splitlines()))
+        tree = parse("\n".join(_python_line(line) for line in source.splitlines()))
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # it cannot run either
         return []
     found: list[str] = []

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from neurogebra_grader.pipeline import expected as exp
 from neurogebra_grader.pipeline.probes import SPECS
+from neurogebra_grader.pyparse import parse, parse_expression
 
 IMPORT = "from neurogebra_grader.pipeline.observer import observe as _ng_observe"
 
@@ -402,7 +403,7 @@ def _project_loops(tree: ast.Module, needed: set[str]) -> None:
             and not rows.keywords
         ):
             for i in unused:
-                rows.args[i] = ast.parse("__import__('itertools').repeat(None)", mode="eval").body
+                rows.args[i] = parse_expression("__import__('itertools').repeat(None)")
 
 
 def _blank_expected_parameters(tree: ast.Module, dropped: set[str]) -> None:
@@ -480,7 +481,7 @@ def _forget_after_last_use(tree: ast.Module, dropped: set[str]) -> None:
     bound = {name for stmt in tree.body for name in _stored_names(stmt)}
     for name in sorted((dropped & bound) - got_side - deferred):
         last = max(i for i, stmt in enumerate(tree.body) if name in _all_names(stmt))
-        forget = ast.parse(f"try:\n    del {name}\nexcept NameError:\n    pass").body[0]
+        forget = parse(f"try:\n    del {name}\nexcept NameError:\n    pass").body[0]
         tree.body.insert(last + 1, forget)
 
 
@@ -522,7 +523,7 @@ def rewrite_test_cell(source: str, role: str, tainted: set[str]) -> Rewritten:
     expected.py); also each site's recomputed expected arguments."""
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
     try:
-        tree = ast.parse("\n".join(lines))
+        tree = parse("\n".join(lines))
     except SyntaxError as error:
         raise BadTestCell(f"the test cell is not valid Python: {error}") from None
     rewriter = _Rewriter(role, exp.taint_at_calls(tree, tainted), exp.code_names(tree))

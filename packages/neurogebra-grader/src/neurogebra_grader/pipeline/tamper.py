@@ -17,6 +17,8 @@ import ast
 import re
 from dataclasses import asdict, dataclass
 
+from neurogebra_grader.pyparse import parse
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -88,7 +90,7 @@ def scan_code(source: str, cell: str) -> list[Flag]:
         if re.search(pattern, source)
     ]
     try:
-        tree = ast.parse(
+        tree = parse(
             "\n".join(
                 line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
             )

@@ -37,6 +37,8 @@ import math
 import re
 from typing import Any
 
+from neurogebra_grader.pyparse import parse
+
 HIDDEN_OUTPUT_NOTE = (
     "[output not shown: it was produced after the hidden tests had started, "
     "and could reveal them]\n"
@@ -138,7 +140,7 @@ def hidden_inputs(sources: list[str], shown: list[str] | tuple[str, ...] = ()) -
     found: set[str] = set()
     for source in sources:
         try:
-            tree = ast.parse(source)
+            tree = parse(source)
         except SyntaxError:
             continue
         signed = {
