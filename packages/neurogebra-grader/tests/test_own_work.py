@@ -164,12 +164,25 @@ def test_the_engine_probe_counts_library_values_and_puts_the_class_back():
         def backward(self):
             self.inner.backward()
 
-    import neurogebra_grader.pipeline.observer as observer
+    from neurogebra_grader.checks.value_engine import LIBRARY_VALUES
 
-    observer._ENGINE_LIBRARY_VALUES.clear()
+    LIBRARY_VALUES.clear()
     probe("engine", Delegating, {"ops": ("add",), "seed": 0, "n_graphs": 2}, "check_value_engine")
-    assert observer._ENGINE_LIBRARY_VALUES.pop() > 0
+    assert LIBRARY_VALUES.pop() > 0
     assert LibraryValue.__init__ is original
+
+
+def test_an_engine_of_its_own_makes_no_library_values():
+    """The battery is drawn with the library's engine; that must not count against anyone."""
+    from student_engines import make_engine
+
+    from neurogebra_grader.checks.value_engine import LIBRARY_VALUES
+    from neurogebra_grader.pipeline.observer import probe
+
+    LIBRARY_VALUES.clear()
+    settings = {"ops": ("add", "mul", "tanh"), "seed": 3, "n_graphs": 4}
+    probe("engine", make_engine(), settings, "check_value_engine")
+    assert LIBRARY_VALUES.pop() == 0
 
 
 def test_runtime_flags_come_from_the_engine_reports_only_under_a_rule():

@@ -10,7 +10,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from neurogebra_grader.checks import engine
@@ -60,9 +61,40 @@ def _engine_report(report: Any) -> dict[str, Any]:
     }
 
 
+LIBRARY_VALUES: list[int] = []  # per engine probe: the library Values the student's runs made
+
+
+@contextmanager
+def library_values() -> Iterator[list[int]]:
+    """Count the ``neurogebra`` Values made inside the block (a runtime sign that a student's
+    engine delegates to the library; see pipeline/own_work.py). Yields [count]."""
+    made = [0]
+    try:
+        from neurogebra.core.autograd import Value as LibraryValue
+    except Exception:  # no library in this kernel: nothing to count
+        yield made
+        return
+    original = LibraryValue.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        made[0] += 1
+        original(self, *args, **kwargs)
+
+    LibraryValue.__init__ = counting  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        LibraryValue.__init__ = original  # type: ignore[method-assign]
+
+
 def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
+    # the battery is drawn with the library's engine (engine._random_graphs), so only the
+    # student's runs are counted
     programs = engine.battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
-    return [engine.run_program(value, program) for program in programs]
+    with library_values() as made:
+        reports = [engine.run_program(value, program) for program in programs]
+    LIBRARY_VALUES.append(made[0])
+    return reports
 
 
 VALUE_ENGINE = Check(

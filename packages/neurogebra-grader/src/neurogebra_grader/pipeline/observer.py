@@ -13,8 +13,6 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,32 +25,6 @@ def _default(check: str, name: str) -> Any:
     from neurogebra_grader.checks.registry import REGISTRY
 
     return REGISTRY[check].defaults()[name]
-
-
-_ENGINE_LIBRARY_VALUES: list[int] = []  # per engine probe: library Values it made
-
-
-@contextmanager
-def _library_values() -> Iterator[list[int]]:
-    """Count the ``neurogebra`` Values made inside the block (a runtime sign that a student's
-    engine delegates to the library; see own_work.py). Yields a one-item list, the count."""
-    made = [0]
-    try:
-        from neurogebra.core.autograd import Value as LibraryValue
-    except Exception:  # no library in this kernel: nothing to count
-        yield made
-        return
-    original = LibraryValue.__init__
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
-        made[0] += 1
-        original(self, *args, **kwargs)
-
-    LibraryValue.__init__ = counting  # type: ignore[method-assign]
-    try:
-        yield made
-    finally:
-        LibraryValue.__init__ = original  # type: ignore[method-assign]
 
 
 def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
@@ -88,12 +60,7 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
             def setting(name: str) -> Any:
                 return args[name] if name in args else _default(check, name)
 
-            if kind != "engine":
-                return encode(own(value, setting))
-            with _library_values() as made:  # the own-work signal (see own_work.py)
-                reports = own(value, setting)
-            _ENGINE_LIBRARY_VALUES.append(made[0])
-            return encode(reports)
+            return encode(own(value, setting))
     except NotPlain as error:
         return {"not_plain": str(error)}
     except Exception as error:  # the student's object failed while being read
@@ -125,7 +92,10 @@ def observe(site: int, check: str, args: dict[str, Any], kinds: dict[str, str]) 
         for name, value in args.items()
         if kinds[name] != "none"
     }
-    if "engine" in kinds.values() and _ENGINE_LIBRARY_VALUES:
-        data["library_values"] = _ENGINE_LIBRARY_VALUES.pop()
+    if "engine" in kinds.values():  # the own-work signal (see own_work.py)
+        from neurogebra_grader.checks.value_engine import LIBRARY_VALUES
+
+        if LIBRARY_VALUES:
+            data["library_values"] = LIBRARY_VALUES.pop()
     payload = {"site": site, "check": check, "data": data}
     publish_display_data({OBSERVATION_MIME: payload, "text/plain": f"[{check} observed]"})
