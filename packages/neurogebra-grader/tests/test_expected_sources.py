@@ -154,6 +154,17 @@ def test_unreadable_or_ill_fitting_student_data_fails_the_check_with_a_reason():
     assert failure is not None and "ValueError" in failure.got
 
 
+def test_a_huge_whole_number_from_the_student_is_refused_before_the_formula_runs():
+    """`range(n)` over a reported n of 10**12 would stall the judge for every later student."""
+    recipe = Recipe("[0.0 for _ in range(n)]", "array", ("n",), ())
+    _, failure = expected_data({"expected": recipe}, {"$n": encode(10**12)}, {}, "zeros")
+    assert failure is not None and "beyond" in failure.got
+    _, failure = expected_data({"expected": recipe}, {"$n": encode([3, 10**12])}, {}, "zeros")
+    assert failure is not None and "beyond" in failure.got
+    data, failure = expected_data({"expected": recipe}, {"$n": encode(3)}, {}, "zeros")
+    assert failure is None and decode(data["expected"]).tolist() == [0.0, 0.0, 0.0]
+
+
 def test_the_recomputation_has_no_builtins_beyond_plain_arithmetic():
     recipe = Recipe("open('x')", "value", ("h",), ())
     _, failure = expected_data({"what": recipe}, {"$h": 1}, {}, "x")

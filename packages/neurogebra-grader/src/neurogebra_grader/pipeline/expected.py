@@ -466,8 +466,40 @@ def _values(recipe: Recipe, student: dict[str, Any], reference: dict[str, Any]) 
         value = decode(student[PREFIX + name])
         if isinstance(value, dict) and ("not_plain" in value or "error" in value):
             raise LookupError(f"`{name}` is {value.get('not_plain') or value.get('error')}")
+        if _has_huge_whole_number(value):
+            raise LookupError(f"`{name}` holds a whole number beyond ±{MAX_WHOLE:,}")
         values[name] = value
     return values
+
+
+# The instructor's formula runs in the grader's own process on numbers a student's kernel
+# reported. The message caps bound how much data arrives, but not what a whole number can
+# make a formula do (`range(n)`, `[0] * n`, `k ** n`): such numbers are refused first.
+MAX_WHOLE = 10**7
+
+
+def _has_huge_whole_number(value: Any) -> bool:
+    """Whether decoded plain data holds an integer (or integer array entry) past MAX_WHOLE.
+
+    Example:
+        >>> _has_huge_whole_number([1, [2, 3 * 10**9]]), _has_huge_whole_number(1e300)
+        (True, False)
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and abs(item) > MAX_WHOLE:
+            return True
+        if isinstance(item, np.ndarray) and item.dtype.kind in "iu" and item.size:
+            if int(np.max(np.abs(item.astype(object)))) > MAX_WHOLE:
+                return True
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
 
 
 def expected_data(
