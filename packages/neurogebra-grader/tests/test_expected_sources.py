@@ -165,6 +165,20 @@ def test_a_huge_whole_number_from_the_student_is_refused_before_the_formula_runs
     assert failure is None and decode(data["expected"]).tolist() == [0.0, 0.0, 0.0]
 
 
+def test_data_far_larger_than_the_reference_runs_is_refused_before_the_formula_runs():
+    """`np.outer(h, h)` over a million reported numbers would stall the judge for everyone."""
+    recipe = Recipe("np.sum(h)", "array", ("h",), ())  # cheap here; the guard is the same
+    reference = {"$h": encode([1.0] * 1000)}
+    _, failure = expected_data({"expected": recipe}, {"$h": encode([1.0] * 9000)}, reference, "o")
+    assert failure is not None and "9,000 numbers" in failure.got and "8,000" in failure.got
+    student = {"$h": encode([2.0] * 8000)}
+    data, failure = expected_data({"expected": recipe}, student, reference, "o")
+    assert failure is None and float(decode(data["expected"])) == 16000.0
+    small = {"$h": encode([1.0, 2.0])}  # a tiny reference still allows MIN_ITEMS
+    _, failure = expected_data({"expected": recipe}, {"$h": encode([1.0] * 4096)}, small, "o")
+    assert failure is None
+
+
 def test_the_recomputation_has_no_builtins_beyond_plain_arithmetic():
     recipe = Recipe("open('x')", "value", ("h",), ())
     _, failure = expected_data({"what": recipe}, {"$h": 1}, {}, "x")

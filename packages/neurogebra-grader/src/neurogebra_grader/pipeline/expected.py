@@ -468,6 +468,12 @@ def _values(recipe: Recipe, student: dict[str, Any], reference: dict[str, Any]) 
             raise LookupError(f"`{name}` is {value.get('not_plain') or value.get('error')}")
         if _has_huge_whole_number(value):
             raise LookupError(f"`{name}` holds a whole number beyond ±{MAX_WHOLE:,}")
+        allowed = max(MAX_GROWTH * _items(decode(reference.get(PREFIX + name))), MIN_ITEMS)
+        if _items(value) > allowed:
+            raise LookupError(
+                f"`{name}` holds {_items(value):,} numbers; the instructor's run reported at "
+                f"most {allowed:,} for it"
+            )
         values[name] = value
     return values
 
@@ -476,6 +482,33 @@ def _values(recipe: Recipe, student: dict[str, Any], reference: dict[str, Any]) 
 # reported. The message caps bound how much data arrives, but not what a whole number can
 # make a formula do (`range(n)`, `[0] * n`, `k ** n`): such numbers are refused first.
 MAX_WHOLE = 10**7
+# Nor what the size of the data can make it cost (`np.outer(h, h)`): a reported name may hold
+# at most MAX_GROWTH times the items the instructor's run reported for it (MIN_ITEMS at least),
+# so the formula's time stays within a small multiple of the reference run's, which release
+# measures.
+MAX_GROWTH = 8
+MIN_ITEMS = 4096
+
+
+def _items(value: Any) -> int:
+    """How many numbers (or strings) decoded plain data holds.
+
+    Example:
+        >>> _items([1.0, [2.0, 3.0], {"a": np.zeros((2, 3))}]), _items(None)
+        (9, 0)
+    """
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            count += int(item.size)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif item is not None:
+            count += 1
+    return count
 
 
 def _has_huge_whole_number(value: Any) -> bool:
