@@ -389,8 +389,11 @@ TASK3 = md(
     uses: $\frac{d}{dx} x \cdot x = x + x$. And why the reverse order? A node can only pass on
     its gradient once every node that uses it has passed theirs to it.
 
-    Task 3 builds on Task 1 only: its tests use graphs of `+` and `*` (your `add` and `mul`),
-    so a mistake in Task 2's powers or activations does not cost points here.
+    Task 3 stands on its own: its tests build their graphs with the given constructor alone,
+    `Value(data, children, local_grads)` (for example `Value(6.0, (a, b), (3.0, 2.0))` is
+    `a * b` at `a = 2`, `b = 3`), and never call your `+` or `*`. So only `backward`,
+    `topological_order` and `zero_grad` are judged here, and a mistake in Task 1 or 2 does not
+    cost points again.
 
     Because gradients add up, they also add up *across* calls to `backward()`. That's why
     training loops reset them: write `zero_grad(self)`, which sets `self.grad` back to `0.0`.
@@ -443,17 +446,24 @@ TEST_TOPO = tests(
     "test-topological-order",
     5,
     """
+    # The graph is built with the given constructor Value(data, children, local_grads) only,
+    # so this test judges topological_order alone (not your + and *).
     a, b = Value(2.0), Value(3.0)
-    c = a * b
-    e = (a + b) + c
+    c = Value(6.0, (a, b), (3.0, 2.0))  # c = a * b
+    d = Value(5.0, (a, b), (1.0, 1.0))  # d = a + b
+    e = Value(11.0, (d, c), (1.0, 1.0))  # e = d + c: a and b are used twice
     order = topological_order(e)
     check_equal(len(order), 5, what="len(topological_order(e)) for e = (a + b) + a * b")
-    position = {id(node): i for i, node in enumerate(order)}
-    check_equal(position[id(e)], 4, what="the position of e in topological_order(e)")
     check_equal(
-        position[id(a)] < position[id(c)] and position[id(b)] < position[id(c)],
+        len({id(node) for node in order}), 5, what="different nodes in topological_order(e)"
+    )
+    position = {id(node): i for i, node in enumerate(order)}
+    check_equal(position.get(id(e)), 4, what="the position of e in topological_order(e)")
+    missing = len(order)  # a child missing from the order counts as coming too late
+    check_equal(
+        all(position.get(id(child), missing) < position[id(node)] for node in order for child in node.children),
         True,
-        what="a and b come before c = a * b",
+        what="every node comes after all of its children in topological_order(e)",
     )
     print("Task 3, topological order: visible tests passed")
     """,
@@ -463,18 +473,41 @@ TEST_BACKWARD = tests(
     "test-backward",
     10,
     """
+    # Graphs built with the given constructor only: this test judges backward and zero_grad.
     x = Value(3.0)
-    (x * x).backward()
-    check_close(x.grad, 6.0, what="x.grad for x * x at x = 3", hint="use += so both uses count")
-    (x * x).backward()
+    square = Value(9.0, (x, x), (3.0, 3.0))  # x * x at x = 3: x is used twice
+    square.backward()
+    check_close(
+        x.grad, 6.0, what="x.grad for x * x at x = 3", hint="use += so both uses count"
+    )
+    square = Value(9.0, (x, x), (3.0, 3.0))
+    square.backward()
     check_close(x.grad, 12.0, what="x.grad after a second backward() without zero_grad()")
     x.zero_grad()
     check_close(x.grad, 0.0, what="x.grad after x.zero_grad()")
 
     a, b = Value(2.0), Value(3.0)
-    e = (a + b) + a * b
+    c = Value(6.0, (a, b), (3.0, 2.0))  # c = a * b
+    d = Value(5.0, (a, b), (1.0, 1.0))  # d = a + b
+    e = Value(11.0, (d, c), (1.0, 1.0))  # e = d + c, a diamond
     e.backward()
     check_close([a.grad, b.grad], [4.0, 3.0], what="[a.grad, b.grad] for e = (a + b) + a * b")
+
+    # h reaches out directly and through p and q: it may pass its gradient on only after
+    # q has passed its part to it (reverse topological order)
+    x = Value(0.5)
+    h = Value(1.0, (x,), (2.0,))
+    p = Value(3.0, (h,), (3.0,))
+    q = Value(3.0, (p,), (1.0,))
+    out = Value(4.0, (q, h), (1.0, 1.0))
+    out.backward()
+    check_close(
+        x.grad,
+        8.0,
+        what="x.grad where h = Value(1.0, (x,), (2.0,)) is used by out directly and through "
+        "p = Value(3.0, (h,), (3.0,)) and q = Value(3.0, (p,), (1.0,))",
+        hint="go through the nodes in reverse topological order",
+    )
     print("Task 3, backward: visible tests passed")
     """,
 )
@@ -485,15 +518,23 @@ TEST_BACKWARD_HIDDEN = tests(
     """
     # Hidden tests for Task 3 run here when your notebook is graded.
     ### BEGIN HIDDEN TESTS
-    # Task 3 judged on its own: graphs of Task 1's add and mul only (a Task 2 bug is not
-    # charged again here); many random graphs, with nodes used twice and diamonds.
-    check_value_engine(Value, ops=("add", "mul"), seed=4, n_graphs=40)
+    # Task 3 judged on its own: every graph is built with the given constructor, never with
+    # Task 1's + and * (a Task 1 bug is not charged again here); many random graphs, with
+    # nodes used twice and diamonds.
+    check_value_engine(Value, build="constructor", seed=4, n_graphs=40)
     x = Value(0.5)
     y = x
-    for _ in range(200):
-        y = y * 1.001 + x * 0.001
+    for _ in range(400):
+        y = Value(y.data * 1.001 + x.data * 0.001, (y, x), (1.001, 0.001))
+    deep_order = topological_order(y)
+    check_equal(len(deep_order), 401, what="len(topological_order(y)) for a 400-node chain")
+    check_equal(
+        deep_order[0] is x and deep_order[-1] is y,
+        True,
+        what="the chain's first input first and its output last in topological_order(y)",
+    )
     y.backward()
-    check_close(x.grad, 2 * 1.001**200 - 1, what="x.grad after a 400-node chain")
+    check_close(x.grad, 2 * 1.001**400 - 1, what="x.grad after a 400-node chain")
     ### END HIDDEN TESTS
     """,
 )

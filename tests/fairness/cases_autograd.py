@@ -1,4 +1,4 @@
-"""Fairness cases for the autograd assignment: ten students, each with a fair TA's grade.
+"""Fairness cases for the autograd assignment: twelve students, each with a fair TA's grade.
 
 Points per graded cell: test-add-mul 5 + hidden 5, test-pow-activations 10 + hidden 10,
 test-topological-order 5, test-backward 10 + hidden 15, test-fit-line 10 + hidden 10,
@@ -10,6 +10,13 @@ points are a range; the engine's own tasks lose exactly what the bug breaks.
 from __future__ import annotations
 
 from student import UNTOUCHED, Case, swap
+
+BUILDS_ON_THE_ENGINE = {  # Tasks 4 and 5 use the student's engine, by their task texts
+    "test-fit-line": (0, 10),
+    "test-fit-line-hidden": (0, 10),
+    "test-gradients": (0, 10),
+    "test-gradients-hidden": (0, 10),
+}
 
 ENGINE_TESTS = (
     "test-add-mul",
@@ -281,6 +288,32 @@ CASES = [
         "ag-slow",
         "slow but correct: a visited list searched linearly, the order computed twice",
         {"backward": SLOW_BACKWARD},
+    ),
+    Case(
+        "ag-mul-grad",
+        "Task 1's mul swaps its local derivatives (a, b for b, a); backward is right, and Task 3 "
+        "(built with the constructor alone) is not charged again",
+        {
+            "add-mul": swap(
+                "add-mul", '(other.data, self.data), "*"', '(self.data, other.data), "*"'
+            )
+        },
+        points={"test-add-mul": 0, "test-add-mul-hidden": 0, **BUILDS_ON_THE_ENGINE},
+        messages={"test-add-mul": ("local_grads", "value of b")},
+    ),
+    Case(
+        "ag-task1-unwritten",
+        "Task 1 not written yet (NotImplementedError); Tasks 2 and 3 written and right",
+        {"add-mul": UNTOUCHED},
+        points={
+            "test-add-mul": 0,
+            "test-add-mul-hidden": 0,
+            "test-fit-line": 0,
+            "test-fit-line-hidden": 0,
+            "test-gradients": (0, 10),
+            "test-gradients-hidden": (0, 10),
+        },
+        messages={"test-add-mul": ("NotImplementedError|not written|unanswered",)},
     ),
     Case(
         "ag-delegates",

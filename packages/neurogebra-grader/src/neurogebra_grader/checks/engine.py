@@ -1,10 +1,13 @@
 """``check_value_engine``: a student's scalar autograd class against neurogebra's ``Value``.
 
 The battery is plain data: each :class:`Program` lists leaf values and steps such as
-``("mul", 0, 1)`` or ``("pow", 2, 3.0)``. :func:`run_program` runs a program on any Value-like
-class and reports plain numbers (output, leaf gradients) or the error it raised, so the same
-program can run on the student's class (inside their kernel) and on the reference (anywhere),
-and :func:`judge_run` compares the two reports.
+``("mul", 0, 1)`` or ``("pow", 2, 3.0)``. With ``build="constructor"`` the graphs are made
+with ``Value(data, children, local_grads)`` only (node steps, see node_graphs.py), so only
+``backward``, ``topological_order`` and ``zero_grad`` are judged, against a plain chain rule.
+:func:`run_program` runs a program on any Value-like class and reports plain numbers (output,
+leaf gradients) or the error it raised, so the same program can run on the student's class
+(inside their kernel) and on the reference (anywhere), and :func:`judge_run` compares the two
+reports.
 
 Example:
     >>> from neurogebra import Value
@@ -19,11 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neurogebra_grader.diagnosis import diagnose_engine
+from neurogebra_grader.checks import node_graphs
+from neurogebra_grader.diagnosis import diagnose_engine, unknown
 from neurogebra_grader.failure import Failure, raise_failure
 from neurogebra_grader.plain import show
 
 __all__ = [
+    "BUILDS",
     "DEFAULT_OPS",
     "Program",
     "battery",
@@ -33,6 +38,7 @@ __all__ = [
 ]
 
 DEFAULT_OPS = ("add", "mul", "pow", "relu", "tanh", "exp")
+BUILDS = ("operators", "constructor")  # how the battery's graphs are made (see battery)
 _BINARY = {"add": "+", "mul": "*", "sub": "-", "div": "/"}
 _UNARY = ("relu", "tanh", "exp", "sigmoid", "log", "neg")
 _LEAF_NAMES = "xyzw"
@@ -63,9 +69,11 @@ class Program:
 
     A step is ``(op, i)`` for a unary op on node ``i``, ``(op, i, j)`` for two nodes,
     ``(op, i, c)``/``(op, c, i)`` with a float ``c`` for a plain number on one side (the
-    position says which), and ``("pow", i, k)`` for ``node ** k``. Nodes are numbered leaves
-    first. ``runs`` builds and back-propagates the graph that many times (gradients
-    accumulate); with ``zero_between`` every leaf's ``zero_grad()`` is called between runs.
+    position says which), ``("pow", i, k)`` for ``node ** k``, and
+    ``("node", data, (i, j), (gi, gj))`` for ``Value(data, (node i, node j), (gi, gj))``.
+    Nodes are numbered leaves first. ``runs`` builds and back-propagates the graph that many
+    times (gradients accumulate); with ``zero_between`` every leaf's ``zero_grad()`` is called
+    between runs.
     """
 
     title: str
@@ -77,7 +85,7 @@ class Program:
 
     def names(self) -> list[str]:
         leaves = [_LEAF_NAMES[i] if i < 4 else f"x{i}" for i in range(len(self.leaves))]
-        inner = [chr(ord("a") + i) for i in range(len(self.steps) - 1)]
+        inner = [chr(ord("a") + i) if i < 26 else f"n{i}" for i in range(len(self.steps) - 1)]
         return [*leaves, *inner, "out"]
 
     def text(self) -> str:
@@ -90,6 +98,8 @@ class Program:
 
 
 def _step_text(step: tuple[Any, ...], names: list[str]) -> str:
+    if node_graphs.is_node(step):
+        return node_graphs.node_text(step, names)
     op, *args = step
 
     def arg(a: Any, node: bool) -> str:
@@ -141,7 +151,10 @@ def run_program(value_cls: Any, program: Program) -> dict[str, Any]:
             nodes = list(leaves)
             for k, step in enumerate(program.steps):
                 during = f"{names[len(leaves) + k]} = {_step_text(step, names)}"
-                nodes.append(_apply(step, nodes))
+                if node_graphs.is_node(step):
+                    nodes.append(node_graphs.build_node(value_cls, step, nodes))
+                else:
+                    nodes.append(_apply(step, nodes))
             during = "out.backward()"
             data = float(nodes[-1].data)
             nodes[-1].backward()
@@ -196,14 +209,17 @@ def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -
     ]
     if wrong:
         listed = ", ".join(f"{leaves[i]}.grad={{{i}}}" for i in range(len(leaves)))
-        cause = diagnose_engine(
+        built = any(node_graphs.is_node(step) for step in program.steps)
+        cause = node_graphs.diagnose_backward(program, got["grads"]) if built else None
+        cause = cause or diagnose_engine(
             program.title, program.runs, program.zero_between, got["grads"], expected["grads"]
         )
+        fallback = unknown(program.hint) if built else program.hint
         return Failure(
             f"{what} (after out.backward())",
             listed.format(*[show(e) for e in expected["grads"]]),
             listed.format(*[show(g) for g in got["grads"]]),
-            cause.hint if cause else program.hint,
+            cause.hint if cause else fallback,
             seen=cause.pattern if cause else "",
             topic=f"{topic} (the leaves' gradients)",
         )
@@ -211,13 +227,26 @@ def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -
 
 
 def battery(
-    ops: Sequence[str] = DEFAULT_OPS, *, seed: int = 0, n_graphs: int = 20
+    ops: Sequence[str] = DEFAULT_OPS,
+    *,
+    seed: int = 0,
+    n_graphs: int = 20,
+    build: str = "operators",
 ) -> list[Program]:
-    """The programs check_value_engine runs, simplest first (so the first failure is telling)."""
-    unknown = sorted(set(ops) - set(_OP_HINTS))
-    if unknown:
+    """The programs check_value_engine runs, simplest first (so the first failure is telling).
+
+    ``build="constructor"`` gives graphs made with ``Value(data, children, local_grads)``
+    only (``ops`` is then not used): a node used twice, a diamond, an order that matters, a
+    long chain, gradients adding up over two calls, ``zero_grad``, then random graphs.
+    """
+    if build not in BUILDS:
+        raise ValueError(f"check_value_engine: build={build!r}; choose from {list(BUILDS)}")
+    if build == "constructor":
+        return [*_constructor_rules(), *_random_node_graphs(seed=seed, count=n_graphs)]
+    unknown_ops = sorted(set(ops) - set(_OP_HINTS))
+    if unknown_ops:
         raise ValueError(
-            f"check_value_engine: unknown ops {unknown}; choose from {sorted(_OP_HINTS)}"
+            f"check_value_engine: unknown ops {unknown_ops}; choose from {sorted(_OP_HINTS)}"
         )
     programs = list(_single_ops(ops))
     programs += list(_graph_rules(ops))
@@ -275,6 +304,62 @@ def _graph_rules(ops: Sequence[str]) -> Iterable[Program]:
     )
 
 
+_BUILT = " (built with the constructor)"
+
+
+def _constructor_rules() -> Iterable[Program]:
+    node = node_graphs.NODE
+    yield Program(
+        "a Value used twice" + _BUILT, (1.5,), ((node, 2.25, (0, 0), (1.5, 1.5)),), hint=_GRAPH_HINT
+    )
+    diamond = (
+        (node, -3.0, (0, 1), (-2.0, 1.5)),  # a = x * y
+        (node, -1.5, (2, 0), (1.0, 1.0)),  # b = a + x
+        (node, 4.5, (2, 3), (-1.5, -3.0)),  # out = a * b
+    )
+    yield Program("a diamond-shaped graph" + _BUILT, (1.5, -2.0), diamond, hint=_GRAPH_HINT)
+    # h is used by out directly and through p -> q: handled before q, it misses q's part
+    order = (
+        (node, 1.0, (0,), (2.0,)),  # a = h
+        (node, 3.0, (1,), (3.0,)),  # b = p, uses h
+        (node, 3.0, (2,), (1.0,)),  # c = q, uses p
+        (node, 4.0, (3, 1), (1.0, 1.0)),  # out, uses q and h
+    )
+    yield Program("a graph where the order matters" + _BUILT, (0.5,), order, hint=_GRAPH_HINT)
+    chain = tuple((node, 1.0, (k, 0), (1.01, 0.01)) for k in range(60))
+    yield Program("a long chain" + _BUILT, (0.5,), chain, hint=_GRAPH_HINT)
+    step = ((node, 0.4, (0, 1), (0.5, 0.8)),)
+    yield Program(
+        "two backward calls without zero_grad (gradients add up)" + _BUILT,
+        (0.8, 0.5),
+        step,
+        runs=2,
+        hint="backward must add to the leaves' .grad (+=), never overwrite it",
+    )
+    yield Program(
+        "zero_grad() between two backward calls" + _BUILT,
+        (0.8, 0.5),
+        step,
+        runs=2,
+        zero_between=True,
+        hint="zero_grad() sets this Value's .grad back to 0.0",
+    )
+
+
+def _random_node_graphs(*, seed: int, count: int) -> list[Program]:
+    """Random graphs of node steps whose chain-rule gradients stay moderate."""
+    rng = random.Random(seed)
+    programs: list[Program] = []
+    while len(programs) < count:
+        leaves = tuple(round(rng.uniform(-1.5, 1.5), 2) for _ in range(rng.randint(2, 3)))
+        steps = node_graphs.random_steps(rng, len(leaves))
+        title = f"random graph #{len(programs) + 1}{_BUILT}"
+        program = Program(title, leaves, steps, hint=_GRAPH_HINT)
+        if _moderate(node_graphs.chain_rule(program)["grads"]):
+            programs.append(program)
+    return programs
+
+
 def _random_graphs(ops: Sequence[str], *, seed: int, count: int) -> list[Program]:
     """Random small graphs whose reference values stay moderate (no overflow, no huge grads)."""
     from neurogebra.core.autograd import Value  # the reference engine
@@ -320,6 +405,8 @@ class _Reference:
     cache: dict[Program, dict[str, Any]] = field(default_factory=dict)
 
     def report(self, program: Program) -> dict[str, Any]:
+        if program not in self.cache and any(map(node_graphs.is_node, program.steps)):
+            self.cache[program] = node_graphs.chain_rule(program)  # no library Value here
         if program not in self.cache:
             from neurogebra.core.autograd import Value
 
@@ -331,7 +418,12 @@ _REFERENCE = _Reference()
 
 
 def check_value_engine(
-    value_cls: Any, *, ops: Sequence[str] = DEFAULT_OPS, seed: int = 0, n_graphs: int = 20
+    value_cls: Any,
+    *,
+    ops: Sequence[str] = DEFAULT_OPS,
+    seed: int = 0,
+    n_graphs: int = 20,
+    build: str = "operators",
 ) -> None:
     """Check a scalar autograd class op by op, then on graphs, against neurogebra's Value.
 
@@ -341,11 +433,15 @@ def check_value_engine(
     60-step chain, gradient accumulation, ``zero_grad``, then ``n_graphs`` random graphs.
     The first mismatch raises CheckFailed showing the program as Python code.
 
+    ``build="constructor"`` runs graphs made with ``value_cls(data, children, local_grads)``
+    only, so a test of backward is not charged for the student's operators: ``ops`` is not
+    used, and the expected gradients come from a plain chain rule.
+
     Example:
         >>> from neurogebra import Value
         >>> check_value_engine(Value, ops=("add", "mul"), n_graphs=3)
     """
     __tracebackhide__ = True
-    for program in battery(ops, seed=seed, n_graphs=n_graphs):
+    for program in battery(ops, seed=seed, n_graphs=n_graphs, build=build):
         failure = judge_run(program, run_program(value_cls, program), _REFERENCE.report(program))
         raise_failure(failure)

@@ -1,7 +1,9 @@
 """``check_value_engine``: a student's Value class against the reference engine on a battery.
 
 The kernel runs the battery of small graphs (engine.py) with the student's class and reports
-each run's plain numbers; the judge rebuilds the same battery and compares run by run.
+each run's plain numbers; the judge rebuilds the same battery and compares run by run, with the
+reference run's reports, or, for ``build="constructor"``, with a plain chain rule computed here
+in the trusted process (node_graphs.chain_rule; the library's Value is not run for those).
 
 Example:
     >>> VALUE_ENGINE.student["value_cls"]
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from neurogebra_grader.checks import engine
+from neurogebra_grader.checks import engine, node_graphs
 from neurogebra_grader.checks.check import VALUE, Check
 from neurogebra_grader.checks.engine import check_value_engine
 from neurogebra_grader.failure import Failure
@@ -25,8 +27,14 @@ _ENGINE_HINT = "leave check_value_engine and the battery it runs as they are"
 def _judge(got: dict[str, Any], ref: dict[str, Any], what: str, hint: str) -> Failure | None:
     reports = got["value_cls"]
     ops = tuple(ref["ops"]) if isinstance(ref["ops"], list | tuple) else ref["ops"]
-    programs = engine.battery(ops, seed=int(ref["seed"]), n_graphs=int(ref["n_graphs"]))
-    expected = ref.get("value_cls")
+    build = str(ref.get("build", "operators"))
+    programs = engine.battery(
+        ops, seed=int(ref["seed"]), n_graphs=int(ref["n_graphs"]), build=build
+    )
+    if build == "constructor":  # trusted: the chain rule on the program's own numbers
+        expected: Any = [node_graphs.chain_rule(program) for program in programs]
+    else:
+        expected = ref.get("value_cls")
     if not isinstance(reports, list) or len(reports) != len(programs):
         return Failure(
             "Value engine", f"{len(programs)} results", "a different number", _ENGINE_HINT
@@ -90,7 +98,9 @@ def library_values() -> Iterator[list[int]]:
 def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
     # the battery is drawn with the library's engine (engine._random_graphs), so only the
     # student's runs are counted
-    programs = engine.battery(setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"))
+    programs = engine.battery(
+        setting("ops"), seed=setting("seed"), n_graphs=setting("n_graphs"), build=setting("build")
+    )
     with library_values() as made:
         reports = [engine.run_program(value, program) for program in programs]
     LIBRARY_VALUES.append(made[0])
@@ -99,7 +109,13 @@ def _probe(value: Any, setting: Callable[[str], Any]) -> Any:
 
 VALUE_ENGINE = Check(
     check_value_engine,
-    student={"value_cls": "engine", "ops": VALUE, "seed": VALUE, "n_graphs": VALUE},
+    student={
+        "value_cls": "engine",
+        "ops": VALUE,
+        "seed": VALUE,
+        "n_graphs": VALUE,
+        "build": VALUE,
+    },
     reference={},
     judge=_judge,
     probes={"engine": _probe},
