@@ -141,17 +141,17 @@ def test_an_expected_side_that_needs_the_students_objects_is_refused(cell, reaso
         (  # the reference run differentiates the instructor's f, never the student's
             "check_gradient(lambda w: f(w)[0], [1.0], out)",
             r"check_gradient\(\.\.\.\) on line 1: check_gradient takes `f` only as "
-            r"instructor \(the instructor's run\), but `lambda w: f\(w\)\[0\]` is recomputed "
+            r"instructor \(the instructor's run\), but `lambda w: f\(w\)\[0\]` would be recomputed "
             r"\(it reads `f`, which hold the student's work\)",
         ),
         (  # plain data, so recomputable, but the reference run's gradient is at its own point
             "h = f(1)\ncheck_gradient(lambda w: w * w, h, out)",
             r"on line 2: check_gradient takes `at` only as constant \(a literal\) or "
-            r"instructor \(the instructor's run\), but `h` is recomputed \(it reads `h`",
+            r"instructor \(the instructor's run\), but `h` would be recomputed \(it reads `h`",
         ),
         (  # isinstance runs in the kernel: the class must not be the student's
             "check_type(net, Net, what='net')",
-            r"check_type takes `expected` only as constant .* but `Net` is recomputed",
+            r"check_type takes `expected` only as constant .* but `Net` would be recomputed",
         ),
     ],
 )

@@ -439,14 +439,16 @@ def _not_admitted(
 ) -> str:
     """Why an expected argument's source is refused: the check, the argument, the source
     found (and what makes it so) and the sources the check admits."""
-    why = f"it reads {_names(_free_names(expr) & tainted)}, which hold the student's work"
-    if found != "recomputed":
-        why = "it is a literal" if found == "constant" else "it reads none of the student's work"
     allowed = " or ".join(f"{s} ({_MEANING[s]})" for s in sorted(admitted))
-    return (
-        f"{check} takes `{name}` only as {allowed}, but `{ast.unparse(expr)}` is {found} "
-        f"({why}); write it from the test's own data"
-    )
+    text = f"{check} takes `{name}` only as {allowed}, but `{ast.unparse(expr)}`"
+    if found == "recomputed":
+        dirty = _names(_free_names(expr) & tainted)
+        return (
+            f"{text} would be recomputed (it reads {dirty}, which hold the student's work); "
+            "write it from the test's own data"
+        )
+    why = "it is a literal" if found == "constant" else "it reads none of the student's work"
+    return f"{text} is {found} ({why})"
 
 
 def code_names(tree: ast.AST) -> frozenset[str]:
