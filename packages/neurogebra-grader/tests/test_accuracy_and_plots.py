@@ -77,7 +77,7 @@ def test_a_scatter_drawn_as_markers_without_a_line_is_a_scatter(axes):
 
 
 def test_the_trusted_judge_reads_markers_and_older_descriptions_alike(axes):
-    from neurogebra_grader.checks.plots import describe_axes, judge_axes
+    from neurogebra_grader.checks.axes import describe_axes, judge_axes
 
     left, _ = axes
     left.plot(np.arange(5), np.arange(5), "x")

@@ -3,9 +3,13 @@ recomputed from the student's reported data, or refused; and the trusted recompu
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from neurogebra_grader.checks.check import FIXED_SOURCE
+from neurogebra_grader.checks.registry import REGISTRY
 from neurogebra_grader.pipeline.cachekey import PACKAGE, grader_files, reference_key
 from neurogebra_grader.pipeline.expected import (
     Recipe,
@@ -123,12 +127,56 @@ check_close(net.a, pure(2))"""
         ("check_close(out, [p.data for p in net.parameters()])", "`p.data` of the student's `p`"),
         ("hs = f(1)\ncheck_close(out, [h.data for h in hs])", "reads `h.data`"),
         ("check_close(out, max(range(3), key=lambda i: f(i)))", "calls `f`"),
-        ("check_gradient(lambda w: f(w), [1.0], out)", "gradient argument"),
+        ("check_gradient(lambda w: f(w), [1.0], out)", "takes `f` only as instructor"),
     ],
 )
 def test_an_expected_side_that_needs_the_students_objects_is_refused(cell, reason):
     with pytest.raises(BadTestCell, match=reason):
         recipes_of(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "refusal"),
+    [
+        (  # the reference run differentiates the instructor's f, never the student's
+            "check_gradient(lambda w: f(w)[0], [1.0], out)",
+            r"check_gradient\(\.\.\.\) on line 1: check_gradient takes `f` only as "
+            r"instructor \(the instructor's run\), but `lambda w: f\(w\)\[0\]` would be recomputed "
+            r"\(it reads `f`, which hold the student's work\)",
+        ),
+        (  # plain data, so recomputable, but the reference run's gradient is at its own point
+            "h = f(1)\ncheck_gradient(lambda w: w * w, h, out)",
+            r"on line 2: check_gradient takes `at` only as constant \(a literal\) or "
+            r"instructor \(the instructor's run\), but `h` would be recomputed \(it reads `h`",
+        ),
+        (  # isinstance runs in the kernel: the class must not be the student's
+            "check_type(net, Net, what='net')",
+            r"check_type takes `expected` only as constant .* but `Net` would be recomputed",
+        ),
+    ],
+)
+def test_an_expected_source_its_check_does_not_admit_is_refused(cell, refusal):
+    with pytest.raises(BadTestCell, match=refusal):
+        recipes_of(cell, tainted={"f", "net", "Net"})
+
+
+def test_the_sources_a_check_admits_are_read_from_its_declaration(monkeypatch):
+    cell = "h = f(1)\ncheck_close(net.out, 2 * h)\ncheck_accuracy(net.p, h, at_least=0.5)"
+    rewritten = rewrite_test_cell(cell, "student", {"f", "net"})
+    assert [s["expected" if "expected" in s else "labels"] for s in rewritten.sources] == [
+        "recomputed",
+        "recomputed",
+    ]
+    assert [sorted(r) for r in rewritten.recipes] == [["expected"], ["labels"]]
+    assert rewrite_test_cell("check_type(net, float, what='x')", "student", {"net"}).sources == [
+        {"expected": "instructor", "what": "constant"}
+    ]
+    close = REGISTRY["check_close"]  # the same check, declared to take no recomputed value
+    fixed = dataclasses.replace(close, expected={"expected": FIXED_SOURCE})
+    monkeypatch.setitem(REGISTRY, "check_close", fixed)
+    assert rewrite_test_cell("check_close(net.out, 2.0)", "student", {"net"}).sources
+    with pytest.raises(BadTestCell, match="check_close takes `expected` only as constant"):
+        rewrite_test_cell(cell, "student", {"f", "net"})
 
 
 def test_the_trusted_process_recomputes_from_the_students_data_and_the_reference():
@@ -208,7 +256,22 @@ def test_the_cache_key_follows_the_imports_and_everything_that_changes_a_result(
     assert key != reference_key(b"{}", {"data.csv": b"1,2"}, config)
 
 
-def test_release_refuses_a_test_cell_whose_expected_side_needs_the_students_objects(tmp_path):
+@pytest.mark.parametrize(
+    ("test", "refusal"),
+    [
+        (
+            "out = make(3)\ncheck_equal(len(out), out.count(0) + 2)",
+            r"check_equal\(\.\.\.\) on line 2",
+        ),
+        (
+            "check_gradient(lambda x: make(2)[1] * x, [1.0], [1.0])",
+            r"check_gradient\(\.\.\.\) on line 1: check_gradient takes `f` only as instructor",
+        ),
+    ],
+)
+def test_release_refuses_a_test_cell_whose_expected_side_needs_the_students_objects(
+    tmp_path, test, refusal
+):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
@@ -222,8 +285,7 @@ def test_release_refuses_a_test_cell_whose_expected_side_needs_the_students_obje
     cells = [
         new_code_cell("def make(n):\n    return list(range(n))", metadata=meta("a", solution=True)),
         new_code_cell(
-            "out = make(3)\ncheck_equal(len(out), out.count(0) + 2)",
-            metadata=meta("test-a", grade=True, solution=False, locked=True, points=1),
+            test, metadata=meta("test-a", grade=True, solution=False, locked=True, points=1)
         ),
     ]
     (tmp_path / "nbgrader_config.py").write_text(
@@ -232,7 +294,5 @@ def test_release_refuses_a_test_cell_whose_expected_side_needs_the_students_obje
     for step in ("source", "release"):
         (tmp_path / step / "hw").mkdir(parents=True)
         nbformat.write(new_notebook(cells=cells), tmp_path / step / "hw" / "hw.ipynb")
-    with pytest.raises(
-        CourseError, match=r"hw/hw, test cell test-a: check_equal\(\.\.\.\) on line 2"
-    ):
+    with pytest.raises(CourseError, match=r"hw/hw, test cell test-a: " + refusal):
         reference_for(Course.load(tmp_path), "hw", "hw", Limits(), sandbox=False)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurogebra_grader import CheckFailed, check_gradient
-from neurogebra_grader.checks.gradients import central_differences
+from neurogebra_grader.checks.gradient import central_differences
 
 coef = st.floats(-3, 3, allow_nan=False).filter(lambda c: abs(c) > 0.1)
 point = st.floats(-2, 2, allow_nan=False)

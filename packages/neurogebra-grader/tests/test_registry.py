@@ -3,10 +3,11 @@
 import inspect
 
 import numpy as np
+import pytest
 
 import neurogebra_grader
 import neurogebra_grader.checks as checks
-from neurogebra_grader.checks.check import Check
+from neurogebra_grader.checks.check import ANY_SOURCE, FIXED_SOURCE, Check
 from neurogebra_grader.checks.registry import REGISTRY
 from neurogebra_grader.pipeline.judges import judge_call
 from neurogebra_grader.pipeline.observer import _SHARED_KINDS, probe
@@ -38,6 +39,46 @@ def test_every_check_has_a_judge_a_signature_and_known_argument_kinds():
         required = {n for n, p in params.items() if p.default is inspect.Parameter.empty}
         assert required <= set(check.student) | set(check.reference), name
         assert set(check.defaults()) == set(params) - required, name
+
+
+# Where each check's expected side comes from: a new check is an explicit entry here.
+DECLARED = {
+    "check_close": {"expected": ANY_SOURCE},
+    "check_equal": {"expected": ANY_SOURCE},
+    "check_accuracy": {"labels": ANY_SOURCE},
+    "check_gradient": {"f": {"instructor"}, "at": FIXED_SOURCE},
+    "check_type": {"expected": FIXED_SOURCE},
+    "check_decreasing": {},  # factor is a setting: the curve against its own first value
+    "check_axes": {},  # what the plot must show is settings
+    "check_value_engine": {},  # the battery is the check's own; the reference engine judges
+}
+
+
+def test_every_check_declares_where_its_expected_side_comes_from():
+    assert set(DECLARED) == set(REGISTRY)
+    for name, check in REGISTRY.items():
+        assert {k: set(v) for k, v in check.expected.items()} == DECLARED[name], name
+        data = {n for n, kind in check.reference.items() if kind != "value"}
+        assert data <= set(check.expected), name
+
+
+def test_a_check_without_a_declaration_for_its_data_cannot_be_made():
+    close = REGISTRY["check_close"]
+    reference = dict(close.reference)
+    with pytest.raises(ValueError, match="declare where `expected` comes from"):
+        Check(close.function, close.student, reference, close.judge)
+    with pytest.raises(ValueError, match="not of"):
+        Check(close.function, close.student, reference, close.judge, expected={"expected": {"x"}})
+    with pytest.raises(ValueError, match="can't be recomputed"):
+        Check(
+            close.function,
+            close.student,
+            reference,
+            close.judge,
+            expected=dict.fromkeys(["expected", "got"], ANY_SOURCE),
+        )
+    with pytest.raises(ValueError, match="`nothing` in expected is not an argument"):
+        Check(close.function, close.student, {}, close.judge, expected={"nothing": ANY_SOURCE})
 
 
 def test_every_kind_is_probed_by_the_observer_or_by_its_check():

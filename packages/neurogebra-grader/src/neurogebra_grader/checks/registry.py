@@ -1,10 +1,17 @@
 """Every check the grader knows, by the name test cells call it: the one list to extend.
 
-The pipeline derives everything per check from here: which arguments the kernel reports
-(``pipeline/probes.SPECS``), the rewrite's known checks and their signatures, and the judge
-that ``pipeline/judges.judge_call`` dispatches to. Adding a check means writing one module
-that defines a :class:`~neurogebra_grader.checks.check.Check`, adding it below, and exporting
-its function from ``checks/__init__.py`` (a unit test keeps the three in step).
+Each check lives in one module of this package that holds all of it: its student-facing
+``check_*`` function, its pure ``judge_*`` of plain data, its messages, the probes for the
+kinds only it reads, and its :class:`~neurogebra_grader.checks.check.Check`, which also
+declares where its expected value may come from (``expected``). Helpers several checks share
+get a small module of their own (``not_numbers.py``). The pipeline derives everything per
+check from here: which arguments the kernel reports (``pipeline/probes.SPECS``), the
+rewrite's known checks and their signatures, the sources release accepts for each expected
+argument (``pipeline/expected.classify_call``), and the judge that
+``pipeline/judges.judge_call`` dispatches to.
+
+Adding a check = one module + its tests: write the module, add its Check below, and export
+its function from ``checks/__init__.py`` (tests/test_registry.py keeps the three in step).
 
 Example:
     >>> REGISTRY["check_close"].student

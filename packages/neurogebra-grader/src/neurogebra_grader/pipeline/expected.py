@@ -14,7 +14,10 @@ argument is then
   ``np`` and ``math`` at hand; the other names it reads come from the reference run.
 
 An expected argument that cannot be evaluated on plain data (it calls a tainted name, or reads
-an attribute of one) is refused: :class:`Unclassifiable` names the reason.
+an attribute of one) is refused: :class:`Unclassifiable` names the reason. So is one whose
+source its check does not admit: each check declares, per argument of its expected side, the
+sources it takes (``Check.expected`` in checks/check.py); e.g. ``check_gradient`` differentiates
+only the instructor's ``f``, so an ``f`` that reads the student's work is refused at release.
 
 Example:
     >>> import ast
@@ -327,17 +330,29 @@ def _is_literal(expr: ast.expr) -> bool:
     return True
 
 
+def source(expr: ast.expr, tainted: set[str]) -> str:
+    """Where an argument's value would come from: 'constant' (a literal), 'instructor' (it
+    reads no tainted name) or 'recomputed' (it does), before asking whether it can be.
+
+    Example:
+        >>> source(ast.parse("2 * w", mode="eval").body, {"w"})
+        'recomputed'
+    """
+    if _is_literal(expr):
+        return "constant"
+    return "recomputed" if _free_names(expr) & tainted else "instructor"
+
+
 def classify(
     expr: ast.expr, tainted: set[str], kind: str = "array", code: frozenset[str] = frozenset()
 ) -> Classified:
     """The source of one expected argument (raises Unclassifiable with the reason); ``code``
     names what the cell binds to code (functions, classes, modules), never plain data."""
-    if _is_literal(expr):
-        return Classified("constant")
+    found = source(expr, tainted)
+    if found != "recomputed":
+        return Classified(found)
     free = _free_names(expr)
     dirty = free & tainted
-    if not dirty:
-        return Classified("instructor")
     text = ast.unparse(expr)
     if kind not in ("array", "exact", "value"):
         raise Unclassifiable(
@@ -375,22 +390,65 @@ def classify(
 def classify_call(
     check: str, args: dict[str, ast.expr], tainted: set[str], code: frozenset[str] = frozenset()
 ) -> dict[str, Classified]:
-    """The source of each expected argument written in a check call (Unclassifiable if one
-    has none); arguments left out take the check's defaults, constants.
+    """The source of each expected argument and setting written in a check call; arguments
+    left out take the check's defaults, constants. Raises Unclassifiable when an argument of
+    the check's expected side has a source the check does not admit (``Check.expected``), or
+    one has no source the trusted process can evaluate.
 
     Example:
         >>> call = ast.parse("check_close(out, 2 * w, rtol=1e-3)", mode="eval").body
         >>> args = {"got": call.args[0], "expected": call.args[1], "rtol": call.keywords[0].value}
         >>> {k: c.source for k, c in classify_call("check_close", args, {"w"}).items()}
         {'expected': 'recomputed', 'rtol': 'constant'}
+        >>> call = ast.parse("check_gradient(lambda x: net(x), [1.0], g)", mode="eval").body
+        >>> args = dict(zip(["f", "at", "got"], call.args))
+        >>> try:
+        ...     classify_call("check_gradient", args, {"net", "g"})
+        ... except Unclassifiable as error:
+        ...     print(str(error)[:64])
+        check_gradient takes `f` only as instructor (the instructor's ru
     """
     from neurogebra_grader.pipeline.probes import SPECS
 
-    return {
-        name: classify(args[name], tainted, kind, code)
-        for name, kind in SPECS[check].reference.items()
-        if name in args and name not in SPECS[check].student
-    }
+    spec = SPECS[check]
+    kinds = {**spec.reference, **{n: spec.student[n] for n in spec.expected if n in spec.student}}
+    classified: dict[str, Classified] = {}
+    for name, kind in kinds.items():
+        if name not in args:
+            continue
+        found = source(args[name], tainted)
+        admitted = spec.expected.get(name)
+        if admitted is not None and found not in admitted:
+            raise Unclassifiable(_not_admitted(check, name, args[name], found, admitted, tainted))
+        if name in spec.student:  # evaluated in the kernel (check_type's class): no recipe
+            classified[name] = Classified(found)
+        else:
+            classified[name] = classify(args[name], tainted, kind, code)
+    return classified
+
+
+_MEANING = {
+    "constant": "a literal",
+    "instructor": "the instructor's run",
+    "recomputed": "recomputed from the student's reported data",
+}
+
+
+def _not_admitted(
+    check: str, name: str, expr: ast.expr, found: str, admitted: frozenset[str], tainted: set[str]
+) -> str:
+    """Why an expected argument's source is refused: the check, the argument, the source
+    found (and what makes it so) and the sources the check admits."""
+    allowed = " or ".join(f"{s} ({_MEANING[s]})" for s in sorted(admitted))
+    text = f"{check} takes `{name}` only as {allowed}, but `{ast.unparse(expr)}`"
+    if found == "recomputed":
+        dirty = _names(_free_names(expr) & tainted)
+        return (
+            f"{text} would be recomputed (it reads {dirty}, which hold the student's work); "
+            "write it from the test's own data"
+        )
+    why = "it is a literal" if found == "constant" else "it reads none of the student's work"
+    return f"{text} is {found} ({why})"
 
 
 def code_names(tree: ast.AST) -> frozenset[str]:

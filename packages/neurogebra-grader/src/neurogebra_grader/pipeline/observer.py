@@ -37,9 +37,9 @@ def probe(kind: str, value: Any, args: dict[str, Any], check: str) -> Any:
         if kind == "array":
             return encode_array(to_array(value))
         if kind == "exact":
-            from neurogebra_grader.checks.numbers import _plain_exact
+            from neurogebra_grader.checks.equal import plain_exact
 
-            plain = _plain_exact(value)
+            plain = plain_exact(value)
             if plain is None:
                 return {"not_plain": f"a {type(value).__name__}"}
             return encode(plain)
