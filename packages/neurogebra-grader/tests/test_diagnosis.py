@@ -7,10 +7,11 @@ import re
 import numpy as np
 import pytest
 
+from neurogebra_grader.checks.battery import Program, run_program
 from neurogebra_grader.checks.close import judge_close
 from neurogebra_grader.checks.decreasing import judge_decreasing
-from neurogebra_grader.checks.engine import Program, judge_run, run_program
 from neurogebra_grader.checks.gradient import judge_gradient
+from neurogebra_grader.checks.value_engine import judge_run
 from neurogebra_grader.diagnosis import (
     UNKNOWN,
     diagnose_curve,

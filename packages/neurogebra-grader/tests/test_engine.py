@@ -7,7 +7,8 @@ from student_engines import make_engine
 
 from neurogebra import Value
 from neurogebra_grader import CheckFailed, check_value_engine
-from neurogebra_grader.checks.engine import Program, battery, judge_run, run_program
+from neurogebra_grader.checks.battery import Program, battery, run_program
+from neurogebra_grader.checks.value_engine import judge_run
 
 
 def test_reference_engine_passes_every_program():

@@ -8,7 +8,7 @@ from student_engines import make_engine
 
 from neurogebra_grader import CheckFailed, check_value_engine
 from neurogebra_grader.checks import node_graphs
-from neurogebra_grader.checks.engine import battery, run_program
+from neurogebra_grader.checks.battery import battery, run_program
 from neurogebra_grader.checks.value_engine import VALUE_ENGINE
 
 

@@ -6,8 +6,9 @@ import re
 
 import numpy as np
 
+from neurogebra_grader.checks.battery import Program
 from neurogebra_grader.checks.close import judge_close
-from neurogebra_grader.checks.engine import Program, judge_run
+from neurogebra_grader.checks.value_engine import judge_run
 from neurogebra_grader.pipeline.hidden import PREFIX, hidden_message, scrub_numbers
 
 DIGITS = re.compile(r"\d")

@@ -10,10 +10,10 @@ from neurogebra_grader.checks.accuracy import check_accuracy
 from neurogebra_grader.checks.axes import check_axes
 from neurogebra_grader.checks.close import check_close
 from neurogebra_grader.checks.decreasing import check_decreasing
-from neurogebra_grader.checks.engine import check_value_engine
 from neurogebra_grader.checks.equal import check_equal
 from neurogebra_grader.checks.gradient import check_gradient
 from neurogebra_grader.checks.of_type import check_type
+from neurogebra_grader.checks.value_engine import check_value_engine
 
 __all__ = [
     "check_accuracy",

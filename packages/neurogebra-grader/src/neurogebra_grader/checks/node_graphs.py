@@ -30,7 +30,7 @@ NODE = "node"
 
 
 class NodeProgram(Protocol):
-    """What this module reads of a program (engine.Program has these fields)."""
+    """What this module reads of a program (battery.Program has these fields)."""
 
     @property
     def leaves(self) -> tuple[float, ...]: ...
@@ -44,7 +44,7 @@ class NodeProgram(Protocol):
 
 @dataclass(frozen=True)
 class Graph:
-    """A bare node program (for examples and tests; engine.Program is the full one)."""
+    """A bare node program (for examples and tests; battery.Program is the full one)."""
 
     leaves: tuple[float, ...]
     steps: tuple[tuple[Any, ...], ...]
@@ -156,7 +156,7 @@ def _breadth_first(root: int, children: Any, *, mark_on_push: bool) -> list[int]
 
 
 def chain_rule(program: NodeProgram, bug: str = "") -> dict[str, Any]:
-    """The report a correct engine gives for ``program`` (see engine.run_program), by a plain
+    """The report a correct engine gives for ``program`` (see battery.run_program), by a plain
     chain rule; ``bug`` replays a typical mistake instead ("no-seed", "forward",
     "breadth", "breadth-pushed", "duplicates", "local-only")."""
     grads = [0.0] * len(program.leaves)

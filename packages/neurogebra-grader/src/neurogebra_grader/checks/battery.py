@@ -1,17 +1,16 @@
-"""``check_value_engine``: a student's scalar autograd class against neurogebra's ``Value``.
+"""The Value-engine battery: small programs, and what running one on a Value class reports.
 
-The battery is plain data: each :class:`Program` lists leaf values and steps such as
-``("mul", 0, 1)`` or ``("pow", 2, 3.0)``. With ``build="constructor"`` the graphs are made
-with ``Value(data, children, local_grads)`` only (node steps, see node_graphs.py), so only
-``backward``, ``topological_order`` and ``zero_grad`` are judged, against a plain chain rule.
-:func:`run_program` runs a program on any Value-like class and reports plain numbers (output,
-leaf gradients) or the error it raised, so the same program can run on the student's class
-(inside their kernel) and on the reference (anywhere), and :func:`judge_run` compares the two
-reports.
+Each :class:`Program` is plain data: leaf values and steps such as ``("mul", 0, 1)`` or
+``("pow", 2, 3.0)``; with ``build="constructor"`` the graphs are made with
+``Value(data, children, local_grads)`` only (node steps, see node_graphs.py). :func:`run_program`
+runs a program on any Value-like class and reports plain numbers (output, leaf gradients) or the
+error it raised, so the same program runs on the student's class (inside their kernel) and on
+the reference (anywhere). The check that judges the reports is value_engine.py.
 
 Example:
     >>> from neurogebra import Value
-    >>> check_value_engine(Value, n_graphs=5)
+    >>> run_program(Value, Program("mul", (1.5, -2.0), (("mul", 0, 1),)))["grads"]
+    [-2.0, 1.5]
 """
 
 from __future__ import annotations
@@ -19,23 +18,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from neurogebra_grader.checks import node_graphs
-from neurogebra_grader.diagnosis import diagnose_engine, unknown
-from neurogebra_grader.failure import Failure, raise_failure
 from neurogebra_grader.plain import show
 
-__all__ = [
-    "BUILDS",
-    "DEFAULT_OPS",
-    "Program",
-    "battery",
-    "check_value_engine",
-    "judge_run",
-    "run_program",
-]
+__all__ = ["BUILDS", "DEFAULT_OPS", "Program", "battery", "run_program"]
 
 DEFAULT_OPS = ("add", "mul", "pow", "relu", "tanh", "exp")
 BUILDS = ("operators", "constructor")  # how the battery's graphs are made (see battery)
@@ -162,68 +151,6 @@ def run_program(value_cls: Any, program: Program) -> dict[str, Any]:
     except Exception as error:  # a student's engine can fail in any way; report it as data
         return {"error": f"{type(error).__name__}: {error}", "during": during}
     return {"data": data, "grads": grads, "initial_grads": initial}
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) or (math.isnan(a) and math.isnan(b))
-
-
-def judge_run(program: Program, got: dict[str, Any], expected: dict[str, Any]) -> Failure | None:
-    """Compare the student's report for ``program`` with the reference report."""
-    what = f"Value engine, {program.title}: {program.text()}"
-    topic = f"the Value engine on {program.title}"  # words only: safe for a hidden test
-    leaves = program.names()[: len(program.leaves)]
-    if "error" in got:
-        error = got["error"].strip().removesuffix(":")
-        unfinished = error.startswith("NotImplementedError")
-        return Failure(
-            what,
-            f"`{got['during']}` to run",
-            f"{error}",
-            "that part is not written yet: replace `raise NotImplementedError()` with your code"
-            if unfinished
-            else program.hint,
-            topic=topic,
-        )
-    if any(g != 0.0 for g in got["initial_grads"]):
-        return Failure(
-            what,
-            "every new Value to start with grad 0.0",
-            f"grads {got['initial_grads']}",
-            "set self.grad = 0.0 in __init__",
-            seen="a new Value started with a gradient that is not zero",
-            topic=topic,
-        )
-    if not _close(got["data"], expected["data"]):
-        return Failure(
-            f"{what} (out.data)",
-            show(expected["data"]),
-            show(got["data"]),
-            program.hint,
-            topic=f"{topic} (the output's .data)",
-        )
-    wrong = [
-        i
-        for i, (g, e) in enumerate(zip(got["grads"], expected["grads"], strict=True))
-        if not _close(g, e)
-    ]
-    if wrong:
-        listed = ", ".join(f"{leaves[i]}.grad={{{i}}}" for i in range(len(leaves)))
-        built = any(node_graphs.is_node(step) for step in program.steps)
-        cause = node_graphs.diagnose_backward(program, got["grads"]) if built else None
-        cause = cause or diagnose_engine(
-            program.title, program.runs, program.zero_between, got["grads"], expected["grads"]
-        )
-        fallback = unknown(program.hint) if built else program.hint
-        return Failure(
-            f"{what} (after out.backward())",
-            listed.format(*[show(e) for e in expected["grads"]]),
-            listed.format(*[show(g) for g in got["grads"]]),
-            cause.hint if cause else fallback,
-            seen=cause.pattern if cause else "",
-            topic=f"{topic} (the leaves' gradients)",
-        )
-    return None
 
 
 def battery(
@@ -396,52 +323,3 @@ def _random_graphs(ops: Sequence[str], *, seed: int, count: int) -> list[Program
 
 def _moderate(numbers: list[float]) -> bool:
     return all(math.isfinite(v) and abs(v) < 1e4 for v in numbers)
-
-
-@dataclass
-class _Reference:
-    """Reference reports, computed once per program with neurogebra's Value."""
-
-    cache: dict[Program, dict[str, Any]] = field(default_factory=dict)
-
-    def report(self, program: Program) -> dict[str, Any]:
-        if program not in self.cache and any(map(node_graphs.is_node, program.steps)):
-            self.cache[program] = node_graphs.chain_rule(program)  # no library Value here
-        if program not in self.cache:
-            from neurogebra.core.autograd import Value
-
-            self.cache[program] = run_program(Value, program)
-        return self.cache[program]
-
-
-_REFERENCE = _Reference()
-
-
-def check_value_engine(
-    value_cls: Any,
-    *,
-    ops: Sequence[str] = DEFAULT_OPS,
-    seed: int = 0,
-    n_graphs: int = 20,
-    build: str = "operators",
-) -> None:
-    """Check a scalar autograd class op by op, then on graphs, against neurogebra's Value.
-
-    ``value_cls(x)`` must make a leaf with ``.data`` and ``.grad``; results of ``ops`` must
-    support ``.backward()`` and leaves ``.zero_grad()``. Checks, in order: each op's output and
-    gradient (also with plain numbers on either side), a Value used twice, a diamond, a
-    60-step chain, gradient accumulation, ``zero_grad``, then ``n_graphs`` random graphs.
-    The first mismatch raises CheckFailed showing the program as Python code.
-
-    ``build="constructor"`` runs graphs made with ``value_cls(data, children, local_grads)``
-    only, so a test of backward is not charged for the student's operators: ``ops`` is not
-    used, and the expected gradients come from a plain chain rule.
-
-    Example:
-        >>> from neurogebra import Value
-        >>> check_value_engine(Value, ops=("add", "mul"), n_graphs=3)
-    """
-    __tracebackhide__ = True
-    for program in battery(ops, seed=seed, n_graphs=n_graphs, build=build):
-        failure = judge_run(program, run_program(value_cls, program), _REFERENCE.report(program))
-        raise_failure(failure)
