@@ -671,7 +671,7 @@ TEST_GRADIENTS_HIDDEN = tests(
     rng = random.Random(13)
     for _ in range(5):
         at = [rng.uniform(-1, 1) for _ in range(3)]
-        check_gradient(mixed_floats, at, gradients(Value, mixed, at), names="abc", what="gradients with your Value on a function mixing relu, exp, powers and division, vs central differences")
+        check_gradient(mixed_floats, at, gradients(Value, mixed, at), names="abc", what="gradients with your Value on a function mixing relu, exp, powers and division")
         check_gradient(mixed_floats, at, gradients(NeurogebraValue, mixed, at), names="abc", what="gradients with neurogebra's Value on that mixed function, vs central differences")
     check_close(gradients(Value, lambda x: x * x * x, [2.0]), [12.0], what="gradients of a cube written as one Value used three times in a product")
     ### END HIDDEN TESTS

@@ -396,7 +396,7 @@ TEST_LAYER_MLP_HIDDEN = tests(
     scores = net([0.3, 0.1, -0.2])
     check_equal(scores[0].data <= -2.0, True, what="the last layer is linear: a score can be negative")
     hidden = [n([0.3, 0.1, -0.2]).data for n in net.layers[0].neurons]
-    check_close(scores[1].data, -sum(hidden) - 2.0, what="the MLP's output vs your first layer's outputs fed through the last layer's weights and bias")
+    check_close(scores[1].data, -sum(hidden) - 2.0, what="the MLP's output vs your first layer's outputs through the last layer's weights and bias")
     sum(scores).backward()
     grads = [p.grad for p in net.parameters()]
     check_equal(any(g != 0.0 for g in grads[:20]), True, what="after backward(), gradients reach the first layer's parameters")
@@ -669,7 +669,7 @@ TEST_TRAIN_HIDDEN = tests(
     # the grads are left non-zero on purpose: train() must reset them before its backward()
     tiny_history = train(tiny, X_tiny, y_tiny, epochs=1, learning_rate=0.1, batch_size=8, rng=np.random.default_rng(1))
     step = [p.data - w for p, w in zip(tiny.parameters(), before)]
-    check_close(step, [-0.1 * g for g in grads], what="each parameter's change in one full-batch step vs minus the learning rate times your gradients")
+    check_close(step, [-0.1 * g for g in grads], what="a parameter's change in one full-batch step vs minus learning rate times your gradient")
     check_close(tiny_history["loss"], [loss_before], what="history['loss'] of that epoch vs the mean of your softmax_cross_entropy over the batch")
     ### END HIDDEN TESTS
     """,
