@@ -195,6 +195,19 @@ def _regions(source: str, begin: str, end: str) -> list[str]:
     return lines
 
 
+def _outside(source: str) -> list[str]:
+    """The lines outside every marker region (solutions, hidden tests): what stays visible."""
+    inside, lines = False, []
+    for line in source.splitlines():
+        if "### BEGIN " in line:
+            inside = True
+        elif "### END " in line:
+            inside = False
+        elif not inside:
+            lines.append(line.strip())
+    return lines
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_has_no_solutions_and_no_hidden_tests(graded, name):
     text = graded[name].release.read_text()
@@ -206,7 +219,7 @@ def test_release_has_no_solutions_and_no_hidden_tests(graded, name):
         hidden = _regions(cell.source, "### BEGIN SOLUTION", "### END SOLUTION")
         hidden += _regions(cell.source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
         secret.update(hidden)
-        public.update(line.strip() for line in cell.source.splitlines() if line not in hidden)
+        public.update(_outside(cell.source))  # an indented hidden line is no public line
     released = "\n".join(
         line.strip()
         for cell in nbformat.read(graded[name].release, as_version=4).cells

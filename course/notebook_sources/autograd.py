@@ -210,14 +210,14 @@ TEST_ADD_MUL_HIDDEN = tests(
     for _ in range(20):
         x, y = rng.uniform(-5, 5), rng.uniform(-5, 5)
         a, b = Value(x), Value(y)
-        check_close((a + b).data, x + y, what=f"(Value({x:.3f}) + Value({y:.3f})).data")
-        check_close((a * b).local_grads, [y, x], what=f"(Value({x:.3f}) * Value({y:.3f})).local_grads")
+        check_close((a + b).data, x + y, what="the data of the sum of two Values at random inputs")
+        check_close((a * b).local_grads, [y, x], what="the local gradients of the product of two Values at random inputs", hint="each factor's local gradient is the other factor's data")
     x = Value(1.5)
-    check_close((x + 2).data, 3.5, what="(Value(1.5) + 2).data")
-    check_close((2 + x).data, 3.5, what="(2 + Value(1.5)).data", hint="needs __radd__")
-    check_close((4 * x).data, 6.0, what="(4 * Value(1.5)).data", hint="needs __rmul__")
-    check_close((x * 4).local_grads, [4.0, 1.5], what="(Value(1.5) * 4).local_grads")
-    check_close((x * x).local_grads, [1.5, 1.5], what="(x * x).local_grads")
+    check_close((x + 2).data, 3.5, what="the data of a Value plus a plain number", hint="wrap a plain number in a Value before adding")
+    check_close((2 + x).data, 3.5, what="the data of a plain number plus a Value (the number on the left)", hint="needs __radd__")
+    check_close((4 * x).data, 6.0, what="the data of a plain number times a Value (the number on the left)", hint="needs __rmul__")
+    check_close((x * 4).local_grads, [4.0, 1.5], what="the local gradients of a Value times a plain number")
+    check_close((x * x).local_grads, [1.5, 1.5], what="the local gradients of a Value multiplied by itself")
     ### END HIDDEN TESTS
     """,
 )
@@ -310,15 +310,15 @@ TEST_POW_ACT_HIDDEN = tests(
     for _ in range(20):
         v = rng.uniform(-3, 3)
         x = Value(v)
-        check_close(x.relu().local_grads, [1.0 if v > 0 else 0.0], what=f"Value({v:.3f}).relu().local_grads")
-        check_close(x.tanh().data, math.tanh(v), what=f"Value({v:.3f}).tanh().data")
-        check_close(x.tanh().local_grads, [1 - math.tanh(v) ** 2], what=f"Value({v:.3f}).tanh().local_grads")
-        check_close(x.exp().data, math.exp(v), what=f"Value({v:.3f}).exp().data")
-        check_close((x**2).local_grads, [2 * v], what=f"(Value({v:.3f}) ** 2).local_grads")
-    check_close((Value(4.0) ** -1).local_grads, [-1 / 16], what="(Value(4) ** -1).local_grads")
-    check_close((Value(4.0) ** 0.5).local_grads, [0.25], what="(Value(4) ** 0.5).local_grads")
-    check_close(Value(0.0).relu().data, 0.0, what="Value(0).relu().data")
-    check_equal(Value(1.0).exp().children[0].data, 1.0, what="Value(1).exp().children[0].data")
+        check_close(x.relu().local_grads, [1.0 if v > 0 else 0.0], what="relu's local gradient at a random positive or negative input")
+        check_close(x.tanh().data, math.tanh(v), what="tanh's data at a random input")
+        check_close(x.tanh().local_grads, [1 - math.tanh(v) ** 2], what="tanh's local gradient at a random input")
+        check_close(x.exp().data, math.exp(v), what="exp's data at a random input")
+        check_close((x**2).local_grads, [2 * v], what="the local gradient of squaring a Value at a random input")
+    check_close((Value(4.0) ** -1).local_grads, [-1 / 16], what="the local gradient of a Value raised to a negative power")
+    check_close((Value(4.0) ** 0.5).local_grads, [0.25], what="the local gradient of a Value raised to a fractional power")
+    check_close(Value(0.0).relu().data, 0.0, what="relu's data at exactly zero")
+    check_equal(Value(1.0).exp().children[0].data, 1.0, what="the child that exp() keeps: the Value it was called on")
     ### END HIDDEN TESTS
     """,
 )
@@ -622,9 +622,9 @@ TEST_FIT_LINE_HIDDEN = tests(
     xs2 = np.linspace(-2.0, 2.0, 9)
     ys2 = -2.0 * xs2 + 1.0
     w2, b2, losses2 = fit_line(xs2, ys2, learning_rate=0.05, steps=150)
-    check_equal(len(losses2), 150, what="len(losses) for steps=150")
-    check_close(losses2[0], float(np.mean(ys2**2)), what="losses[0] (the loss of w = b = 0)")
-    check_close([w2, b2], [-2.0, 1.0], atol=1e-3, what="(w, b) fitted to y = -2x + 1")
+    check_equal(len(losses2), 150, what="len(losses): one loss per step, for another number of steps")
+    check_close(losses2[0], float(np.mean(ys2**2)), what="the first recorded loss: the loss with w and b both zero")
+    check_close([w2, b2], [-2.0, 1.0], atol=1e-3, what="the fitted (w, b) on points exactly on a line: it should find that line")
     ### END HIDDEN TESTS
     """,
 )
@@ -712,9 +712,9 @@ TEST_GRADIENTS_HIDDEN = tests(
     rng = random.Random(13)
     for _ in range(5):
         at = [rng.uniform(-1, 1) for _ in range(3)]
-        check_gradient(mixed_floats, at, gradients(Value, mixed, at), names="abc", what="gradients(Value, mixed, ...) vs central differences")
-        check_gradient(mixed_floats, at, gradients(NeurogebraValue, mixed, at), names="abc", what="gradients(neurogebra's Value, mixed, ...) vs central differences")
-    check_close(gradients(Value, lambda x: x * x * x, [2.0]), [12.0], what="gradients(Value, x * x * x, [2])")
+        check_gradient(mixed_floats, at, gradients(Value, mixed, at), names="abc", what="gradients with your Value on a function mixing relu, exp, powers and division")
+        check_gradient(mixed_floats, at, gradients(NeurogebraValue, mixed, at), names="abc", what="gradients with neurogebra's Value on that mixed function, vs central differences")
+    check_close(gradients(Value, lambda x: x * x * x, [2.0]), [12.0], what="gradients of a cube written as one Value used three times in a product")
     ### END HIDDEN TESTS
     """,
 )

@@ -141,8 +141,8 @@ TEST_PREDICT_HIDDEN = tests(
     """
     # Hidden tests for Task 1 run here when your notebook is graded.
     ### BEGIN HIDDEN TESTS
-    check_close(predict(X, -0.5, 3.0), -0.5 * X + 3.0, what="predict(X, w=-0.5, b=3)")
-    check_close(predict(np.array([2.0]), 0.0, -1.0), [-1.0], what="predict([2], w=0, b=-1)")
+    check_close(predict(X, -0.5, 3.0), -0.5 * X + 3.0, what="predict on the whole data array with another slope and intercept")
+    check_close(predict(np.array([2.0]), 0.0, -1.0), [-1.0], what="predict on a one-point array with zero slope (only the intercept counts)")
     ### END HIDDEN TESTS
     """,
 )
@@ -196,9 +196,9 @@ TEST_MSE_HIDDEN = tests(
     """
     # Hidden tests for Task 2 run here when your notebook is graded.
     ### BEGIN HIDDEN TESTS
-    check_close(mse(y, y), 0.0, what="mse(y, y)")
-    check_close(mse(predict(X, 2.0, 3.0), y), float(np.mean((2.0 * X + 3.0 - y) ** 2)), what="mse(predict(X, 2, 3), y)")
-    check_close(mse(np.array([3.0]), np.array([-1.0])), 16.0, what="mse([3], [-1])")
+    check_close(mse(y, y), 0.0, what="mse of the targets against themselves (a perfect fit)")
+    check_close(mse(predict(X, 2.0, 3.0), y), float(np.mean((2.0 * X + 3.0 - y) ** 2)), what="mse of another line's predictions on the data set")
+    check_close(mse(np.array([3.0]), np.array([-1.0])), 16.0, what="mse of a single prediction against a single target")
     ### END HIDDEN TESTS
     """,
 )
@@ -262,7 +262,7 @@ TEST_MSE_GRADIENTS_HIDDEN = tests(
 
 
     for w3, b3 in [(0.0, 0.0), (-2.0, 1.5), (3.0, -4.0)]:
-        check_gradient(loss3, [w3, b3], mse_gradients(X3, y3, w3, b3), names=["w", "b"], what="mse_gradients on other data")
+        check_gradient(loss3, [w3, b3], mse_gradients(X3, y3, w3, b3), names=["w", "b"], what="mse_gradients on a small data set of its own, at several (w, b)")
     ### END HIDDEN TESTS
     """,
 )
@@ -319,7 +319,7 @@ TEST_AUTOGRAD_GRADIENTS_HIDDEN = tests(
     y4 = np.array([0.0, 1.0, 5.0])
     errors4 = -1.5 * X4 + 2.0 - y4
     expected4 = [2 * np.mean(errors4 * X4), 2 * np.mean(errors4)]
-    check_close(autograd_gradients(X4, y4, -1.5, 2.0), expected4, what="autograd_gradients on other data")
+    check_close(autograd_gradients(X4, y4, -1.5, 2.0), expected4, what="autograd_gradients on a small data set of its own, at another (w, b)")
     ### END HIDDEN TESTS
     """,
 )
@@ -398,7 +398,7 @@ TEST_SYMBOLIC_GRADIENTS_HIDDEN = tests(
     y5 = np.array([1.0, 1.0, 2.0, -2.0])
     errors5 = 0.5 * X5 - 1.0 - y5
     expected5 = [2 * np.mean(errors5 * X5), 2 * np.mean(errors5)]
-    check_close(symbolic_gradients(X5, y5, 0.5, -1.0), expected5, what="symbolic_gradients on other data")
+    check_close(symbolic_gradients(X5, y5, 0.5, -1.0), expected5, what="symbolic_gradients on a small data set of its own, at another (w, b)")
     ### END HIDDEN TESTS
     """,
 )
@@ -489,10 +489,10 @@ TEST_GRADIENT_DESCENT_HIDDEN = tests(
     y6 = 3.0 - 2.0 * X6
     mse_at_start = float(mse(np.zeros_like(y6), y6))  # your own mse (Task 2) at w = b = 0
     w6, b6, losses6 = gradient_descent(X6, y6, learning_rate=0.1, steps=500)
-    check_close(losses6[0], mse_at_start, what="losses[0] (your mse at w = b = 0)")
-    check_close([w6, b6], [-2.0, 3.0], atol=1e-4, what="(w, b) fitted to y = 3 - 2x")
+    check_close(losses6[0], mse_at_start, what="the first recorded loss vs your own mse with w and b both zero")
+    check_close([w6, b6], [-2.0, 3.0], atol=1e-4, what="the fitted (w, b) on points exactly on a line: it should find that line")
     w1, b1, losses1 = gradient_descent(X6, y6, learning_rate=0.1, steps=1)
-    check_close([w1, b1], [-0.1 * 3.0, -0.1 * -4.0], what="(w, b) after one step of size 0.1")
+    check_close([w1, b1], [-0.1 * 3.0, -0.1 * -4.0], what="(w, b) after a single step from zero", hint="one step moves w and b from zero by minus the learning rate times their gradients")
     ### END HIDDEN TESTS
     """,
 )
@@ -549,8 +549,8 @@ TEST_CLOSED_FORM_HIDDEN = tests(
     ### BEGIN HIDDEN TESTS
     X7 = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
     y7 = np.array([1.0, 2.5, 2.0, 4.5, 5.0])
-    check_close(closed_form(X7, y7), [1.0, 1.0], what="closed_form on other data")
-    check_close(closed_form(X7, -3.0 * X7 + 7.0), [-3.0, 7.0], what="closed_form of an exact line")
+    check_close(closed_form(X7, y7), [1.0, 1.0], what="closed_form on a small data set that no line fits exactly")
+    check_close(closed_form(X7, -3.0 * X7 + 7.0), [-3.0, 7.0], what="closed_form on points exactly on a line: it should return that line")
     ### END HIDDEN TESTS
     """,
 )

@@ -155,8 +155,8 @@ TEST_MAKE_SPIRALS_HIDDEN = tests(
         r = np.linspace(0.0, 1.0, 7)
         theta = np.linspace(4.0 * k, 4.0 * (k + 1), 7) + 0.3 * noise_rng.standard_normal(7)
         expected[7 * k : 7 * (k + 1)] = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
-    check_close(X_h, expected, what="make_spirals(7, 4, 0.3, np.random.default_rng(5))")
-    check_equal(np.bincount(y_h).tolist(), [7, 7, 7, 7], what="points per class")
+    check_close(X_h, expected, what="make_spirals with other numbers of points, classes and noise, from a fresh generator", hint="draw the noise from the rng you are given, class by class, as the task describes")
+    check_equal(np.bincount(y_h).tolist(), [7, 7, 7, 7], what="the number of points in each class")
     ### END HIDDEN TESTS
     """,
 )
@@ -275,18 +275,18 @@ TEST_NEURON_HIDDEN = tests(
     big = Neuron(50, "relu", rng=random.Random(1))
     limit = (6 / 51) ** 0.5
     weights = [w.data for w in big.w]
-    check_equal(max(abs(v) for v in weights) <= limit, True, what="weights within ±sqrt(6/(n+1))")
-    check_equal(max(abs(v) for v in weights) > limit / 2, True, what="weights spread over the range")
-    check_close(big.b.data, 0.0, what="the initial bias")
+    check_equal(max(abs(v) for v in weights) <= limit, True, what="every initial weight of a many-input neuron lies within the task's ± limit")
+    check_equal(max(abs(v) for v in weights) > limit / 2, True, what="the initial weights of a many-input neuron spread over the whole allowed range", hint="draw each weight with rng.uniform over the full range the task gives")
+    check_close(big.b.data, 0.0, what="the initial bias of a new neuron")
     t = Neuron(3, "tanh", rng=random.Random(2))
     x = [0.1, -0.4, 0.7]
     t_w, t_b = [w.data for w in t.w], t.b.data  # its own weights: whatever your rng drew
     out = t(x)
-    check_close(out.data, math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b), what="a tanh neuron: tanh(w · x + b) with its own w and b")
+    check_close(out.data, math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b), what="a tanh neuron's output, from its own weights and bias")
     out.backward()
-    check_close([w.grad for w in t.w], [(1 - math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b) ** 2) * v for v in x], what="d out / d w for a tanh neuron, from its own w and b")
+    check_close([w.grad for w in t.w], [(1 - math.tanh(sum(w * v for w, v in zip(t_w, x)) + t_b) ** 2) * v for v in x], what="the weight gradients of a tanh neuron after backward(), from its own weights and bias")
     first = Neuron(2, "linear", rng=random.Random(7)).w[0].data
-    check_close(first, random.Random(7).uniform(-(2**0.5), 2**0.5), what="the first weight drawn with rng.uniform")
+    check_close(first, random.Random(7).uniform(-(2**0.5), 2**0.5), what="the first weight a new neuron draws with rng.uniform")
     ### END HIDDEN TESTS
     """,
 )
@@ -387,19 +387,19 @@ TEST_LAYER_MLP_HIDDEN = tests(
     # Hidden tests for Task 3 run here when your notebook is graded.
     ### BEGIN HIDDEN TESTS
     net = MLP([3, 5, 2], rng=random.Random(4))
-    check_equal(len(net.parameters()), 5 * 4 + 2 * 6, what="len(MLP([3, 5, 2]).parameters())")
-    check_equal([len(layer.neurons) for layer in net.layers], [5, 2], what="neurons per layer")
+    check_equal(len(net.parameters()), 5 * 4 + 2 * 6, what="the number of parameters of a small MLP with one hidden layer")
+    check_equal([len(layer.neurons) for layer in net.layers], [5, 2], what="the number of neurons in each layer of that MLP")
     for neuron in net.layers[1].neurons:
         for w in neuron.w:
             w.data = -1.0
         neuron.b.data = -2.0
     scores = net([0.3, 0.1, -0.2])
-    check_equal(scores[0].data <= -2.0, True, what="the last layer is linear (a score can be < 0)")
+    check_equal(scores[0].data <= -2.0, True, what="the last layer is linear: a score can be negative")
     hidden = [n([0.3, 0.1, -0.2]).data for n in net.layers[0].neurons]
-    check_close(scores[1].data, -sum(hidden) - 2.0, what="MLP output vs your first layer's outputs fed to weights -1, bias -2")
+    check_close(scores[1].data, -sum(hidden) - 2.0, what="the MLP's output vs your first layer's outputs through the last layer's weights and bias")
     sum(scores).backward()
     grads = [p.grad for p in net.parameters()]
-    check_equal(any(g != 0.0 for g in grads[:20]), True, what="gradients reach the first layer")
+    check_equal(any(g != 0.0 for g in grads[:20]), True, what="after backward(), gradients reach the first layer's parameters")
     ### END HIDDEN TESTS
     """,
 )
@@ -466,7 +466,7 @@ TEST_SOFTMAX_HIDDEN = tests(
     ### BEGIN HIDDEN TESTS
     big = [Value(1000.0), Value(0.0), Value(-1000.0)]
     loss, probs = softmax_cross_entropy(big, 0)
-    check_close(loss.data, 0.0, atol=1e-9, what="the loss for scores [1000, 0, -1000], target 0", hint="subtract the largest score before exp")
+    check_close(loss.data, 0.0, atol=1e-9, what="the loss for huge scores far apart (they must not overflow)", hint="subtract the largest score before exp")
     rng = np.random.default_rng(9)
     for _ in range(5):
         raw = rng.normal(0, 3, size=4)
@@ -474,9 +474,9 @@ TEST_SOFTMAX_HIDDEN = tests(
         scores = [Value(float(s)) for s in raw]
         loss, probs = softmax_cross_entropy(scores, target)
         expected = np.exp(raw - raw.max()) / np.exp(raw - raw.max()).sum()
-        check_close([p.data for p in probs], expected, what="softmax of 4 random scores")
+        check_close([p.data for p in probs], expected, what="the probabilities for a few random scores")
         loss.backward()
-        check_close([s.grad for s in scores], expected - np.eye(4)[target], what="d loss / d scores")
+        check_close([s.grad for s in scores], expected - np.eye(4)[target], what="the gradient of the loss with respect to each random score")
     ### END HIDDEN TESTS
     """,
 )
@@ -539,7 +539,7 @@ TEST_PREDICT_HIDDEN = tests(
     ### BEGIN HIDDEN TESTS
     net = MLP([2, 6, 3], rng=random.Random(8))
     scores = [[s.data for s in net([float(v) for v in row])] for row in X_test[:20]]
-    check_equal(predict(net, X_test[:20]).tolist(), np.argmax(scores, axis=1).tolist(), what="predict(net, X_test[:20]) vs the top score of your network on each point")
+    check_equal(predict(net, X_test[:20]).tolist(), np.argmax(scores, axis=1).tolist(), what="predict on some test points vs the top score of your own network on each point")
     try:  # the text promises plain lists too; an error here should name that, not just its type
         accuracy_of_lists = accuracy([1, 1, 1], [0, 0, 0])
     except Exception as error:
@@ -669,7 +669,7 @@ TEST_TRAIN_HIDDEN = tests(
     # the grads are left non-zero on purpose: train() must reset them before its backward()
     tiny_history = train(tiny, X_tiny, y_tiny, epochs=1, learning_rate=0.1, batch_size=8, rng=np.random.default_rng(1))
     step = [p.data - w for p, w in zip(tiny.parameters(), before)]
-    check_close(step, [-0.1 * g for g in grads], what="each parameter's change in one full-batch step vs -0.1 × your gradients")
+    check_close(step, [-0.1 * g for g in grads], what="a parameter's change in one full-batch step vs minus learning rate times your gradient")
     check_close(tiny_history["loss"], [loss_before], what="history['loss'] of that epoch vs the mean of your softmax_cross_entropy over the batch")
     ### END HIDDEN TESTS
     """,

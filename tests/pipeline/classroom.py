@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import toycourse as tc
-from conftest import Batch, Listener, fresh_course, snapshot
+from conftest import Batch, fresh_course, grade_watched, grader_limits, watched
 
 HONEST = ("alice", "bob", "blank")
 # what each honest student earns, question by question (see toycourse and conftest.partial)
@@ -122,20 +120,7 @@ class Graded(Batch):
         return "\n".join([self.autograded_text(student), *row.get("errors", []), *verdicts])
 
 
-LIMITS = [
-    "--cell-timeout",
-    "20",
-    "--timeout",
-    "60",
-    "--memory-mb",
-    "1536",
-    "--processes",
-    "48",
-    "--output-bytes",
-    "300000",
-    "--cpu-seconds",
-    "60",
-]
+LIMITS = grader_limits(20, 60)  # the red team's caps, with time for a class of honest students
 
 
 def grade_class(
@@ -147,35 +132,11 @@ def grade_class(
 ) -> Graded:
     """Place the class ``submissions(course, port)`` returns and grade it in one run."""
     course = fresh_course(tmp, released)
-    outside = course.parent.parent / "outside-canary"
-    outside.mkdir()
-    (outside / "canary.txt").write_text("untouched")
-    server = socket.create_server(("127.0.0.1", 0))
-    listener = Listener(server)
-    threading.Thread(target=listener.serve, daemon=True).start()
+    outside, listener = watched(course)
     for student, nb in submissions(course, listener.port).items():
         tc.place_submission(course, student, nb)
-    before, outside_before = snapshot(course.parent), snapshot(outside)
     jobs = tmp / "jobs"  # short: the kernels' ipc socket paths must stay under 108 bytes
     jobs.mkdir()
     env = dict(os.environ, NEUROGEBRA_JOB_DIR=str(jobs))
-    done = tc.grader(
-        "autograde",
-        tc.ASSIGNMENT,
-        "--workers",
-        str(workers),
-        *LIMITS,
-        course=course,
-        env=env,
-    )
-    server.close()
-    return Graded(
-        course,
-        before,
-        snapshot(course.parent),
-        outside_before,
-        snapshot(outside),
-        listener,
-        done.stdout,
-        jobs=jobs,
-    )
+    args = ["--workers", str(workers), *LIMITS]
+    return grade_watched(course, outside, listener, args, env, Graded, jobs=jobs)

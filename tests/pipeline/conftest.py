@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import nbformat
 import pytest
@@ -20,21 +20,21 @@ import hostile
 import toycourse as tc
 
 SECRET = "instructor-secret-7f3a9c"
+
+
+def grader_limits(cell_seconds: int, notebook_seconds: int) -> list[str]:
+    """The command-line limits of a test's grading run: the time limits it names, and the same
+    memory, process, output and CPU caps for every run.
+
+    Example: ``grader_limits(6, 40)`` gives ``["--cell-timeout", "6", "--timeout", "40", ...]``.
+    """
+    caps = {"--memory-mb": 1536, "--processes": 48, "--output-bytes": 300_000, "--cpu-seconds": 60}
+    times = {"--cell-timeout": cell_seconds, "--timeout": notebook_seconds}
+    return [str(part) for flag, value in {**times, **caps}.items() for part in (flag, value)]
+
+
 # Tight limits so the red-team batch finishes quickly; the toy solution needs ~1 s per cell.
-RED_TEAM_LIMITS = [
-    "--cell-timeout",
-    "6",
-    "--timeout",
-    "40",
-    "--memory-mb",
-    "1536",
-    "--processes",
-    "48",
-    "--output-bytes",
-    "300000",
-    "--cpu-seconds",
-    "60",
-]
+RED_TEAM_LIMITS = grader_limits(6, 40)
 GRADER_OUTPUTS = ("autograded", "feedback", "gradebook.db", ".neurogebra")
 
 
@@ -76,6 +76,18 @@ class Listener:
                 return
             self.accepted.append(str(addr))
             conn.close()
+
+
+def watched(course: Path) -> tuple[Path, Listener]:
+    """What a grading run of ``course`` must leave alone: a folder beside the course's copy
+    (``outside-canary``, holding ``canary.txt``) and a Listener serving on 127.0.0.1 (close its
+    ``sock`` when the run is over)."""
+    outside = course.parent.parent / "outside-canary"
+    outside.mkdir()
+    (outside / "canary.txt").write_text("untouched")
+    listener = Listener(socket.create_server(("127.0.0.1", 0)))
+    threading.Thread(target=listener.serve, daemon=True).start()
+    return outside, listener
 
 
 @pytest.fixture(scope="session")
@@ -147,15 +159,7 @@ class Batch:
     stdout: str
 
     def ledger(self) -> dict[str, dict]:
-        import json
-
-        db = sqlite3.connect(self.course / "gradebook.db")
-        db.row_factory = sqlite3.Row
-        rows = {r["student"]: dict(r) for r in db.execute("SELECT * FROM neurogebra_grading")}
-        for row in rows.values():
-            for key in ("flags", "errors", "verdicts"):
-                row[key] = json.loads(row[key])
-        return rows
+        return tc.ledger(self.course)
 
     def nbgrader_scores(self) -> dict[str, dict[str, float]]:
         from nbgrader.api import Gradebook
@@ -180,16 +184,14 @@ class Batch:
         return "\n".join(parts)
 
 
+B = TypeVar("B", bound=Batch)
+
+
 @pytest.fixture(scope="session")
 def batch(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     """Two honest students and every hostile one, graded in one sandboxed batch."""
     course = fresh_course(tmp_path_factory.mktemp("redteam"), released)
-    outside = course.parent.parent / "outside-canary"
-    outside.mkdir()
-    (outside / "canary.txt").write_text("untouched")
-    server = socket.create_server(("127.0.0.1", 0))
-    listener = Listener(server)
-    threading.Thread(target=listener.serve, daemon=True).start()
+    outside, listener = watched(course)
     tc.place_submission(course, "alice", good(course))
     tc.place_submission(course, "bob", partial(course))
     for name, code in hostile.ATTACKS.items():
@@ -197,19 +199,27 @@ def batch(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
         tc.place_submission(course, name, attack(course, code))
     for name in hostile.STRUCTURAL:
         tc.place_submission(course, name, structural(course, name))
-    before = snapshot(course.parent)
-    outside_before = snapshot(outside)
     env = dict(os.environ, NEUROGEBRA_TEST_SECRET=SECRET)
-    done = tc.grader(
-        "autograde", tc.ASSIGNMENT, "--workers", "2", *RED_TEAM_LIMITS, course=course, env=env
-    )
-    server.close()
-    return Batch(
-        course,
-        before,
-        snapshot(course.parent),
-        outside_before,
-        snapshot(outside),
-        listener,
-        done.stdout,
-    )
+    args = ["--workers", "2", *RED_TEAM_LIMITS]
+    return grade_watched(course, outside, listener, args, env, Batch)
+
+
+def grade_watched(
+    course: Path,
+    outside: Path,
+    listener: Listener,
+    args: list[str],
+    env: dict[str, str],
+    kind: type[B],
+    **extra: object,
+) -> B:
+    """Autograde the submissions placed in ``course`` in one run (``args`` after the
+    assignment's name), and return it as ``kind`` (Batch or a subclass, given ``extra``).
+    ``outside`` and ``listener`` come from :func:`watched`; the listener stops when it is done.
+    """
+    before, outside_before = snapshot(course.parent), snapshot(outside)
+    done = tc.grader("autograde", tc.ASSIGNMENT, *args, course=course, env=env)
+    listener.sock.close()
+    after, outside_after = snapshot(course.parent), snapshot(outside)
+    out = done.stdout
+    return kind(course, before, after, outside_before, outside_after, listener, out, **extra)

@@ -11,15 +11,13 @@ test that checks the draw itself; a student with a real bug in ``predict`` loses
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 from pathlib import Path
 
 import nbformat
 import pytest
 import toycourse as tc
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 SETUP = """import random
 import numpy as np
@@ -162,13 +160,7 @@ def source_notebook() -> nbformat.NotebookNode:
             points=points,
         )
         cells.append(new_code_cell(text, metadata=meta))
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return nb
+    return tc.notebook_of(cells)
 
 
 def submission(course: Path, **answers: str) -> nbformat.NotebookNode:
@@ -189,21 +181,15 @@ WRONG_PREDICT = PREDICT.replace("np.argmax", "np.argmin")
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, float]]:
     root = tmp_path_factory.mktemp("recompute")
-    course = tc.make_course(root)
-    nbformat.write(source_notebook(), course / "source" / tc.ASSIGNMENT / f"{tc.ASSIGNMENT}.ipynb")
+    course = tc.make_course(root, source_notebook())
     tc.grader("release", course=course)
     tc.place_submission(course, "solution", submission(course))
     tc.place_submission(course, "other_draw", submission(course, neuron=OTHER_DRAW))
     tc.place_submission(course, "wrong_predict", submission(course, predict=WRONG_PREDICT))
     tc.grader("autograde", tc.ASSIGNMENT, course=course, env={**os.environ})
-    db = sqlite3.connect(course / "gradebook.db")
-    db.row_factory = sqlite3.Row
-    rows = db.execute("SELECT student, verdicts FROM neurogebra_grading").fetchall()
     return {
-        row["student"]: {
-            v["grade_id"]: v["score"] for v in json.loads(row["verdicts"])[tc.ASSIGNMENT]
-        }
-        for row in rows
+        student: {v["grade_id"]: v["score"] for v in row["verdicts"][tc.ASSIGNMENT]}
+        for student, row in tc.ledger(course).items()
     }
 
 

@@ -8,8 +8,6 @@ per cell, the report prints the limits, and release warns when the solution itse
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import toycourse as tc
+from classroom import notebook as submission
 from conftest import fresh_course
 
 LOOP = "\nwhile True:\n    pass\n"
@@ -39,22 +38,12 @@ FAST = ["--cell-timeout", "3", "--timeout", "90", "--workers", "2", "--memory-mb
 
 
 def verdicts(course: Path) -> dict[str, dict[str, dict]]:
-    db = sqlite3.connect(course / "gradebook.db")
-    rows = db.execute("SELECT student, verdicts, errors FROM neurogebra_grading").fetchall()
+    """Each student's verdicts by grade id, and their errors under "errors"."""
     out = {}
-    for student, raw, errors in rows:
-        out[student] = {v["grade_id"]: v for vs in json.loads(raw).values() for v in vs}
-        out[student]["errors"] = json.loads(errors)
+    for student, row in tc.ledger(course).items():
+        out[student] = {v["grade_id"]: v for vs in row["verdicts"].values() for v in vs}
+        out[student]["errors"] = row["errors"]
     return out
-
-
-def submission(course: Path, **answers: str) -> nbformat.NotebookNode:
-    def edit(by_id, nb):
-        tc.solution_answers(by_id, nb)
-        for cell_id, code in answers.items():
-            by_id[cell_id].source = code
-
-    return tc.submission_from_release(course, edit)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,11 @@ def source_notebook() -> nbformat.NotebookNode:
         new_code_cell(MEAN, metadata=_meta("mean", solution=True)),
         new_code_cell(TEST_MEAN, metadata=_meta("test_mean", grade=True, locked=True, points=10)),
     ]
+    return notebook_of(cells)
+
+
+def notebook_of(cells: list) -> nbformat.NotebookNode:
+    """A source notebook of ``cells`` for the python3 kernel (a course's other notebooks too)."""
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -131,8 +137,11 @@ c.ExecutePreprocessor.timeout = 30
 """
 
 
-def make_course(root: Path) -> Path:
-    """Write the course (source only) under ``root/course``; the exchange is ``root/exchange``."""
+def make_course(root: Path, source: nbformat.NotebookNode | None = None) -> Path:
+    """Write the course (source only) under ``root/course``; the exchange is ``root/exchange``.
+
+    ``source`` is the assignment's source notebook (the toy notebook unless given).
+    """
     course = root / "course"
     exchange = root / "exchange"
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
@@ -141,7 +150,8 @@ def make_course(root: Path) -> Path:
     (course / "nbgrader_config.py").write_text(
         CONFIG.format(root=str(course), exchange=str(exchange))
     )
-    nbformat.write(source_notebook(), course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    notebook = source_notebook() if source is None else source
+    nbformat.write(notebook, course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     return course
 
 
@@ -187,6 +197,21 @@ def solution_answers(by_id, nb) -> None:
         gid = cell.metadata["nbgrader"]["grade_id"]
         if cell.metadata["nbgrader"]["solution"]:
             by_id[gid].source = cell.source
+
+
+def ledger(course: Path) -> dict[str, dict]:
+    """The grader's ledger of ``course``: a row per student, its JSON columns read.
+
+    Example: ``ledger(course)["bob"]["verdicts"]["toy"][0]["score"]``.
+    """
+    db = sqlite3.connect(course / "gradebook.db")
+    db.row_factory = sqlite3.Row
+    rows = {r["student"]: dict(r) for r in db.execute("SELECT * FROM neurogebra_grading")}
+    db.close()
+    for row in rows.values():
+        for key in ("flags", "errors", "verdicts"):
+            row[key] = json.loads(row[key])
+    return rows
 
 
 def dumps(nb) -> str:

@@ -16,7 +16,8 @@ import stat
 import nbformat
 import numpy as np
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell
+from one_task_course import RELEASE, SOURCE, STUB, meta
 from rich.console import Console
 
 from neurogebra_grader.cli.tables import questions_table, students_table
@@ -29,31 +30,6 @@ from neurogebra_grader.pipeline.rewrite import rewrite_test
 from neurogebra_grader.pipeline.submitted import UnreadableNotebook, read_notebook
 from neurogebra_grader.pipeline.summary import spreadsheet_safe
 from neurogebra_grader.pipeline.verdict import judge_test
-
-SOLUTION = "def triple(x):\n    return x * 3  # the instructor's secret solution"
-STUB = "def triple(x):\n    raise NotImplementedError()"
-
-
-def _meta(gid: str, **flags: object) -> dict:
-    base = {"grade": False, "solution": False, "locked": False, "grade_id": gid}
-    return {"nbgrader": {**base, **flags, "schema_version": 3}}
-
-
-def course(solution: str) -> nbformat.NotebookNode:
-    return new_notebook(
-        cells=[
-            new_markdown_cell("# Triple", metadata=_meta("intro", locked=True)),
-            new_code_cell(solution, metadata=_meta("answer", solution=True)),
-            new_code_cell(
-                "check_close(triple(2), 6)",
-                metadata=_meta("test", grade=True, locked=True, points=5),
-            ),
-            new_markdown_cell("YOUR ANSWER HERE", metadata=_meta("essay", solution=True)),
-        ]
-    )
-
-
-SOURCE, RELEASE = course(SOLUTION), course(STUB)
 
 
 def submitted(edit=None) -> bytes:
@@ -489,7 +465,7 @@ def test_the_plan_marks_where_hidden_tests_start_and_the_student_cannot_move_it(
             new_code_cell(
                 "check_close(triple(1), 3)\n### BEGIN HIDDEN TESTS\n"
                 "check_close(triple(7), 21)\n### END HIDDEN TESTS",
-                metadata=_meta("hidden", grade=True, locked=True, points=5),
+                metadata=meta("hidden", grade=True, locked=True, points=5),
             )
         )
         return nb

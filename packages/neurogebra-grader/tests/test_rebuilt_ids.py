@@ -8,7 +8,7 @@ import re
 import warnings
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from one_task_course import RELEASE, SOURCE
 
 from neurogebra_grader.pipeline.match import match
 from neurogebra_grader.pipeline.plan import build_plan
@@ -17,36 +17,14 @@ from neurogebra_grader.pipeline.submitted import read_notebook
 from neurogebra_grader.pipeline.verdict import unrun_verdicts
 
 
-def _meta(gid: str, **flags: object) -> dict:
-    base = {"grade": False, "solution": False, "locked": False, "grade_id": gid}
-    return {"nbgrader": {**base, **flags, "schema_version": 3}}
-
-
-def course(answer: str) -> nbformat.NotebookNode:
-    return new_notebook(
-        cells=[
-            new_markdown_cell("# Double", metadata=_meta("intro", locked=True)),
-            new_code_cell(answer, metadata=_meta("answer", solution=True)),
-            new_code_cell(
-                "check_close(double(2), 4)",
-                metadata=_meta("test", grade=True, locked=True, points=5),
-            ),
-        ]
-    )
-
-
-SOURCE = course("def double(x):\n    return 2 * x")
-RELEASE = course("def double(x):\n    raise NotImplementedError()")
-
-
 def test_cells_a_student_added_get_ids_and_the_notebook_writes_without_warnings(tmp_path):
     nb = json.loads(json.dumps(RELEASE))
-    nb["cells"][1]["source"] = "def double(x):\n    return x + x"
+    nb["cells"][1]["source"] = "def triple(x):\n    return x + x + x"
     added = [
         {
             "cell_type": "code",
             "metadata": {},
-            "source": "print(double(3))",
+            "source": "print(triple(3))",
             "outputs": [],
             "execution_count": None,
         },
@@ -62,9 +40,9 @@ def test_cells_a_student_added_get_ids_and_the_notebook_writes_without_warnings(
         written = nbformat.read(tmp_path / "hw.ipynb", as_version=4)
         nbformat.validate(written)
     ids = [cell["id"] for cell in written.cells]
-    assert len(written.cells) == 5 and len(set(ids)) == 5
+    assert len(written.cells) == 6 and len(set(ids)) == 6
     assert ids[0] == SOURCE.cells[0]["id"]  # course cells keep the course's ids
-    assert "print(double(3))" in [c.source for c in written.cells]
+    assert "print(triple(3))" in [c.source for c in written.cells]
 
 
 def test_ids_are_valid_and_unique_whatever_the_cells_carry():
