@@ -121,6 +121,26 @@ def tests_fairness(session: nox.Session) -> None:
     session.run("pytest", "tests/fairness", "--durations=5", *session.posargs)
 
 
+@nox.session(name="tests-service")
+def tests_service(session: nox.Session) -> None:
+    """The submission service (issue 16) with real parts on 127.0.0.1: uvicorn, headless
+    Chromium, PostgreSQL (Debian's server, started in a temporary data directory) and a
+    JupyterHub with `configurable-http-proxy` from npm. `tools/setup.sh` installs the system
+    parts.
+    """
+    session.install(
+        *PIPELINE_DEPS,
+        "-e",
+        f"{GRADER}[service]",
+        "pytest>=8",
+        "httpx>=0.27",  # the tests' HTTP client
+        "psycopg[binary]>=3.2",  # SQLAlchemy's driver for the PostgreSQL run
+        "jupyterhub>=5.2,<7",  # the Hub the service registers with (JupyterHub mode)
+        "playwright==1.65.2",  # drives Debian's chromium (no browser download)
+    )
+    session.run("pytest", "tests/service", "--durations=5", *session.posargs)
+
+
 # The course site's build and test tools, pinned so that the site builds the same everywhere.
 DOCS_DEPS = (
     "mkdocs==1.6.1",  # the site generator (1.6: link and anchor validation)
