@@ -94,6 +94,7 @@ def assignments(session: nox.Session) -> None:
         "--ignore=tests/pipeline",
         "--ignore=tests/docs",
         "--ignore=tests/fairness",  # its own session: tests-fairness
+        "--ignore=tests/service",  # its own session: tests-service
         *session.posargs,
     )
 

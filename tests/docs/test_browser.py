@@ -4,22 +4,17 @@ Checked on every page: the math rendered (KaTeX elements present, no raw `\\(` o
 the text), no request failed or went anywhere but the local server, and no script error.
 Screenshots go to `site-screenshots/` (or NEUROGEBRA_SCREENSHOTS) for a person to look at.
 
-Playwright drives Debian's `chromium` (`executable_path`), so no browser is downloaded: of the
-two usual clients it is the one that needs no separate driver binary (selenium would need
-chromium-driver too) and it reports every request and its failure as events, which is what
-the "nothing failed, nothing left the site" checks need.
+The browser (the `browser_context` fixture, tests/conftest.py) is Debian's chromium driven by
+Playwright, with every host but 127.0.0.1 unreachable: see tests/browser_support.py.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("NEUROGEBRA_SCREENSHOTS", ROOT / "site-screenshots"))
@@ -37,48 +32,6 @@ KEY_PAGES = {
     "api-core": "reference/core/",
 }
 MATH_PAGES = {"autograd", "expressions", "catalogue-activations", "project-3", "notebook-1"}
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # Every host name but the local server's resolves to nothing: the outside is unreachable.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail(
-            "Debian's chromium is needed for the browser test: `apt-get install chromium` "
-            "(tools/setup.sh installs it)"
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser_context():
-    profile = tempfile.mkdtemp(prefix="neurogebra-chromium-")
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=chromium_path(),
-                headless=True,
-                args=CHROMIUM_FLAGS,
-                viewport={"width": 1280, "height": 900},
-            )
-            yield context
-            context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
 
 @pytest.mark.parametrize("name", list(KEY_PAGES))
 def test_page_renders_offline(name: str, browser_context, site_url: str) -> None:
