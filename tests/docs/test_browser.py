@@ -33,6 +33,7 @@ KEY_PAGES = {
 }
 MATH_PAGES = {"autograd", "expressions", "catalogue-activations", "project-3", "notebook-1"}
 
+
 @pytest.mark.parametrize("name", list(KEY_PAGES))
 def test_page_renders_offline(name: str, browser_context, site_url: str) -> None:
     page = browser_context.new_page()
