@@ -36,10 +36,12 @@ STATIC_CHECKS_JS = r"""() => {
   const clean = s => (s || "").replace(/\s+/g, " ").trim();
   const describe = el => {
     let text = "<" + el.tagName.toLowerCase();
-    for (const name of ["id", "name", "type", "href", "src"]) {
+    for (const name of ["id", "name", "type", "role", "href", "src"]) {
       if (el.hasAttribute(name)) text += ` ${name}="${el.getAttribute(name).slice(0, 50)}"`;
     }
-    const words = clean(el.innerText || el.value || "").slice(0, 30);
+    const shown = el.tagName !== "INPUT" ? el.innerText
+      : ["submit", "reset", "button"].includes(el.type) ? el.value : "";
+    const words = clean(shown).slice(0, 30);
     return text + ">" + (words ? ` "${words}"` : "");
   };
   const rendered = el =>
@@ -272,8 +274,11 @@ def keyboard_problems(page: Page, stops: list[str]) -> list[str]:
             or (shadow != "none" and shadow != resting[index][4])
         ):
             problems.append(f"focus: {stops[index]} shows no focus indicator")
-    if visited != stops:
-        problems.append(f"keyboard: Tab visits {visited}, the controls in DOM order are {stops}")
+    pairs = enumerate(zip(visited, stops, strict=True), 1)  # one Tab press per control
+    wrong = [(press, got, want) for press, (got, want) in pairs if got != want]
+    if wrong:
+        press, got, want = wrong[0]
+        problems.append(f"keyboard: Tab press {press} focuses {got}, not {want} (DOM order)")
     page.evaluate("() => document.querySelectorAll('[data-a11y-stop]')"
                   ".forEach(el => el.removeAttribute('data-a11y-stop'))")  # fmt: skip
     return problems

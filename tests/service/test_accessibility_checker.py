@@ -96,11 +96,11 @@ FAULTS = {
     "focus not shown": ("button:focus-visible { outline: 3px solid #1d3b5a; outline-offset: 2px; }",
                         "#submit:focus { outline: none; }", "focus:", 'id="submit"'),
     "focus order not DOM order": ('<input name="note"', '<input name="note" tabindex="1"',
-                                  "keyboard:", "Tab visits"),
+                                  "keyboard:", "not <input name=\"note\">"),
     "clickable but not reachable": (
         "<h2>Submissions</h2>",
         '<h2>Submissions</h2><span role="button" onclick="location.reload()">Reload</span>',
-        "keyboard:", "Tab cannot reach"),
+        "keyboard:", 'role="button"> "Reload" is clickable but Tab cannot reach it'),
     "stylesheet from a CDN": (
         '<link rel="stylesheet" href="/style.css">',
         '<link rel="stylesheet" href="/style.css">'
