@@ -14,10 +14,14 @@ Checked: a `lang` on <html>, a <title> and an <h1>; heading levels that skip (h2
 form controls without a label (label[for], a wrapping label, aria-label or aria-labelledby;
 a placeholder or title is not one); images without alt; buttons and links without text;
 clickable elements that the keyboard cannot reach; text whose contrast against its effective
-background is below 4.5:1 (3:1 for large text: 24 px, or 18.66 px bold), by WCAG 2's formula.
+background is below 4.5:1 (3:1 for large text: 24 px, or 18.66 px bold), by WCAG 2's formula
+(disabled controls are exempt, as in WCAG).
 Then the keyboard: Tab from the top visits every control in DOM order, and each one looks
 different when focused (its outline or box-shadow changes). And offline: every request goes to
 the page's own 127.0.0.1 origin, and none of the page's resources fails to load.
+
+Call it once the page has settled (a live status has reached its last state, say): the
+keyboard check presses Tab once per control and expects the page not to change meanwhile.
 
 Not seen (kept small on purpose): text over background images (skipped) or over elements that
 are not its ancestors, opacity, colours in forced-colours mode, shadow DOM and frames.
@@ -187,6 +191,7 @@ STATIC_CHECKS_JS = r"""() => {
     if (!el || seen.has(el) || !clean(walker.currentNode.data)) continue;
     seen.add(el);
     if (el.closest("script, style, noscript, template, option") || !rendered(el)) continue;
+    if (el.closest(":disabled, [aria-disabled='true']")) continue;  // WCAG exempts inactive UI
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;  // visually hidden, for screen readers
     const style = getComputedStyle(el);

@@ -1,9 +1,9 @@
 """The page checker (accessibility.py) sees each fault, and only that fault, and passes a good page.
 
 A page like the service's (a submission form, a table, an icon button, an image, large light
-text, text on a dark banner) is served by a real HTTP server on 127.0.0.1, first as it is, then
-once per fault with exactly that fault planted in it. Each faulty page must give exactly one
-problem, of the planted kind; the good page none.
+text, text on a dark banner, a disabled button) is served by a real HTTP server on 127.0.0.1,
+first as it is, then once per fault with exactly that fault planted in it. Each faulty page
+must give exactly one problem, of the planted kind; the good page none.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ GOOD_PAGE = """<!doctype html>
   </fieldset>
   <p><label><input type="checkbox" name="own"> This is my own work</label></p>
   <button type="submit" id="submit">Submit</button>
+  <button type="submit" disabled>Submit late</button>
 </form>
 <h2>Submissions</h2>
 <table>
