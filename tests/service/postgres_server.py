@@ -34,6 +34,8 @@ FIX = "run `bash tools/setup.sh`, which installs Debian's `postgresql`"
 DEBIAN_BINDIRS = "/usr/lib/postgresql/*/bin"  # Debian keeps initdb and pg_ctl off PATH
 USER = "neurogebra"  # the cluster's superuser
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")  # database names we create, never quoted
+# password logins only; C locale (any machine has it); no fsync: the cluster is thrown away
+INITDB = ("--auth", "scram-sha-256", "--locale", "C", "--encoding", "UTF8", "--no-sync")
 Run = Callable[[list[str | Path]], None]  # runs one server program as the server's user
 
 
@@ -118,8 +120,7 @@ def running_postgres(bindir: Path | None = None) -> Iterator[PostgresServer]:
         password = secrets.token_hex(16)
         _give(top / "password", user, password)
         as_server(
-            [bindir / "initdb", "-D", data, "-U", USER, "--pwfile", top / "password"]
-            + ["--auth", "scram-sha-256", "--locale", "C", "--encoding", "UTF8", "--no-sync"]
+            [bindir / "initdb", "-D", data, "-U", USER, "--pwfile", top / "password", *INITDB]
         )
         (top / "password").unlink()
         port = _start(as_server, bindir, data, log, user)
