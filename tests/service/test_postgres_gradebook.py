@@ -56,12 +56,12 @@ def test_the_postgres_url_is_a_password_protected_loopback_server(postgres: Post
         wrong.dispose()
 
 
-def claim_race(db_url: str, workers: int) -> tuple[list[str], str]:
+def claim_race(db_url: str, workers: int) -> tuple[list[str], str, list[float]]:
     """`workers` threads, each on its own connection, try at once to claim one queued job.
 
     Each holds its transaction open a moment after its UPDATE, so the others' UPDATEs wait on
     the row (PostgreSQL) or the write lock (SQLite) and then see the winner's change.
-    Returns who won and who the row names.
+    Returns who won, who the row names, and how long each loser's UPDATE took.
     """
     engine = sa.create_engine(db_url, pool_size=workers, connect_args=_wait_for_locks(db_url))
     jobs = sa.Table(
@@ -78,6 +78,7 @@ def claim_race(db_url: str, workers: int) -> tuple[list[str], str]:
     )
     start = threading.Barrier(workers)
     winners: list[str] = []
+    losers_waited: list[float] = []
     errors: list[BaseException] = []
 
     def worker(me: str) -> None:
@@ -85,8 +86,11 @@ def claim_race(db_url: str, workers: int) -> tuple[list[str], str]:
             with engine.connect() as connection:
                 start.wait(timeout=30)
                 with connection.begin():
+                    began = time.monotonic()
                     if connection.execute(claim, {"me": me}).rowcount == 1:
                         winners.append(me)
+                    else:
+                        losers_waited.append(time.monotonic() - began)
                     time.sleep(0.2)
         except BaseException as error:
             errors.append(error)
@@ -106,7 +110,7 @@ def claim_race(db_url: str, workers: int) -> tuple[list[str], str]:
     finally:
         engine.dispose()
     assert row.state == "running"
-    return winners, row.worker
+    return winners, row.worker, losers_waited
 
 
 def _wait_for_locks(db_url: str) -> dict[str, float]:
@@ -115,9 +119,10 @@ def _wait_for_locks(db_url: str) -> dict[str, float]:
 
 
 def test_exactly_one_worker_claims_a_queued_job(db_url):
-    winners, named = claim_race(db_url, workers=6)
+    winners, named, losers_waited = claim_race(db_url, workers=6)
     assert len(winners) == 1
     assert named == winners[0]
+    assert max(losers_waited) > 0.1  # a real race: a loser's UPDATE waited for the winner
 
 
 def test_a_missing_server_fails_with_the_fix(tmp_path):
