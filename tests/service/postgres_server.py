@@ -116,6 +116,7 @@ def running_postgres(bindir: Path | None = None) -> Iterator[PostgresServer]:
     data, log = top / "data", top / "server.log"
     try:
         _give(top, user)  # still mode 0700: only the server's user gets in
+        _check_reachable(top, user)
         as_server = _runner(user, top)
         password = secrets.token_hex(16)
         _give(top / "password", user, password)
@@ -130,6 +131,19 @@ def running_postgres(bindir: Path | None = None) -> Iterator[PostgresServer]:
             _stop(as_server, bindir, data)
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def _check_reachable(top: Path, user: pwd.struct_passwd | None) -> None:
+    """As root, the `postgres` user must be able to walk down to `top` (e.g. not in /root)."""
+    if user is None:
+        return
+    for folder in top.parents:
+        mode = folder.stat()
+        if not (mode.st_mode & 0o001 or (mode.st_uid == user.pw_uid and mode.st_mode & 0o100)):
+            raise PostgresUnavailable(
+                f"the `postgres` user cannot enter {folder}, which holds the temporary "
+                "directory: set TMPDIR to a folder it can reach, such as /tmp"
+            )
 
 
 def _give(path: Path, user: pwd.struct_passwd | None, text: str | None = None) -> None:
