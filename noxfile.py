@@ -128,6 +128,7 @@ def tests_service(session: nox.Session) -> None:
     JupyterHub with `configurable-http-proxy` from npm. `tools/setup.sh` installs the system
     parts.
     """
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)  # configurable-http-proxy
     session.install(
         *PIPELINE_DEPS,
         "-e",
