@@ -9,7 +9,8 @@ set -euo pipefail
 #   only the submission's folder writable); without it autograde refuses to run.
 # chromium: the headless browser the course site's test opens pages in (nox -s docs).
 # npm (with nodejs): installs KaTeX from package.json (`npm ci`), which the site and the
-#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo).
+#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo), and
+#   configurable-http-proxy, JupyterHub's proxy in the service's Hub test (nox -s tests-service).
 SYSTEM_PACKAGES=(graphviz bubblewrap chromium npm)
 
 need=()

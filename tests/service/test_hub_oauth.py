@@ -4,6 +4,7 @@ registered with it, and each user's OAuth flow reaching the service as that user
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -29,11 +30,13 @@ def client(hub: RunningHub) -> Iterator[httpx.Client]:
         yield browser
 
 
-def logged_in(hub: RunningHub, name: str) -> httpx.Client:
-    browser = httpx.Client(base_url=hub.url, follow_redirects=True, timeout=10)
-    answer = hub.login(browser, name)
-    assert answer.status_code == 302, f"{name} could not log into the Hub:\n{hub.log_tail()}"
-    return browser
+@contextlib.contextmanager
+def logged_in(hub: RunningHub, name: str) -> Iterator[httpx.Client]:
+    """A browser of its own, logged into the Hub (not yet into the service) as `name`."""
+    with httpx.Client(base_url=hub.url, follow_redirects=True, timeout=10) as browser:
+        answer = hub.login(browser, name)
+        assert answer.status_code == 302, f"{name} could not log into the Hub:\n{hub.log_tail()}"
+        yield browser
 
 
 def start_oauth(hub: RunningHub, browser: httpx.Client) -> tuple[str, str]:
@@ -118,10 +121,12 @@ def test_the_callback_refuses_a_missing_forged_or_foreign_state(hub: RunningHub)
         replayed = alice.get(callback, follow_redirects=False)
         assert replayed.status_code == 403
 
-        # a right state with a made-up code: the Hub refuses the trade, and so does the service
+    # a right state with a made-up code: the Hub refuses the trade, and so does the service
+    with logged_in(hub, "bob") as bob:
         callback, state = start_oauth(hub, bob)
         made_up = str(httpx.URL(urlsplit(callback).path, params={"code": "x" * 40, "state": state}))
         assert bob.get(made_up, follow_redirects=False).status_code == 403
+        assert SESSION_COOKIE not in bob.cookies
 
 
 def test_made_up_cookies_and_identity_headers_are_nobody(

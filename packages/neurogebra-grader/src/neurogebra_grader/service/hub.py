@@ -20,7 +20,8 @@ Example (a Starlette app behind the Hub, with the environment the Hub gives a se
             return identity.login_redirect(request)
         return PlainTextResponse(f"hello {user.name} ({user.role})")
 
-    app = Starlette(routes=[Mount(identity.mount_path, routes=[Route("/", home), *identity.routes()])])
+    routes = [Route("/", home), *identity.routes()]
+    app = Starlette(routes=[Mount(identity.mount_path, routes=routes)])
 """
 
 from __future__ import annotations
@@ -233,17 +234,17 @@ class HubIdentity:
     async def _callback(self, request: Request) -> Response:
         """Finish the OAuth login: check the state, trade the code for a token, set the cookie."""
         if "error" in request.query_params:
-            return self._refuse(request, 400, "JupyterHub refused the login. Log in again.")
+            return self._refuse(400, "JupyterHub refused the login. Log in again.")
         code = request.query_params.get("code", "")
         state = request.query_params.get("state", "")
         if not code or not state:
-            return self._refuse(request, 400, "The login came back without code or state.")
+            return self._refuse(400, "The login came back without code or state.")
         pending = self._pending.peek(state)
         cookie = None if pending is None else request.cookies.get(pending.cookie_name)
         signed_state = None if cookie is None else self._unsign(self._state, cookie)
         if pending is None or signed_state is None or not hmac.compare_digest(signed_state, state):
             log.warning("refused an OAuth callback whose state matches no login of this browser")
-            return self._refuse(request, 403, "This login was not started here. Log in again.")
+            return self._refuse(403, "This login was not started here. Log in again.")
         self._pending.take(state)
         try:
             token = await self._auth.token_for_code(
@@ -251,12 +252,14 @@ class HubIdentity:
             )
         except HubError as error:
             log.warning("JupyterHub did not trade the OAuth code: %s", error)
-            return self._refuse(request, 403, "JupyterHub did not accept this login. Log in again.")
+            return self._refuse(403, "JupyterHub did not accept this login. Log in again.")
         if await self._identify(token) is None:
-            return self._refuse(request, 403, "This JupyterHub user may not use this service.")
+            return self._refuse(403, "This JupyterHub user may not use this service.")
         response = RedirectResponse(pending.next_url, status_code=302)
         self._clear_state_cookies(request, response)
-        self._set_cookie(request, response, self._auth.cookie_name, self._session.sign(token).decode())
+        self._set_cookie(
+            request, response, self._auth.cookie_name, self._session.sign(token).decode()
+        )
         return response
 
     async def _logout(self, request: Request) -> Response:
@@ -291,7 +294,9 @@ class HubIdentity:
             return None
         return self._unsign(self._session, cookie, max_age=SESSION_MAX_AGE)
 
-    def _unsign(self, signer: TimestampSigner, value: str, max_age: int | None = None) -> str | None:
+    def _unsign(
+        self, signer: TimestampSigner, value: str, max_age: int | None = None
+    ) -> str | None:
         try:
             raw = signer.unsign(value, max_age=max_age or int(self._auth.oauth_state_max_age))
         except BadSignature:  # also expired ones
@@ -302,7 +307,12 @@ class HubIdentity:
             return None
 
     def _set_cookie(
-        self, request: Request, response: Response, name: str, value: str, max_age: int | None = None
+        self,
+        request: Request,
+        response: Response,
+        name: str,
+        value: str,
+        max_age: int | None = None,
     ) -> None:
         response.set_cookie(
             name,
@@ -319,9 +329,8 @@ class HubIdentity:
             if name.startswith(self._auth.state_cookie_name):
                 response.delete_cookie(name, path=self._auth.cookie_path)
 
-    def _refuse(self, request: Request, status: int, message: str) -> Response:
-        response = PlainTextResponse(
-            f"{message}\nLog in at {self.hub_login_url}\n", status_code=status
-        )
-        self._clear_state_cookies(request, response)
-        return response
+    def _refuse(self, status: int, message: str) -> Response:
+        """A refused callback; it leaves the browser's own logins under way alone, so that a
+        forged callback link cannot cancel them.
+        """
+        return PlainTextResponse(f"{message}\nLog in at {self.hub_login_url}\n", status_code=status)
