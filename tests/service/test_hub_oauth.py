@@ -150,7 +150,9 @@ def test_made_up_cookies_and_identity_headers_are_nobody(
         {"X-JupyterHub-User": "alice"},
         {"Authorization": f"token {secrets.token_hex(16)}"},
     ]
-    attempts = [({SESSION_COOKIE: cookie}, {}) for cookie in cookies]
+    attempts: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({SESSION_COOKIE: cookie}, {}) for cookie in cookies
+    ]
     attempts += [({}, header) for header in headers]
     for cookie_jar, header in attempts:
         client.cookies.clear()
