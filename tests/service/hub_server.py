@@ -68,7 +68,7 @@ def demo_app() -> Starlette:
         user = await identity.who(request)
         if user is None:
             return identity.login_redirect(request)
-        return PlainTextResponse(f"hello {user.name} ({user.role})")
+        return PlainTextResponse(f"hello {user.student} ({user.role})")
 
     routes = [Route("/", hello), *identity.routes()]
     return Starlette(routes=[Mount(identity.mount_path, routes=routes)])
@@ -133,6 +133,7 @@ class RunningHub:
     url: str
     service_path: str
     passwords: dict[str, str]
+    cookie_secret: str  # the service's NEUROGEBRA_HUB_COOKIE_SECRET (hex)
     process: subprocess.Popen[bytes]
     log_path: Path
 
@@ -149,8 +150,22 @@ class RunningHub:
         data = {"username": name, "password": password or self.passwords[name], "_xsrf": xsrf}
         return client.post("/hub/login", data=data, follow_redirects=False)
 
+    def api_token(self, client: httpx.Client, name: str) -> str:
+        """A new Hub API token of `name` (with all their scopes), asked by their logged-in
+        browser, as JupyterHub's token page does.
+        """
+        answer = client.post(
+            f"/hub/api/users/{name}/tokens",
+            json={"note": "test", "expires_in": 600},
+            headers={"X-XSRFToken": client.cookies.get("_xsrf") or ""},
+        )
+        assert answer.status_code == 201, answer.text
+        return str(answer.json()["token"])
 
-def _write_config(folder: Path, passwords: dict[str, str], pid_file: Path) -> tuple[Path, int]:
+
+def _write_config(
+    folder: Path, passwords: dict[str, str], pid_file: Path, cookie_secret: str
+) -> tuple[Path, int]:
     """The Hub's config file; returns it and the public (proxy) port."""
     proxy_port, hub_port, api_port, service_port = (free_port() for _ in range(4))
     command = [
@@ -170,7 +185,7 @@ def _write_config(folder: Path, passwords: dict[str, str], pid_file: Path) -> tu
     ]
     environment = {
         PID_FILE_VARIABLE: str(pid_file),
-        "NEUROGEBRA_HUB_COOKIE_SECRET": secrets.token_hex(32),
+        "NEUROGEBRA_HUB_COOKIE_SECRET": cookie_secret,
     }
     config = folder / "jupyterhub_config.py"
     config.write_text(
@@ -231,7 +246,8 @@ def running_hub(folder: Path) -> Iterator[RunningHub]:
         )
     passwords = {name: secrets.token_urlsafe(12) for name in (*STUDENTS, INSTRUCTOR, OUTSIDER)}
     pid_file = folder / "demo_app.pid"
-    config, proxy_port = _write_config(folder, passwords, pid_file)
+    cookie_secret = secrets.token_hex(32)
+    config, proxy_port = _write_config(folder, passwords, pid_file, cookie_secret)
     log_path = folder / "jupyterhub.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -245,6 +261,7 @@ def running_hub(folder: Path) -> Iterator[RunningHub]:
         url=f"http://127.0.0.1:{proxy_port}",
         service_path=f"/services/{SERVICE}/",
         passwords=passwords,
+        cookie_secret=cookie_secret,
         process=process,
         log_path=log_path,
     )

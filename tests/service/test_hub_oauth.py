@@ -14,6 +14,8 @@ import pytest
 from hub_server import INSTRUCTOR, OUTSIDER, SERVICE, RunningHub, running_hub
 from itsdangerous import TimestampSigner
 
+from neurogebra_grader.service.hub import SESSION_SALT
+
 SESSION_COOKIE = f"service-{SERVICE}"  # the Hub's OAuth client id of the service
 
 
@@ -161,3 +163,19 @@ def test_made_up_cookies_and_identity_headers_are_nobody(
         answer = client.get(hub.service_path, headers=header)
         assert urlsplit(str(answer.url)).path == "/hub/login", (cookie_jar, header)
         assert "hello" not in answer.text
+
+
+def test_the_service_checks_the_hub_scopes_itself(hub: RunningHub) -> None:
+    """Even with a real Hub token of hers in a cookie signed with the service's own secret
+    (which only the service has), a user without access to the service is nobody.
+    """
+    signer = TimestampSigner(bytes.fromhex(hub.cookie_secret), salt=SESSION_SALT)
+    for name, expected in ((OUTSIDER, None), ("alice", "hello alice (student)")):
+        with logged_in(hub, name) as browser:
+            browser.cookies.set(SESSION_COOKIE, signer.sign(hub.api_token(browser, name)).decode())
+            answer = browser.get(hub.service_path, follow_redirects=False)
+            if expected is None:
+                assert answer.status_code == 302
+                assert "/hub/api/oauth2/authorize" in answer.headers["location"]
+            else:  # the same way with a token that has the access scope: the check is the scope
+                assert answer.text == expected

@@ -18,7 +18,7 @@ Example (a Starlette app behind the Hub, with the environment the Hub gives a se
         user = await identity.who(request)
         if user is None:
             return identity.login_redirect(request)
-        return PlainTextResponse(f"hello {user.name} ({user.role})")
+        return PlainTextResponse(f"hello {user.student} ({user.role})")
 
     routes = [Route("/", home), *identity.routes()]
     app = Starlette(routes=[Mount(identity.mount_path, routes=routes)])
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 Role = Literal["student", "instructor"]
 SESSION_MAX_AGE = 24 * 3600  # then the browser goes through the (silent) OAuth dance again
+SESSION_SALT = "neurogebra-hub-session"  # signs the session cookie (the OAuth token)
 HUB_CACHE_SECONDS = 300  # how long the Hub's answer for a token is trusted without asking again
 MAX_PENDING_LOGINS = 10_000  # anyone can start a login: keep the memory they can take bounded
 REQUIRED = (
@@ -63,9 +64,11 @@ REQUIRED = (
 
 @dataclass(frozen=True)
 class HubUser:
-    """Who a request comes from: the Hub user name (the student id) and the service role."""
+    """Who a request comes from: the Hub user name (the student id) and the service role,
+    the fields of the service's `store.Account`.
+    """
 
-    name: str
+    student: str
     role: Role
 
 
@@ -163,7 +166,7 @@ class HubIdentity:
         self._auth = auth
         self._settings = settings
         self._pending = _PendingLogins(max_age=auth.oauth_state_max_age)
-        self._session = TimestampSigner(settings.cookie_secret, salt="neurogebra-hub-session")
+        self._session = TimestampSigner(settings.cookie_secret, salt=SESSION_SALT)
         self._state = TimestampSigner(settings.cookie_secret, salt="neurogebra-hub-oauth-state")
 
     @classmethod
@@ -189,7 +192,7 @@ class HubIdentity:
     async def user(self, request: Request) -> str | None:
         """The Hub user name of the request's session, or None when there is none."""
         who = await self.who(request)
-        return None if who is None else who.name
+        return None if who is None else who.student
 
     async def who(self, request: Request) -> HubUser | None:
         """The request's Hub user and role, or None. Only the service's signed cookie counts."""
@@ -285,7 +288,7 @@ class HubIdentity:
             return None
         groups = {group for group in model.get("groups") or () if isinstance(group, str)}
         instructor = name in self._settings.instructors or groups & self._settings.instructor_groups
-        return HubUser(name=name, role="instructor" if instructor else "student")
+        return HubUser(student=name, role="instructor" if instructor else "student")
 
     def _session_token(self, request: Request) -> str | None:
         """The OAuth token in the service's cookie, if its signature is ours and fresh."""
