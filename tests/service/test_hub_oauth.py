@@ -78,6 +78,11 @@ def test_each_user_reaches_the_service_as_themselves_through_oauth(hub: RunningH
             # the session is the service's own cookie now: no Hub round trip on the next visit
             again = browser.get(hub.service_path)
             assert again.text == f"hello {name} (student)" and not again.history
+    # the OAuth dance brings the browser back to the very page it asked for
+    with logged_in(hub, "alice") as browser:
+        page = browser.get(f"{hub.service_path}?page=2&sort=name")
+        assert page.text == "hello alice (student)" and len(page.history) == 3
+        assert str(page.url) == f"{hub.url}{hub.service_path}?page=2&sort=name"
 
 
 def test_a_member_of_the_instructors_group_is_an_instructor(hub: RunningHub) -> None:

@@ -244,7 +244,8 @@ class HubIdentity:
             return self._refuse(400, "The login came back without code or state.")
         pending = self._pending.peek(state)
         cookie = None if pending is None else request.cookies.get(pending.cookie_name)
-        signed_state = None if cookie is None else self._unsign(self._state, cookie)
+        max_age = int(self._auth.oauth_state_max_age)
+        signed_state = None if cookie is None else self._unsign(self._state, cookie, max_age)
         if pending is None or signed_state is None or not hmac.compare_digest(signed_state, state):
             log.warning("refused an OAuth callback whose state matches no login of this browser")
             return self._refuse(403, "This login was not started here. Log in again.")
@@ -295,18 +296,14 @@ class HubIdentity:
         cookie = request.cookies.get(self._auth.cookie_name)
         if cookie is None:
             return None
-        return self._unsign(self._session, cookie, max_age=SESSION_MAX_AGE)
+        return self._unsign(self._session, cookie, SESSION_MAX_AGE)
 
-    def _unsign(
-        self, signer: TimestampSigner, value: str, max_age: int | None = None
-    ) -> str | None:
+    @staticmethod
+    def _unsign(signer: TimestampSigner, value: str, max_age: int) -> str | None:
+        """The signed text, if `signer` signed it less than `max_age` seconds ago."""
         try:
-            raw = signer.unsign(value, max_age=max_age or int(self._auth.oauth_state_max_age))
-        except BadSignature:  # also expired ones
-            return None
-        try:
-            return raw.decode("ascii")
-        except UnicodeDecodeError:
+            return signer.unsign(value, max_age=max_age).decode("ascii")
+        except (BadSignature, UnicodeDecodeError):  # BadSignature: also expired ones
             return None
 
     def _set_cookie(
