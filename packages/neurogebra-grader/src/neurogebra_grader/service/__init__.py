@@ -1,1 +1,1 @@
-"""The submission service (issue 16): `neurogebra-grader serve`, standalone or behind JupyterHub."""
+"""The submission service (issue 16): `neurogebra-grader serve`."""
