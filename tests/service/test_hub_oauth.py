@@ -184,3 +184,18 @@ def test_the_service_checks_the_hub_scopes_itself(hub: RunningHub) -> None:
                 assert "/hub/api/oauth2/authorize" in answer.headers["location"]
             else:  # the same way with a token that has the access scope: the check is the scope
                 assert answer.text == expected
+
+
+def test_logging_out_ends_the_service_session_too(hub: RunningHub, client: httpx.Client) -> None:
+    for logout in ("/hub/logout", f"{hub.service_path}logout"):  # the Hub's page, the service's
+        with logged_in(hub, "alice") as alice:
+            assert alice.get(hub.service_path).text == "hello alice (student)"
+            old_cookie = alice.cookies[SESSION_COOKIE]
+            alice.get(logout)
+            after = alice.get(hub.service_path)
+            assert urlsplit(str(after.url)).path == "/hub/login", logout
+        # the Hub deleted the session's token: the old cookie, replayed elsewhere, is nobody
+        client.cookies.clear()
+        client.cookies.set(SESSION_COOKIE, old_cookie)
+        replayed = client.get(hub.service_path)
+        assert urlsplit(str(replayed.url)).path == "/hub/login", logout

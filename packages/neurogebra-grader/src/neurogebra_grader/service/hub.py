@@ -53,6 +53,8 @@ Role = Literal["student", "instructor"]
 SESSION_MAX_AGE = 24 * 3600  # then the browser goes through the (silent) OAuth dance again
 SESSION_SALT = "neurogebra-hub-session"  # signs the session cookie (the OAuth token)
 HUB_CACHE_SECONDS = 300  # how long the Hub's answer for a token is trusted without asking again
+HUB_SESSION_COOKIE = "jupyterhub-session-id"  # the Hub's login session (path /): part of the
+# cache key, so that after a Hub logout (which deletes the session's tokens) the Hub is asked anew
 MAX_PENDING_LOGINS = 10_000  # anyone can start a login: keep the memory they can take bounded
 REQUIRED = (
     "JUPYTERHUB_API_TOKEN",
@@ -199,7 +201,7 @@ class HubIdentity:
         if hasattr(request.state, "hub_user"):
             return request.state.hub_user  # type: ignore[no-any-return]
         token = self._session_token(request)
-        user = None if token is None else await self._identify(token)
+        user = None if token is None else await self._identify(token, request)
         request.state.hub_user = user
         return user
 
@@ -257,7 +259,7 @@ class HubIdentity:
         except HubError as error:
             log.warning("JupyterHub did not trade the OAuth code: %s", error)
             return self._refuse(403, "JupyterHub did not accept this login. Log in again.")
-        if await self._identify(token) is None:
+        if await self._identify(token, request) is None:
             return self._refuse(403, "This JupyterHub user may not use this service.")
         response = RedirectResponse(pending.next_url, status_code=302)
         self._clear_state_cookies(request, response)
@@ -272,10 +274,13 @@ class HubIdentity:
         response.delete_cookie(self._auth.cookie_name, path=self._auth.cookie_path)
         return response
 
-    async def _identify(self, token: str) -> HubUser | None:
+    async def _identify(self, token: str, request: Request) -> HubUser | None:
         """Ask the Hub whose token this is; a user allowed to use the service, or None."""
+        session_id = request.cookies.get(HUB_SESSION_COOKIE, "")
         try:
-            model: dict[str, Any] | None = await self._auth.user_for_token(token, sync=False)
+            model: dict[str, Any] | None = await self._auth.user_for_token(
+                token, session_id=session_id, sync=False
+            )
         except HubError as error:
             log.error("could not ask JupyterHub who a token belongs to: %s", error)
             raise HTTPException(502, "JupyterHub could not be asked who you are.") from None
