@@ -4,7 +4,8 @@ The service is registered with the Hub (as a managed or external service). A bro
 session is sent to the Hub's OAuth authorize URL, with a random state that is kept here and in a
 signed cookie; the Hub sends it back to ``<service prefix>oauth_callback`` with a code, which the
 service trades for an OAuth token (PKCE too). The token is kept in the service's own signed,
-HttpOnly cookie, and each request asks the Hub (cached for a few minutes) whose token it is. The
+HttpOnly cookie, and each request asks the Hub whose token it is (cached for a few minutes per Hub
+login session: a Hub logout deletes the session's tokens and ends the service's session too). The
 student id is the Hub user name. Nothing else a client sends (other cookies, ``X-Forwarded-User``
 or ``Authorization`` headers, ids in the URL) ever names a user.
 
