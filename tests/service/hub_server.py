@@ -43,6 +43,7 @@ PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
 SERVICE = "neurogebra-grader"
 STUDENTS = ("alice", "bob")
 INSTRUCTOR = "ingrid"  # in the Hub group `instructors`
+NAMED_INSTRUCTOR = "ian"  # in no group, named in NEUROGEBRA_HUB_INSTRUCTORS
 OUTSIDER = "mallory"  # a Hub user without access to the service
 PID_FILE_VARIABLE = "HUB_DEMO_PID_FILE"  # where demo_app writes its pid, so the tests can stop it
 START_TIMEOUT = 60.0
@@ -186,6 +187,7 @@ def _write_config(
     environment = {
         PID_FILE_VARIABLE: str(pid_file),
         "NEUROGEBRA_HUB_COOKIE_SECRET": cookie_secret,
+        "NEUROGEBRA_HUB_INSTRUCTORS": NAMED_INSTRUCTOR,
     }
     config = folder / "jupyterhub_config.py"
     config.write_text(
@@ -201,7 +203,7 @@ def _write_config(
             proxy_token=secrets.token_hex(32),
             instructor=INSTRUCTOR,
             service=SERVICE,
-            users=[*STUDENTS, INSTRUCTOR],
+            users=[*STUDENTS, INSTRUCTOR, NAMED_INSTRUCTOR],
             service_port=service_port,
             command=command,
             environment=environment,
@@ -246,7 +248,8 @@ def running_hub(folder: Path) -> Iterator[RunningHub]:
             f"{PROXY} is missing: run `npm ci` at the repository root (the tests-service "
             "nox session does), which installs configurable-http-proxy from package.json"
         )
-    passwords = {name: secrets.token_urlsafe(12) for name in (*STUDENTS, INSTRUCTOR, OUTSIDER)}
+    users = (*STUDENTS, INSTRUCTOR, NAMED_INSTRUCTOR, OUTSIDER)
+    passwords = {name: secrets.token_urlsafe(12) for name in users}
     pid_file = folder / "demo_app.pid"
     cookie_secret = secrets.token_hex(32)
     config, proxy_port = _write_config(folder, passwords, pid_file, cookie_secret)

@@ -11,7 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from hub_server import INSTRUCTOR, OUTSIDER, SERVICE, RunningHub, running_hub
+from hub_server import (
+    INSTRUCTOR,
+    NAMED_INSTRUCTOR,
+    OUTSIDER,
+    SERVICE,
+    RunningHub,
+    running_hub,
+)
 from itsdangerous import TimestampSigner
 
 from neurogebra_grader.service.hub import SESSION_SALT
@@ -85,9 +92,10 @@ def test_each_user_reaches_the_service_as_themselves_through_oauth(hub: RunningH
         assert str(page.url) == f"{hub.url}{hub.service_path}?page=2&sort=name"
 
 
-def test_a_member_of_the_instructors_group_is_an_instructor(hub: RunningHub) -> None:
-    with logged_in(hub, INSTRUCTOR) as browser:
-        assert browser.get(hub.service_path).text == f"hello {INSTRUCTOR} (instructor)"
+def test_instructors_by_hub_group_or_by_name(hub: RunningHub) -> None:
+    for name in (INSTRUCTOR, NAMED_INSTRUCTOR):
+        with logged_in(hub, name) as browser:
+            assert browser.get(hub.service_path).text == f"hello {name} (instructor)"
 
 
 def test_without_a_hub_login_the_service_sends_the_browser_to_the_hub_login(
