@@ -9,7 +9,8 @@ set -euo pipefail
 #   only the submission's folder writable); without it autograde refuses to run.
 # chromium: the headless browser the course site's test opens pages in (nox -s docs).
 # npm (with nodejs): installs KaTeX from package.json (`npm ci`), which the site and the
-#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo).
+#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo), and
+#   configurable-http-proxy, JupyterHub's proxy in the service's Hub test (nox -s tests-service).
 # postgresql: the server (initdb, pg_ctl, postgres, kept in /usr/lib/postgresql/<version>/bin)
 #   the submission service's tests run on, besides SQLite (nox -s tests-service). Each test
 #   session makes its own throwaway cluster on 127.0.0.1; the cluster the package sets up is
