@@ -9,14 +9,22 @@ set -euo pipefail
 #   only the submission's folder writable); without it autograde refuses to run.
 # chromium: the headless browser the course site's test opens pages in (nox -s docs).
 # npm (with nodejs): installs KaTeX from package.json (`npm ci`), which the site and the
-#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo).
-SYSTEM_PACKAGES=(graphviz bubblewrap chromium npm)
+#   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo), and
+#   configurable-http-proxy, JupyterHub's proxy in the service's Hub test (nox -s tests-service).
+# postgresql: the server (initdb, pg_ctl, postgres, kept in /usr/lib/postgresql/<version>/bin)
+#   the submission service's tests run on, besides SQLite (nox -s tests-service). Each test
+#   session makes its own throwaway cluster on 127.0.0.1; the cluster the package sets up is
+#   not used. PostgreSQL refuses to run as root, so as root the tests run it as the `postgres`
+#   user this package creates.
+SYSTEM_PACKAGES=(graphviz bubblewrap chromium npm postgresql)
 
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 ||
+  need+=(postgresql)
 
 if ((${#need[@]})); then
   if command -v apt-get >/dev/null 2>&1; then
