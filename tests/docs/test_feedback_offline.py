@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.converters import GenerateFeedback
-from test_browser import SCREENSHOTS, browser_context, chromium_path  # noqa: F401  (shared browser)
+from test_browser import SCREENSHOTS  # the browser itself is the shared `browser_context`
 
 from neurogebra_grader.offline_math import OfflineMathHTMLExporter, katex_dist
 
@@ -46,7 +46,7 @@ def test_feedback_html_holds_katex_and_fetches_nothing(tmp_path: Path) -> None:
     assert "renderMathInElement" in html and "data:font/woff2;base64," in html
 
 
-def test_feedback_math_renders_offline_in_a_browser(tmp_path: Path, browser_context) -> None:  # noqa: F811
+def test_feedback_math_renders_offline_in_a_browser(tmp_path: Path, browser_context) -> None:
     page = browser_context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
