@@ -81,7 +81,16 @@ def tests_models(session: nox.Session) -> None:
 def tests_grader(session: nox.Session) -> None:
     """neurogebra-grader's tests: the checks, their doctests, and what a student sees in Jupyter."""
     session.install("-e", CORE, "-e", f"{GRADER}[test]")
-    session.run("pytest", "--doctest-modules", f"{GRADER}/src", f"{GRADER}/tests", *session.posargs)
+    # the service's modules need the `service` extra: their doctests run in tests-service
+    service = f"{GRADER}/src/neurogebra_grader/service"
+    session.run(
+        "pytest",
+        "--doctest-modules",
+        f"--ignore={service}",
+        f"{GRADER}/src",
+        f"{GRADER}/tests",
+        *session.posargs,
+    )
 
 
 @nox.session
@@ -138,7 +147,10 @@ def tests_service(session: nox.Session) -> None:
         "jupyterhub>=5.2,<7",  # the Hub the service registers with (JupyterHub mode)
         "playwright==1.65.2",  # drives Debian's chromium (no browser download)
     )
-    session.run("pytest", "tests/service", "--durations=5", *session.posargs)
+    service = f"{GRADER}/src/neurogebra_grader/service"
+    session.run(
+        "pytest", "--doctest-modules", service, "tests/service", "--durations=5", *session.posargs
+    )
 
 
 # The course site's build and test tools, pinned so that the site builds the same everywhere.

@@ -1,0 +1,1 @@
+"""The submission service (issue 16): `neurogebra-grader serve`."""
