@@ -133,6 +133,14 @@ class Grader:
             fsync_write(target.parent, target.name, (folder / page).read_bytes())
 
 
+def ensure_gradebook(course: Course) -> None:
+    """Open the course's gradebook once, so nbgrader's tables exist (a new ``--db``)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id):
+        pass
+
+
 def question_summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per-question pass counts over graded submissions (``rows`` as Store.list gives them).
 
