@@ -102,7 +102,8 @@ def cmd_students(args: argparse.Namespace, root: Path, console: Console) -> None
     for name, role in names:
         token = store.add_account(name, role)
         print(f"{name}\t{role}\t{token}")  # plain: meant for a file or a mail merge
-    console.print(f"[green]enrolled {len(names)}[/]; the tokens are shown only now")
+    # on stderr: stdout holds only the tokens, for a file or a mail merge
+    Console(stderr=True).print(f"[green]enrolled {len(names)}[/]; the tokens are shown only now")
 
 
 def _json(response: Any) -> dict[str, Any]:

@@ -1,0 +1,341 @@
+"""The submission service in standalone mode, end to end: a real uvicorn server (the
+`neurogebra-grader serve` command) on 127.0.0.1, SQLite, local sandboxed workers, and a toy
+course with one question (a visible and a hidden check) released with the pipeline's own
+toy-course helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "pipeline"))
+
+import toycourse as tc
+
+HIDDEN_CODE = "square(-2.5)"  # the toy question's hidden check
+
+
+def one_question_course(root: Path) -> Path:
+    """The toy course cut to its first question (square: a visible and a hidden check)."""
+    source = tc.notebook_of(tc.source_notebook().cells[:3])
+    course = tc.make_course(root, source)
+    tc.grader("release", course=course)
+    return course
+
+
+def notebook(course: Path, answer: str) -> bytes:
+    def edit(by_id, nb):
+        by_id["square"].source = answer
+
+    return json.dumps(tc.submission_from_release(course, edit)).encode()
+
+
+RIGHT = "def square(x):\n    return x * x"
+WRONG = "def square(x):\n    return x + x"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(course), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+@dataclass
+class Server:
+    course: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(self.course)]
+        cmd += ["serve", "--port", str(self.port), "--workers", "1"]
+        log = open(self.course.parent / f"serve-{time.time():.0f}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "the server exited"
+            try:
+                if httpx.get(f"{self.url}/login", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        raise AssertionError("the server did not answer within 60 s")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class Live:
+    server: Server
+    tokens: dict[str, str]
+
+    def bearer(self, who: str) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return httpx.Client(base_url=self.server.url, headers=headers, timeout=30)
+
+    def browser(self, who: str) -> httpx.Client:
+        """A client logged in through the login form (session cookie, CSRF tokens)."""
+        client = httpx.Client(base_url=self.server.url, timeout=30)
+        page = client.get("/login")
+        done = client.post("/login", data={"csrf": csrf(page.text), "token": self.tokens[who]})
+        assert done.status_code == 303, done.text
+        return client
+
+    def upload(self, client: httpx.Client, data: bytes, **form: str) -> httpx.Response:
+        form.setdefault("assignment", tc.ASSIGNMENT)
+        files = {"notebook": (f"{tc.ASSIGNMENT}.ipynb", data, "application/json")}
+        return client.post("/api/submissions", data=form, files=files)
+
+    def wait_graded(self, client: httpx.Client, submission_id: int, seconds: float = 120) -> dict:
+        deadline = time.monotonic() + seconds
+        seen = []
+        while time.monotonic() < deadline:
+            body = client.get(f"/api/submissions/{submission_id}").json()
+            if not seen or seen[-1] != body["state"]:
+                seen.append(body["state"])
+            if body["state"] in ("graded", "error"):
+                body["seen"] = seen
+                return body
+            time.sleep(0.3)
+        raise AssertionError(f"submission {submission_id} still {seen[-1:]} after {seconds} s")
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the form"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    course = one_question_course(tmp_path_factory.mktemp("service"))
+    tokens = {}
+    for name in ("alice", "bob", "kim", "lee"):
+        tokens[name] = cli(course, "students", "add", name).stdout.strip().split("\t")[2]
+    made = cli(course, "students", "add", "prof", "--instructor").stdout.strip()
+    assert made.startswith("prof\tinstructor\t")
+    tokens["prof"] = made.split("\t")[2]
+    server = Server(course)
+    server.start()
+    yield Live(server, tokens)
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def alices(live: Live) -> dict:
+    """Alice logs in, uploads a half-right notebook through the page, and it is graded."""
+    client = live.browser("alice")
+    page = client.get("/student")
+    assert page.status_code == 200 and "10 of 10 submissions left" in page.text
+    files = {"notebook": ("toy.ipynb", notebook(live.server.course, WRONG), "application/json")}
+    form = {"csrf": csrf(page.text), "assignment": tc.ASSIGNMENT}
+    done = client.post("/submit", data=form, files=files)
+    assert done.status_code == 303
+    submission_id = int(done.headers["location"].rsplit("/", 1)[1])
+    body = live.wait_graded(client, submission_id)
+    return {"client": client, "id": submission_id, "body": body}
+
+
+def test_a_student_submits_and_reads_her_scores_and_feedback(live: Live, alices: dict) -> None:
+    body, client = alices["body"], alices["client"]
+    assert body["state"] == "graded", body
+    assert body["seen"][-1] == "graded" and set(body["seen"]) <= {"queued", "running", "graded"}
+    assert [(q["question"], q["score"], q["points"]) for q in body["questions"]] == [
+        ("test_square", 0.0, 10.0)
+    ]
+    assert "square(3)" in body["questions"][0]["message"]  # the visible check is named
+    page = client.get(body["url"])
+    assert page.status_code == 200 and "test_square" in page.text and "0 / 10" in page.text
+    feedback = client.get(body["feedback_url"])
+    assert feedback.status_code == 200 and "square" in feedback.text
+    assert HIDDEN_CODE not in feedback.text and "HIDDEN TESTS" not in feedback.text
+    assert "sandbox" in feedback.headers["content-security-policy"]
+    assert client.get("/student").text.count("9 of 10 submissions left") >= 1
+
+
+def test_the_submit_command_waits_and_prints_scores(live: Live, tmp_path: Path) -> None:
+    path = tmp_path / "toy.ipynb"
+    path.write_bytes(notebook(live.server.course, RIGHT))
+    args = ["submit", str(path), "--assignment", "toy", "--server", live.server.url]
+    done = cli(live.server.course, *args, "--token", live.tokens["bob"])
+    assert "test_square: 10 / 10" in done.stdout and "score: 10 / 10" in done.stdout
+    assert f"{live.server.url}/submissions/" in done.stdout and "/feedback" in done.stdout
+
+
+def test_no_student_reaches_another_students_submission(live: Live, alices: dict) -> None:
+    theirs = alices["id"]
+    bob = live.browser("bob")
+    alice_cookie = dict(alices["client"].cookies)
+    paths = [
+        f"/submissions/{theirs}",
+        f"/submissions/{theirs}/feedback",
+        f"/api/submissions/{theirs}",
+        f"/submissions/{theirs}?student=alice",
+        f"/api/submissions/{theirs}?student=alice",
+        f"/submissions/{theirs}%2F..%2F{theirs}",
+        f"/submissions/0{theirs}",
+        "/instructor",
+        "/instructor/export.csv",
+    ]
+    spoof = {"X-Student": "alice", "X-Forwarded-User": "alice", "Remote-User": "alice"}
+    for client in (bob, live.bearer("bob")):
+        for path in paths:
+            answer = client.get(path, headers=spoof)
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "alice" not in answer.text
+        listed = client.get("/api/submissions", params={"student": "alice"}, headers=spoof)
+        assert all(s["student"] == "bob" for s in listed.json()["submissions"])
+    # bob's bearer token wins over alice's cookie sent alongside it
+    mixed = httpx.Client(base_url=live.server.url, cookies=alice_cookie, timeout=30)
+    headers = {"Authorization": f"Bearer {live.tokens['bob']}"}
+    assert mixed.get(f"/api/submissions/{theirs}", headers=headers).status_code == 404
+    # nor regrade it, nor submit as her
+    page = bob.get("/student")
+    regrade = bob.post(f"/instructor/regrade/{theirs}", data={"csrf": csrf(page.text)})
+    assert regrade.status_code == 404
+    sent = live.upload(live.bearer("bob"), notebook(live.server.course, RIGHT), student="alice")
+    assert sent.status_code == 202
+    mine = live.bearer("bob").get(sent.json()["api"]).json()
+    assert mine["student"] == "bob"
+    live.wait_graded(live.bearer("bob"), mine["id"])
+    assert live.bearer("alice").get(sent.json()["api"]).status_code == 404
+
+
+def test_the_instructor_sees_the_class_and_exports_it(live: Live, alices: dict) -> None:
+    prof = live.browser("prof")
+    page = prof.get("/instructor")
+    assert page.status_code == 200
+    assert "alice" in page.text and "bob" in page.text and "test_square" in page.text
+    assert prof.get(f"/submissions/{alices['id']}").status_code == 200
+    export = prof.get("/instructor/export.csv")
+    rows = [line.split(",") for line in export.text.strip().splitlines()]
+    assert rows[0][:3] == ["id", "assignment", "student"]
+    assert {r[2] for r in rows[1:]} == {"alice", "bob"}
+
+
+def test_every_post_needs_the_forms_csrf_token(live: Live) -> None:
+    client = live.browser("kim")
+    files = {"notebook": ("toy.ipynb", notebook(live.server.course, RIGHT), "application/json")}
+    for form in ({"assignment": "toy"}, {"assignment": "toy", "csrf": "forged"}):
+        refused = client.post("/submit", data=form, files=files)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        refused = client.post("/api/submissions", data=form, files=files)
+        assert refused.status_code == 403
+    fresh = httpx.Client(base_url=live.server.url, timeout=30)
+    fresh.get("/login")
+    assert fresh.post("/login", data={"token": live.tokens["kim"]}).status_code == 403
+    assert client.get("/api/submissions").json()["submissions"] == []
+
+
+def test_the_rate_limit_refuses_clearly_and_shows_none_left(live: Live) -> None:
+    prof = live.browser("prof")
+    form = {"csrf": csrf(prof.get("/instructor").text), "assignment": "toy"}
+    limit = {"rate_limit": "1", "rate_window": "3600"}
+    saved = prof.post("/instructor/settings", data=form | limit)
+    assert saved.status_code == 303
+    lee = live.bearer("lee")
+    first = live.upload(lee, notebook(live.server.course, RIGHT))
+    assert first.status_code == 202 and first.json()["remaining"] == 0
+    second = live.upload(lee, notebook(live.server.course, RIGHT))
+    assert second.status_code == 429
+    assert "limit" in second.json()["error"] and "0 left" in second.json()["error"]
+    assert second.json()["remaining"] == 0
+    assert lee.get("/api/submissions").json()["remaining"] == {"toy": 0}
+    live.wait_graded(lee, first.json()["id"])
+
+
+def test_refusals_name_what_is_wrong(live: Live) -> None:
+    kim = live.bearer("kim")
+    bad_name = kim.post(
+        "/api/submissions",
+        data={"assignment": "toy"},
+        files={"notebook": ("other.ipynb", b"{}", "application/json")},
+    )
+    assert bad_name.status_code == 400 and "toy.ipynb" in bad_name.json()["error"]
+    not_json = live.upload(kim, b'{"cells": [')
+    assert not_json.status_code == 400 and "not valid notebook JSON" in not_json.json()["error"]
+    unknown = live.upload(kim, b"{}", assignment="../toy")
+    assert unknown.status_code == 404 and "no assignment" in unknown.json()["error"]
+
+
+def gradebook_rows(course: Path, table: str, where: str = "") -> list[tuple]:
+    db = sqlite3.connect(course / "gradebook.db")
+    try:
+        return db.execute(f"SELECT * FROM {table} {where}").fetchall()
+    finally:
+        db.close()
+
+
+def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> None:
+    course = live.server.course
+    prof = live.bearer("prof")
+    page = live.browser("prof")
+    form = {"csrf": csrf(page.get("/instructor").text), "assignment": "toy"}
+    page.post("/instructor/settings", data=form | {"rate_limit": "10", "rate_window": "3600"})
+    ids = []
+    for who in ("alice", "bob", "kim", "alice", "bob"):  # senders, below
+        sent = live.upload(live.bearer(who), notebook(course, RIGHT))
+        assert sent.status_code == 202
+        ids.append(sent.json()["id"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill while one runs and the rest wait
+        states = [prof.get(f"/api/submissions/{i}").json()["state"] for i in ids]
+        if "running" in states:
+            break
+        time.sleep(0.1)
+    live.server.kill()
+    live.server.start()
+    for submission_id in ids:
+        assert live.wait_graded(prof, submission_id)["state"] == "graded"
+    results = gradebook_rows(course, "neurogebra_service_results")
+    per_id = {row[0]: 0 for row in results}
+    for row in results:
+        per_id[row[0]] += 1
+    assert all(per_id.get(i) == 1 for i in ids), per_id  # each recorded exactly once
+    states = gradebook_rows(course, "neurogebra_service_submissions", "WHERE state != 'graded'")
+    assert states == []
+    ledger = gradebook_rows(course, "neurogebra_grading", "WHERE assignment = 'toy'")
+    assert sorted(row[1] for row in ledger) == ["alice", "bob", "kim", "lee"]
+    senders = ("alice", "bob", "kim", "alice", "bob")
+    for who in ("alice", "bob"):  # the ledger holds their newest submission's grade
+        newest = max(i for i, w in zip(ids, senders, strict=True) if w == who)
+        assert prof.get(f"/api/submissions/{newest}").json()["score"] == 10.0
+    assert nbformat.reads(
+        (course / "submitted" / "alice" / "toy" / "toy.ipynb").read_text(), as_version=4
+    )
