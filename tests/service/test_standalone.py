@@ -145,12 +145,12 @@ def csrf(html: str) -> str:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     course = one_question_course(tmp_path_factory.mktemp("service"))
-    tokens = {}
-    for name in ("alice", "bob", "kim", "lee"):
-        tokens[name] = cli(course, "students", "add", name).stdout.strip().split("\t")[2]
-    made = cli(course, "students", "add", "prof", "--instructor").stdout.strip()
-    assert made.startswith("prof\tinstructor\t")
-    tokens["prof"] = made.split("\t")[2]
+    roster = course.parent / "roster.csv"
+    roster.write_text("id,role\nalice,student\nbob,\nkim,student\nlee,student\nprof,instructor\n")
+    printed = cli(course, "students", "import", str(roster)).stdout.strip().splitlines()
+    rows = [line.split("\t") for line in printed]
+    assert [row[:2] for row in rows][-2:] == [["lee", "student"], ["prof", "instructor"]]
+    tokens = {name: token for name, _, token in rows}
     server = Server(course)
     server.start()
     yield Live(server, tokens)
