@@ -339,3 +339,24 @@ def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> 
     assert nbformat.reads(
         (course / "submitted" / "alice" / "toy" / "toy.ipynb").read_text(), as_version=4
     )
+
+
+def test_oversized_bodies_are_refused_before_they_are_read(live: Live) -> None:
+    big = b"x" * 21_000_000
+    too_big = live.upload(live.bearer("kim"), big)
+    assert too_big.status_code == 413 and "limit" in too_big.json()["error"]
+    login = httpx.post(f"{live.server.url}/login", content=b"token=" + b"a" * 20_000)
+    assert login.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it is read
+        for _ in range(4):
+            yield b"token=" + b"a" * 10_000
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        sent = httpx.post(f"{live.server.url}/login", content=chunks(), headers=form)
+        status: int | None = sent.status_code
+    except httpx.HTTPError:
+        status = None  # the server cut the connection
+    assert status is None or status == 413, status
+    assert httpx.get(f"{live.server.url}/login").status_code == 200  # still serving

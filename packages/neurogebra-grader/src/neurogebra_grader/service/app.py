@@ -31,6 +31,7 @@ from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.service import admission
 from neurogebra_grader.service.auth import Identity, Sessions, StandaloneIdentity, load_secret
+from neurogebra_grader.service.bodylimit import BodyLimit, TooLarge
 from neurogebra_grader.service.grading import Grader, question_summary
 from neurogebra_grader.service.queue import Queue
 from neurogebra_grader.service.store import Account, Settings, Store
@@ -97,7 +98,7 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def create_app(service: Service) -> Starlette:
+def create_app(service: Service) -> BodyLimit:
     """The Starlette app of ``service`` (its workers start and stop with it)."""
 
     def page(handler: Handler, *, instructor: bool = False) -> Callable[[Request], Awaitable]:
@@ -110,20 +111,11 @@ def create_app(service: Service) -> Starlette:
                 return RedirectResponse("/login", status_code=303)
             if instructor and not account.instructor:
                 return _not_found(request)
-            if request.method == "POST" and _too_large(request):
-                message = f"the upload is more than the {admission.MAX_BYTES / 1e6:g} MB limit"
-                if api:
-                    return JSONResponse({"error": message}, status_code=413)
-                return await _student_page(request, account, 413, error=message)
             if request.method == "POST" and not await _csrf_ok(request, api):
                 return _forbidden(request)
             return await handler(request, service, account)
 
         return endpoint
-
-    def _too_large(request: Request) -> bool:
-        length = request.headers.get("content-length", "")
-        return length.isdigit() and int(length) > admission.MAX_BYTES + 100_000
 
     async def _csrf_ok(request: Request, api: bool) -> bool:
         if api and request.headers.get("authorization"):
@@ -384,7 +376,15 @@ def create_app(service: Service) -> Starlette:
     async def missing(request: Request, exc: Exception) -> Response:
         return _not_found(request)
 
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: missing})
+    async def too_large(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=413)
+        return HTMLResponse(pages.get_template("error.html").render(message=str(exc)), 413)
+
+    handlers = {404: missing, TooLarge: too_large}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    small = {"/login": 16_384, "/logout": 16_384, "/instructor/settings": 16_384}
+    return BodyLimit(app, default=admission.MAX_BYTES + 100_000, small=small)
 
 
 def latest(rows: list[dict[str, Any]], assignment: str) -> list[dict[str, Any]]:
