@@ -294,6 +294,33 @@ def test_refusals_name_what_is_wrong(live: Live) -> None:
     assert unknown.status_code == 404 and "no assignment" in unknown.json()["error"]
 
 
+def set_duedate(course: Path, when: str | None) -> None:
+    db = sqlite3.connect(course / "gradebook.db")
+    with db:
+        db.execute("UPDATE assignment SET duedate = ? WHERE name = 'toy'", (when,))
+    db.close()
+
+
+def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
+    prof = live.browser("prof")
+    form = {"csrf": csrf(prof.get("/instructor").text), "assignment": "toy"}
+    form |= {"rate_limit": "10", "rate_window": "3600"}
+    set_duedate(live.server.course, "2020-01-01 00:00:00.000000")
+    try:
+        kim = live.bearer("kim")
+        refused = live.upload(kim, notebook(live.server.course, RIGHT))
+        assert refused.status_code == 403
+        assert "deadline of toy was 2020-01-01 00:00 UTC" in refused.json()["error"]
+        assert prof.post("/instructor/settings", data=form | {"accept_late": "yes"}).is_redirect
+        late = live.upload(kim, notebook(live.server.course, RIGHT))
+        assert late.status_code == 202 and late.json()["late"] is True
+        graded = live.wait_graded(kim, late.json()["id"])
+        assert graded["late"] is True and graded["state"] == "graded"
+    finally:
+        set_duedate(live.server.course, None)
+        prof.post("/instructor/settings", data=form | {"accept_late": "no"})
+
+
 def gradebook_rows(course: Path, table: str, where: str = "") -> list[tuple]:
     db = sqlite3.connect(course / "gradebook.db")
     try:
@@ -331,7 +358,7 @@ def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> 
     states = gradebook_rows(course, "neurogebra_service_submissions", "WHERE state != 'graded'")
     assert states == []
     ledger = gradebook_rows(course, "neurogebra_grading", "WHERE assignment = 'toy'")
-    assert sorted(row[1] for row in ledger) == ["alice", "bob", "kim", "lee"]
+    assert sorted(row[1] for row in ledger) == ["alice", "bob", "kim", "lee"]  # one each
     senders = ("alice", "bob", "kim", "alice", "bob")
     for who in ("alice", "bob"):  # the ledger holds their newest submission's grade
         newest = max(i for i, w in zip(ids, senders, strict=True) if w == who)

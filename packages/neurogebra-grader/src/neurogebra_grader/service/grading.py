@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
@@ -33,6 +34,7 @@ from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.service.queue import Claimed, Outcome
 from neurogebra_grader.service.store import Store, fsync_write
 
+log = logging.getLogger("neurogebra_grader.service")
 _feedback_lock = threading.Lock()  # nbgrader's apps keep process-wide state
 
 
@@ -80,6 +82,7 @@ class Grader:
             try:
                 return self._grade(claimed)
             except Exception as error:  # the student's row says so; the service goes on
+                log.exception("submission %d could not be graded", claimed.id)
                 return Outcome(
                     "error", error=f"the grader failed: {type(error).__name__}: {error}"[:500]
                 )
