@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -146,7 +147,9 @@ def csrf(html: str) -> str:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     course = one_question_course(tmp_path_factory.mktemp("service"))
     roster = course.parent / "roster.csv"
-    roster.write_text("id,role\nalice,student\nbob,\nkim,student\nlee,student\nprof,instructor\n")
+    roster.write_text(
+        "id,role\nalice,student\nana,student\nbob,\nkim,student\nlee,student\nprof,instructor\n"
+    )
     printed = cli(course, "students", "import", str(roster)).stdout.strip().splitlines()
     rows = [line.split("\t") for line in printed]
     assert [row[:2] for row in rows][-2:] == [["lee", "student"], ["prof", "instructor"]]
@@ -187,6 +190,44 @@ def test_a_student_submits_and_reads_her_scores_and_feedback(live: Live, alices:
     assert HIDDEN_CODE not in feedback.text and "HIDDEN TESTS" not in feedback.text
     assert "sandbox" in feedback.headers["content-security-policy"]
     assert client.get("/student").text.count("9 of 10 submissions left") >= 1
+
+
+def test_a_student_in_a_browser_watches_her_submission_get_graded(
+    live: Live, tmp_path: Path
+) -> None:
+    """Headless Chromium (Debian's, through Playwright) uses the pages by their labels and the
+    keyboard, and the inline script moves the state from queued to graded by itself."""
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is needed: `apt-get install chromium` (tools/setup.sh)"
+    path = tmp_path / "toy.ipynb"
+    path.write_bytes(notebook(live.server.course, WRONG))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            page = browser.new_page()
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(live.server.url) else outside.append(r.url),
+            )
+            page.goto(f"{live.server.url}/login")
+            page.get_by_label("Your login token").fill(live.tokens["ana"])
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("heading", name="Your submissions").first).to_be_visible()
+            page.get_by_label("Assignment").select_option("toy")
+            page.get_by_label("Notebook file (.ipynb)").set_input_files(str(path))
+            page.get_by_role("button", name="Submit").click()
+            expect(page.locator("#state")).to_have_text("graded", timeout=120_000)
+            table = page.get_by_role("table", name="Score per question")
+            expect(table).to_contain_text("test_square")
+            expect(page.get_by_text("0 / 10").first).to_be_visible()
+            page.get_by_role("link", name="Open the feedback page").click()
+            assert HIDDEN_CODE not in page.content()
+            assert outside == [], outside  # no CDN, nothing but the service
+        finally:
+            browser.close()
 
 
 def test_the_submit_command_waits_and_prints_scores(live: Live, tmp_path: Path) -> None:
@@ -246,7 +287,7 @@ def test_the_instructor_sees_the_class_and_exports_it(live: Live, alices: dict) 
     export = prof.get("/instructor/export.csv")
     rows = [line.split(",") for line in export.text.strip().splitlines()]
     assert rows[0][:3] == ["id", "assignment", "student"]
-    assert {r[2] for r in rows[1:]} == {"alice", "bob"}
+    assert {r[2] for r in rows[1:]} == {"alice", "ana", "bob"}
 
 
 def test_every_post_needs_the_forms_csrf_token(live: Live) -> None:
@@ -346,6 +387,7 @@ def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> 
         if "running" in states:
             break
         time.sleep(0.1)
+    assert "running" in states and "queued" in states, states
     live.server.kill()
     live.server.start()
     for submission_id in ids:
@@ -358,7 +400,7 @@ def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> 
     states = gradebook_rows(course, "neurogebra_service_submissions", "WHERE state != 'graded'")
     assert states == []
     ledger = gradebook_rows(course, "neurogebra_grading", "WHERE assignment = 'toy'")
-    assert sorted(row[1] for row in ledger) == ["alice", "bob", "kim", "lee"]  # one each
+    assert sorted(row[1] for row in ledger) == ["alice", "ana", "bob", "kim", "lee"]  # one each
     senders = ("alice", "bob", "kim", "alice", "bob")
     for who in ("alice", "bob"):  # the ledger holds their newest submission's grade
         newest = max(i for i, w in zip(ids, senders, strict=True) if w == who)
