@@ -74,7 +74,7 @@ class Server:
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(self.course)]
-        cmd += ["serve", "--port", str(self.port), "--workers", "1"]
+        cmd += ["serve", "--port", str(self.port), "--workers", "2"]
         log = open(self.course.parent / f"serve-{time.time():.0f}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

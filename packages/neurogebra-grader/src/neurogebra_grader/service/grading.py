@@ -28,7 +28,7 @@ from typing import Any
 
 from neurogebra_grader.pipeline import nbgrader_steps
 from neurogebra_grader.pipeline.autograde import autograde
-from neurogebra_grader.pipeline.collect import stamp_text, write_files
+from neurogebra_grader.pipeline.collect import safe_student_name, stamp_text, write_files
 from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.service.queue import Claimed, Outcome
@@ -56,6 +56,8 @@ class Grader:
 
     def place(self, claimed: Claimed) -> Path:
         """Make the stored upload the student's submission (replacing an earlier one)."""
+        if not safe_student_name(claimed.student) or claimed.assignment.startswith("."):
+            raise ValueError(f"not a usable student id: {claimed.student!r}")  # e.g. a Hub name
         data = Path(claimed.path).read_bytes()
         dest = self.course.path("submitted", claimed.student, claimed.assignment)
         dest.parent.mkdir(parents=True, exist_ok=True)
