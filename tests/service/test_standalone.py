@@ -146,6 +146,8 @@ def csrf(html: str) -> str:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     course = one_question_course(tmp_path_factory.mktemp("service"))
+    with (course / "nbgrader_config.py").open("a") as config:  # late work scores nothing
+        config.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
     roster = course.parent / "roster.csv"
     roster.write_text(
         "id,role\nalice,student\nana,student\nbob,\nkim,student\nlee,student\nprof,instructor\n"
@@ -357,6 +359,9 @@ def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
         assert late.status_code == 202 and late.json()["late"] is True
         graded = live.wait_graded(kim, late.json()["id"])
         assert graded["late"] is True and graded["state"] == "graded"
+        assert (graded["score"], graded["late_penalty"]) == (10.0, 10.0)  # the course's plugin
+        page = kim.get(graded["url"]).text
+        assert "minus a late penalty of 10" in page
     finally:
         set_duedate(live.server.course, None)
         prof.post("/instructor/settings", data=form | {"accept_late": "no"})

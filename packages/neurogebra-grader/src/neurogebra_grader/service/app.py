@@ -431,7 +431,7 @@ def class_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 CSV_COLUMNS = ["id", "assignment", "student", "received_at", "state", "score", "max_score"]
-CSV_COLUMNS += ["late", "flags", "error"]
+CSV_COLUMNS += ["late", "late_penalty", "flags", "error"]
 
 
 def _cell(value: Any) -> str:

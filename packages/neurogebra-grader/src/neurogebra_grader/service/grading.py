@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from neurogebra_grader.pipeline import nbgrader_steps
+from neurogebra_grader.pipeline import ledger, nbgrader_steps
 from neurogebra_grader.pipeline.autograde import autograde
 from neurogebra_grader.pipeline.collect import safe_student_name, stamp_text, write_files
 from neurogebra_grader.pipeline.course import Course
@@ -119,12 +119,23 @@ class Grader:
         self._feedback(claimed)
         return Outcome(
             "graded",
+            late_penalty=self._penalty(claimed),
             score=result.score,
             max_score=result.max_score,
             questions=questions,
             error="; ".join(result.errors)[:2000] or None,
             flags=flags,
         )
+
+    def _penalty(self, claimed: Claimed) -> float:
+        """The late penalty the gradebook now holds for this student (nbgrader's plugin)."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.course.db_url, self.course.course_id) as gb:
+            for row in ledger.rows(gb, claimed.assignment):
+                if row["student"] == claimed.student:
+                    return float(row["late_penalty"] or 0.0)
+        return 0.0
 
     def _feedback(self, claimed: Claimed) -> None:
         with _feedback_lock:

@@ -51,6 +51,7 @@ class Outcome:
     questions: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     flags: list[str] = field(default_factory=list)
+    late_penalty: float | None = None
 
 
 class Queue:
@@ -122,6 +123,7 @@ class Queue:
                     questions=json.dumps(outcome.questions),
                     error=outcome.error,
                     flags=json.dumps(outcome.flags),
+                    late_penalty=outcome.late_penalty,
                     graded_at=now(),
                 )
             )

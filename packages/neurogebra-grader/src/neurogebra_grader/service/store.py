@@ -75,6 +75,7 @@ submissions = Table(
     Column("questions", Text),  # JSON: [{"question", "points", "score", "message"}]
     Column("error", Text),
     Column("late", Boolean, nullable=False, default=False),
+    Column("late_penalty", Float),  # points taken off, per the course's late-submission plugin
     Column("flags", Text),  # JSON list of flag codes
     Column("graded_at", DateTime),
 )
