@@ -290,6 +290,15 @@ def test_the_instructor_sees_the_class_and_exports_it(live: Live, alices: dict) 
     rows = [line.split(",") for line in export.text.strip().splitlines()]
     assert rows[0][:3] == ["id", "assignment", "student"]
     assert {r[2] for r in rows[1:]} == {"alice", "ana", "bob"}
+    # regrade: only a student's newest submission (the gradebook keeps the last graded)
+    listed = prof.get("/api/submissions").json()["submissions"]
+    bobs = [row["id"] for row in listed if row["student"] == "bob"]
+    assert len(bobs) == 2
+    form = {"csrf": csrf(page.text)}
+    assert prof.post(f"/instructor/regrade/{min(bobs)}", data=form).status_code == 404
+    assert prof.post(f"/instructor/regrade/{max(bobs)}", data=form).status_code == 303
+    again = live.wait_graded(prof, max(bobs))
+    assert again["state"] == "graded" and again["score"] == 10.0
 
 
 def test_every_post_needs_the_forms_csrf_token(live: Live) -> None:

@@ -314,6 +314,7 @@ def create_app(service: Service) -> BodyLimit:
             students=class_table(rows),
             questions={n: question_summary(latest(rows, n)) for n in names},
             submissions=rows,
+            newest={t["latest"]["id"] for t in class_table(rows)},
             message=request.query_params.get("done", ""),
         )
 

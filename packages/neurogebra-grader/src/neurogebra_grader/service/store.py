@@ -294,8 +294,25 @@ class Store:
             return [_public(dict(r)) for r in db.execute(query).mappings()]
 
     def regrade(self, submission_id: int) -> bool:
-        """Queue a graded (or failed) submission again; its earlier result is replaced."""
+        """Queue a student's newest submission of an assignment again (graded or failed); its
+        earlier result is replaced. Only the newest: the gradebook keeps the grade of the
+        submission graded last, which must stay the student's latest."""
+        newer = submissions.alias("newer")
         with self.engine.begin() as db:
+            row = db.execute(
+                select(submissions.c.student, submissions.c.assignment).where(
+                    submissions.c.id == submission_id
+                )
+            ).first()
+            if row is None:
+                return False
+            latest = db.execute(
+                select(func.max(newer.c.id)).where(
+                    newer.c.student == row.student, newer.c.assignment == row.assignment
+                )
+            ).scalar()
+            if latest != submission_id:
+                return False
             done = db.execute(
                 submissions.update()
                 .where(submissions.c.id == submission_id)

@@ -49,18 +49,22 @@ class Workers:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                claimed = self.queue.claim()
+                self._once()
             except Exception:  # the database is busy or gone for a moment: try again
-                log.exception("could not claim a submission")
-                claimed = None
-            if claimed is None:
-                self._event.wait(1.0)
-                self._event.clear()
-                continue
-            outcome = self.grader.grade(claimed)
-            try:
-                if not self.queue.finish(claimed, outcome):
-                    log.warning("submission %d: the claim was lost; result dropped", claimed.id)
-            except Exception:
-                log.exception("submission %d: the result could not be recorded", claimed.id)
-                self.queue.finish(claimed, Outcome("error", error="the result was not recorded"))
+                log.exception("grading worker: retrying in a second")
+                self._stop.wait(1.0)
+
+    def _once(self) -> None:
+        claimed = self.queue.claim()
+        if claimed is None:
+            self._event.wait(1.0)
+            self._event.clear()
+            return
+        outcome = self.grader.grade(claimed)
+        try:
+            recorded = self.queue.finish(claimed, outcome)
+        except Exception:
+            log.exception("submission %d: the result could not be recorded", claimed.id)
+            recorded = self.queue.finish(claimed, Outcome("error", error="not recorded"))
+        if not recorded:
+            log.warning("submission %d: the claim was lost; result dropped", claimed.id)
