@@ -187,6 +187,7 @@ def test_a_student_submits_and_reads_her_scores_and_feedback(live: Live, alices:
     assert "square(3)" in body["questions"][0]["message"]  # the visible check is named
     page = client.get(body["url"])
     assert page.status_code == 200 and "test_square" in page.text and "0 / 10" in page.text
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
     feedback = client.get(body["feedback_url"])
     assert feedback.status_code == 200 and "square" in feedback.text
     assert HIDDEN_CODE not in feedback.text and "HIDDEN TESTS" not in feedback.text
@@ -308,6 +309,9 @@ def test_every_post_needs_the_forms_csrf_token(live: Live) -> None:
         refused = client.post("/submit", data=form, files=files)
         assert refused.status_code == 403 and "CSRF" in refused.text
         refused = client.post("/api/submissions", data=form, files=files)
+        assert refused.status_code == 403
+        basic = {"Authorization": "Basic a2ltOng="}  # not a bearer token: the cookie counts
+        refused = client.post("/api/submissions", data=form, files=files, headers=basic)
         assert refused.status_code == 403
     fresh = httpx.Client(base_url=live.server.url, timeout=30)
     fresh.get("/login")

@@ -30,7 +30,13 @@ from starlette.routing import Route
 from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.service import admission
-from neurogebra_grader.service.auth import Identity, Sessions, StandaloneIdentity, load_secret
+from neurogebra_grader.service.auth import (
+    Identity,
+    Sessions,
+    StandaloneIdentity,
+    bearer,
+    load_secret,
+)
 from neurogebra_grader.service.bodylimit import BodyLimit, TooLarge
 from neurogebra_grader.service.grading import Grader, question_summary
 from neurogebra_grader.service.queue import Queue
@@ -43,6 +49,14 @@ pages = Environment(
 )
 # The feedback page holds the student's own notebook: shown with no script and no origin, so
 # nothing in it can act as the viewer (a student's HTML output seen by the instructor).
+# Pages hold a student's grades: never cached, never framed (clickjacking), no referrer out.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
 FEEDBACK_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -89,7 +103,7 @@ def render(
 ) -> HTMLResponse:
     session = service.sessions.read(request)
     body = pages.get_template(name).render(csrf=session["csrf"], **context)
-    response = HTMLResponse(body, status_code=status)
+    response = HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
     service.sessions.save(request, response, session)
     return response
 
@@ -118,7 +132,7 @@ def create_app(service: Service) -> BodyLimit:
         return endpoint
 
     async def _csrf_ok(request: Request, api: bool) -> bool:
-        if api and request.headers.get("authorization"):
+        if api and bearer(request) is not None:
             return True  # a bearer request: no cookie, so nothing to forge
         if request.headers.get("x-csrf-token"):
             return service.sessions.csrf_ok(request, request.headers["x-csrf-token"])
@@ -242,7 +256,7 @@ def create_app(service: Service) -> BodyLimit:
         path = service.store.feedback_path(row["id"]) if row else None
         if path is None or not path.is_file():
             return _not_found(request)
-        headers = {"Content-Security-Policy": FEEDBACK_CSP, "X-Content-Type-Options": "nosniff"}
+        headers = PAGE_HEADERS | {"Content-Security-Policy": FEEDBACK_CSP}
         return HTMLResponse(path.read_bytes(), headers=headers)
 
     def _api_row(row: dict[str, Any]) -> dict[str, Any]:
