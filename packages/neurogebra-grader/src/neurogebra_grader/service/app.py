@@ -80,13 +80,17 @@ class Service:
         scheduler: str | None = None,
         limits: Limits | None = None,
         sandbox: bool = True,
+        identity: Callable[[Store, Sessions], Identity] | None = None,
     ) -> Service:
+        """The service of ``course``; ``identity`` makes who-is-who from the store and the
+        sessions (default: standalone tokens; e.g. a JupyterHub OAuth identity instead)."""
         folder = course.state_dir() / "service"
         store = Store(course.db_url, folder)
         sessions = Sessions(load_secret(folder))
         grader = Grader(course, store, scheduler=scheduler, limits=limits, sandbox=sandbox)
         pool = Workers(Queue(store), grader, workers) if workers > 0 else None
-        return cls(course, store, sessions, StandaloneIdentity(store, sessions), pool)
+        who = (identity or StandaloneIdentity)(store, sessions)
+        return cls(course, store, sessions, who, pool)
 
 
 Handler = Callable[[Request, Service, Account], Awaitable[Response]]
