@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", help="where to build the demo course (default: a temp folder)")
     p.add_argument("--workers", type=int, default=None)
     _add_limits(p)
+    from neurogebra_grader.cli.service import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -325,6 +328,10 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("serve", "students", "submit"):
+            from neurogebra_grader.cli.service import run
+
+            return run(args, _course_root(args.course), console)
         COMMANDS[args.command](args)
     except (CourseError, SandboxUnavailable, nbgrader_steps.StepFailed, ImportError) as error:
         console.print(f"[bold red]error:[/] {escape(str(error))}")  # [extras] are not markup

@@ -68,3 +68,15 @@ def feedback(course: Course, assignment: str, *, release: bool = True) -> list[s
                 )
                 released.append(student)
     return released
+
+
+def student_feedback(course: Course, assignment: str, student: str) -> list[str]:
+    """generate_feedback for one student's autograded submission (not released); returns the
+    names of the HTML files written under ``feedback/<student>/<assignment>/``."""
+    api = _api(course)
+    _check(
+        f"generate_feedback {assignment} {student}",
+        api.generate_feedback(assignment, student, force=True),
+    )
+    folder = course.path("feedback", student, assignment)
+    return sorted(p.name for p in folder.glob("*.html")) if folder.is_dir() else []

@@ -1,0 +1,175 @@
+"""The service's commands: ``serve``, ``students add|import`` and ``submit``.
+
+Example (from a shell)::
+
+    neurogebra-grader --course course students add alice      # prints alice's token once
+    neurogebra-grader --course course serve --port 8000 --workers 2
+    neurogebra-grader submit toy.ipynb --assignment toy --server http://127.0.0.1:8000 --token T
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from traitlets.config import Config
+
+from neurogebra_grader.pipeline.collect import safe_student_name
+from neurogebra_grader.pipeline.course import Course, CourseError
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("serve", help="the submission service (pages, JSON API, grading workers)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="grading threads (one kernel each)")
+    p.add_argument("--db", help="the gradebook's database URL (default: the course's)")
+    p.add_argument("--scheduler", help="grade on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="run student code WITHOUT bubblewrap (only for code you trust)",
+    )
+    p = sub.add_parser("students", help="enrol students for the service (standalone mode)")
+    what = p.add_subparsers(dest="action", required=True)
+    add = what.add_parser("add", help="enrol one student (or instructor); prints the token once")
+    add.add_argument("name")
+    add.add_argument("--instructor", action="store_true", help="an instructor: sees the class")
+    add.add_argument("--db", help="the gradebook's database URL (default: the course's)")
+    imp = what.add_parser("import", help="enrol every student of a roster CSV (column 'id')")
+    imp.add_argument("roster")
+    imp.add_argument("--db", help="the gradebook's database URL (default: the course's)")
+    p = sub.add_parser("submit", help="submit a notebook to a running service and wait")
+    p.add_argument("notebook")
+    p.add_argument("--assignment", required=True)
+    p.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
+    p.add_argument("--token", required=True, help="your login token")
+    p.add_argument("--wait", type=float, default=600, help="seconds to wait for the grade")
+
+
+def load_course(root: Path, db: str | None) -> Course:
+    extra = Config()
+    if db:
+        extra.CourseDirectory.db_url = db
+    return Course.load(root, extra)
+
+
+def _store(course: Course) -> Any:
+    from neurogebra_grader.service.store import Store
+
+    return Store(course.db_url, course.state_dir() / "service")
+
+
+def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
+    import uvicorn
+
+    from neurogebra_grader.service.app import Service, create_app
+    from neurogebra_grader.service.grading import ensure_gradebook
+
+    course = load_course(root, args.db)
+    ensure_gradebook(course)
+    if args.unsandboxed:
+        console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
+    else:
+        from neurogebra_grader.sandbox.bwrap import find_bwrap
+
+        find_bwrap()  # refuse to start rather than fail every submission
+    service = Service.open(
+        course, workers=args.workers, scheduler=args.scheduler, sandbox=not args.unsandboxed
+    )
+    console.print(f"serving {escape(str(course.root))} on http://{args.host}:{args.port}/")
+    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
+
+
+def cmd_students(args: argparse.Namespace, root: Path, console: Console) -> None:
+    store = _store(load_course(root, args.db))
+    if args.action == "add":
+        names = [(args.name, "instructor" if args.instructor else "student")]
+    else:
+        with open(args.roster, newline="") as roster:
+            rows = list(csv.DictReader(roster))
+        if rows and "id" not in rows[0]:
+            raise CourseError(f"{args.roster} has no 'id' column (one student id per row)")
+        names = [(row["id"].strip(), row.get("role", "student") or "student") for row in rows]
+    for name, role in names:
+        if not safe_student_name(name) or role not in ("student", "instructor"):
+            raise CourseError(f"not a usable student id or role: {name!r} ({role!r})")
+    for name, role in names:
+        token = store.add_account(name, role)
+        print(f"{name}\t{role}\t{token}")  # plain: meant for a file or a mail merge
+    # on stderr: stdout holds only the tokens, for a file or a mail merge
+    Console(stderr=True).print(f"[green]enrolled {len(names)}[/]; the tokens are shown only now")
+
+
+def _json(response: Any) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def cmd_submit(args: argparse.Namespace, console: Console) -> int:
+    import httpx
+
+    path = Path(args.notebook)
+    headers = {"Authorization": f"Bearer {args.token}"}
+    with httpx.Client(base_url=args.server.rstrip("/"), headers=headers, timeout=60) as client:
+        with path.open("rb") as handle:
+            response = client.post(
+                "/api/submissions",
+                data={"assignment": args.assignment},
+                files={"notebook": (path.name, handle, "application/x-ipynb+json")},
+            )
+        body = _json(response)
+        if response.status_code != 202:
+            console.print(f"[bold red]not accepted:[/] {escape(str(body.get('error', response)))}")
+            if "remaining" in body:
+                console.print(f"submissions left: {body['remaining']}")
+            return 1
+        console.print(
+            f"accepted as submission {body['id']}"
+            + (" (late)" if body.get("late") else "")
+            + f"; submissions left: {body['remaining']}"
+        )
+        deadline = time.monotonic() + args.wait
+        state = "queued"
+        while time.monotonic() < deadline:
+            body = _json(client.get(f"/api/submissions/{int(body['id'])}"))
+            if body.get("state") != state:
+                state = str(body.get("state"))
+                console.print(f"  {escape(state)}")
+            if state in ("graded", "error"):
+                break
+            time.sleep(1)
+        else:
+            console.print(f"[yellow]still {escape(state)}[/]; see {args.server}{body.get('url')}")
+            return 1
+    if state == "error":
+        console.print(f"[bold red]not graded:[/] {escape(str(body.get('error')))}")
+        return 1
+    for q in body.get("questions", []):
+        score = "by hand" if q.get("score") is None else f"{q['score']:g}"
+        console.print(
+            f"  {escape(str(q.get('question')))}: {score} / {q.get('points', 0):g}"
+            f"  {escape(str(q.get('message', '')))}"
+        )
+    console.print(f"score: {body.get('score', 0):g} / {body.get('max_score', 0):g}")
+    if body.get("feedback_url"):
+        console.print(f"feedback: {args.server.rstrip('/')}{body['feedback_url']}")
+    return 0
+
+
+def run(args: argparse.Namespace, root: Path, console: Console) -> int:
+    if args.command == "serve":
+        cmd_serve(args, root, console)
+    elif args.command == "students":
+        cmd_students(args, root, console)
+    else:
+        return cmd_submit(args, console)
+    return 0

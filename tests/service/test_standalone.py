@@ -1,0 +1,449 @@
+"""The submission service in standalone mode, end to end: a real uvicorn server (the
+`neurogebra-grader serve` command) on 127.0.0.1, SQLite, local sandboxed workers, and a toy
+course with one question (a visible and a hidden check) released with the pipeline's own
+toy-course helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "pipeline"))
+
+import toycourse as tc
+
+HIDDEN_CODE = "square(-2.5)"  # the toy question's hidden check
+
+
+def one_question_course(root: Path) -> Path:
+    """The toy course cut to its first question (square: a visible and a hidden check)."""
+    source = tc.notebook_of(tc.source_notebook().cells[:3])
+    course = tc.make_course(root, source)
+    tc.grader("release", course=course)
+    return course
+
+
+def notebook(course: Path, answer: str) -> bytes:
+    def edit(by_id, nb):
+        by_id["square"].source = answer
+
+    return json.dumps(tc.submission_from_release(course, edit)).encode()
+
+
+RIGHT = "def square(x):\n    return x * x"
+WRONG = "def square(x):\n    return x + x"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(course), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+@dataclass
+class Server:
+    course: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(self.course)]
+        cmd += ["serve", "--port", str(self.port), "--workers", "2"]
+        log = open(self.course.parent / f"serve-{time.time():.0f}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "the server exited"
+            try:
+                if httpx.get(f"{self.url}/login", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        raise AssertionError("the server did not answer within 60 s")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class Live:
+    server: Server
+    tokens: dict[str, str]
+
+    def bearer(self, who: str) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        return httpx.Client(base_url=self.server.url, headers=headers, timeout=30)
+
+    def browser(self, who: str) -> httpx.Client:
+        """A client logged in through the login form (session cookie, CSRF tokens)."""
+        client = httpx.Client(base_url=self.server.url, timeout=30)
+        page = client.get("/login")
+        done = client.post("/login", data={"csrf": csrf(page.text), "token": self.tokens[who]})
+        assert done.status_code == 303, done.text
+        return client
+
+    def upload(self, client: httpx.Client, data: bytes, **form: str) -> httpx.Response:
+        form.setdefault("assignment", tc.ASSIGNMENT)
+        files = {"notebook": (f"{tc.ASSIGNMENT}.ipynb", data, "application/json")}
+        return client.post("/api/submissions", data=form, files=files)
+
+    def wait_graded(self, client: httpx.Client, submission_id: int, seconds: float = 120) -> dict:
+        deadline = time.monotonic() + seconds
+        seen = []
+        while time.monotonic() < deadline:
+            body = client.get(f"/api/submissions/{submission_id}").json()
+            if not seen or seen[-1] != body["state"]:
+                seen.append(body["state"])
+            if body["state"] in ("graded", "error"):
+                body["seen"] = seen
+                return body
+            time.sleep(0.3)
+        raise AssertionError(f"submission {submission_id} still {seen[-1:]} after {seconds} s")
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the form"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    course = one_question_course(tmp_path_factory.mktemp("service"))
+    with (course / "nbgrader_config.py").open("a") as config:  # late work scores nothing
+        config.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    roster = course.parent / "roster.csv"
+    roster.write_text(
+        "id,role\nalice,student\nana,student\nbob,\nkim,student\nlee,student\nprof,instructor\n"
+    )
+    printed = cli(course, "students", "import", str(roster)).stdout.strip().splitlines()
+    rows = [line.split("\t") for line in printed]
+    assert [row[:2] for row in rows][-2:] == [["lee", "student"], ["prof", "instructor"]]
+    tokens = {name: token for name, _, token in rows}
+    server = Server(course)
+    server.start()
+    yield Live(server, tokens)
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def alices(live: Live) -> dict:
+    """Alice logs in, uploads a half-right notebook through the page, and it is graded."""
+    client = live.browser("alice")
+    page = client.get("/student")
+    assert page.status_code == 200 and "10 of 10 submissions left" in page.text
+    files = {"notebook": ("toy.ipynb", notebook(live.server.course, WRONG), "application/json")}
+    form = {"csrf": csrf(page.text), "assignment": tc.ASSIGNMENT}
+    done = client.post("/submit", data=form, files=files)
+    assert done.status_code == 303
+    submission_id = int(done.headers["location"].rsplit("/", 1)[1])
+    body = live.wait_graded(client, submission_id)
+    return {"client": client, "id": submission_id, "body": body}
+
+
+def test_a_student_submits_and_reads_her_scores_and_feedback(live: Live, alices: dict) -> None:
+    body, client = alices["body"], alices["client"]
+    assert body["state"] == "graded", body
+    assert body["seen"][-1] == "graded" and set(body["seen"]) <= {"queued", "running", "graded"}
+    assert [(q["question"], q["score"], q["points"]) for q in body["questions"]] == [
+        ("test_square", 0.0, 10.0)
+    ]
+    assert "square(3)" in body["questions"][0]["message"]  # the visible check is named
+    page = client.get(body["url"])
+    assert page.status_code == 200 and "test_square" in page.text and "0 / 10" in page.text
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
+    feedback = client.get(body["feedback_url"])
+    assert feedback.status_code == 200 and "square" in feedback.text
+    assert HIDDEN_CODE not in feedback.text and "HIDDEN TESTS" not in feedback.text
+    assert "sandbox" in feedback.headers["content-security-policy"]
+    assert client.get("/student").text.count("9 of 10 submissions left") >= 1
+
+
+def test_a_student_in_a_browser_watches_her_submission_get_graded(
+    live: Live, tmp_path: Path
+) -> None:
+    """Headless Chromium (Debian's, through Playwright) uses the pages by their labels and the
+    keyboard, and the inline script moves the state from queued to graded by itself."""
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is needed: `apt-get install chromium` (tools/setup.sh)"
+    path = tmp_path / "toy.ipynb"
+    path.write_bytes(notebook(live.server.course, WRONG))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            page = browser.new_page()
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(live.server.url) else outside.append(r.url),
+            )
+            page.goto(f"{live.server.url}/login")
+            page.get_by_label("Your login token").fill(live.tokens["ana"])
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("heading", name="Your submissions").first).to_be_visible()
+            page.get_by_label("Assignment").select_option("toy")
+            page.get_by_label("Notebook file (.ipynb)").set_input_files(str(path))
+            page.get_by_role("button", name="Submit").click()
+            expect(page.locator("#state")).to_have_text("graded", timeout=120_000)
+            table = page.get_by_role("table", name="Score per question")
+            expect(table).to_contain_text("test_square")
+            expect(page.get_by_text("0 / 10").first).to_be_visible()
+            page.get_by_role("link", name="Open the feedback page").click()
+            assert HIDDEN_CODE not in page.content()
+            assert outside == [], outside  # no CDN, nothing but the service
+        finally:
+            browser.close()
+
+
+def test_the_submit_command_waits_and_prints_scores(live: Live, tmp_path: Path) -> None:
+    path = tmp_path / "toy.ipynb"
+    path.write_bytes(notebook(live.server.course, RIGHT))
+    args = ["submit", str(path), "--assignment", "toy", "--server", live.server.url]
+    done = cli(live.server.course, *args, "--token", live.tokens["bob"])
+    assert "test_square: 10 / 10" in done.stdout and "score: 10 / 10" in done.stdout
+    assert f"{live.server.url}/submissions/" in done.stdout and "/feedback" in done.stdout
+
+
+def test_no_student_reaches_another_students_submission(live: Live, alices: dict) -> None:
+    theirs = alices["id"]
+    bob = live.browser("bob")
+    alice_cookie = dict(alices["client"].cookies)
+    paths = [
+        f"/submissions/{theirs}",
+        f"/submissions/{theirs}/feedback",
+        f"/api/submissions/{theirs}",
+        f"/submissions/{theirs}?student=alice",
+        f"/api/submissions/{theirs}?student=alice",
+        f"/submissions/{theirs}%2F..%2F{theirs}",
+        f"/submissions/0{theirs}",
+        "/instructor",
+        "/instructor/export.csv",
+    ]
+    spoof = {"X-Student": "alice", "X-Forwarded-User": "alice", "Remote-User": "alice"}
+    for client in (bob, live.bearer("bob")):
+        for path in paths:
+            answer = client.get(path, headers=spoof)
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "alice" not in answer.text
+        listed = client.get("/api/submissions", params={"student": "alice"}, headers=spoof)
+        assert all(s["student"] == "bob" for s in listed.json()["submissions"])
+    # bob's bearer token wins over alice's cookie sent alongside it
+    mixed = httpx.Client(base_url=live.server.url, cookies=alice_cookie, timeout=30)
+    headers = {"Authorization": f"Bearer {live.tokens['bob']}"}
+    assert mixed.get(f"/api/submissions/{theirs}", headers=headers).status_code == 404
+    # nor regrade it, nor submit as her
+    page = bob.get("/student")
+    regrade = bob.post(f"/instructor/regrade/{theirs}", data={"csrf": csrf(page.text)})
+    assert regrade.status_code == 404
+    sent = live.upload(live.bearer("bob"), notebook(live.server.course, RIGHT), student="alice")
+    assert sent.status_code == 202
+    mine = live.bearer("bob").get(sent.json()["api"]).json()
+    assert mine["student"] == "bob"
+    live.wait_graded(live.bearer("bob"), mine["id"])
+    assert live.bearer("alice").get(sent.json()["api"]).status_code == 404
+
+
+def test_the_instructor_sees_the_class_and_exports_it(live: Live, alices: dict) -> None:
+    prof = live.browser("prof")
+    page = prof.get("/instructor")
+    assert page.status_code == 200
+    assert "alice" in page.text and "bob" in page.text and "test_square" in page.text
+    assert prof.get(f"/submissions/{alices['id']}").status_code == 200
+    export = prof.get("/instructor/export.csv")
+    rows = [line.split(",") for line in export.text.strip().splitlines()]
+    assert rows[0][:3] == ["id", "assignment", "student"]
+    assert {r[2] for r in rows[1:]} == {"alice", "ana", "bob"}
+    # regrade: only a student's newest submission (the gradebook keeps the last graded)
+    listed = prof.get("/api/submissions").json()["submissions"]
+    bobs = [row["id"] for row in listed if row["student"] == "bob"]
+    assert len(bobs) == 2
+    form = {"csrf": csrf(page.text)}
+    assert prof.post(f"/instructor/regrade/{min(bobs)}", data=form).status_code == 404
+    assert prof.post(f"/instructor/regrade/{max(bobs)}", data=form).status_code == 303
+    again = live.wait_graded(prof, max(bobs))
+    assert again["state"] == "graded" and again["score"] == 10.0
+
+
+def test_every_post_needs_the_forms_csrf_token(live: Live) -> None:
+    client = live.browser("kim")
+    files = {"notebook": ("toy.ipynb", notebook(live.server.course, RIGHT), "application/json")}
+    for form in ({"assignment": "toy"}, {"assignment": "toy", "csrf": "forged"}):
+        refused = client.post("/submit", data=form, files=files)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        refused = client.post("/api/submissions", data=form, files=files)
+        assert refused.status_code == 403
+        basic = {"Authorization": "Basic a2ltOng="}  # not a bearer token: the cookie counts
+        refused = client.post("/api/submissions", data=form, files=files, headers=basic)
+        assert refused.status_code == 403
+    fresh = httpx.Client(base_url=live.server.url, timeout=30)
+    fresh.get("/login")
+    assert fresh.post("/login", data={"token": live.tokens["kim"]}).status_code == 403
+    assert client.get("/api/submissions").json()["submissions"] == []
+
+
+def test_the_rate_limit_refuses_clearly_and_shows_none_left(live: Live) -> None:
+    prof = live.browser("prof")
+    form = {"csrf": csrf(prof.get("/instructor").text), "assignment": "toy"}
+    limit = {"rate_limit": "1", "rate_window": "3600"}
+    saved = prof.post("/instructor/settings", data=form | limit)
+    assert saved.status_code == 303
+    lee = live.bearer("lee")
+    first = live.upload(lee, notebook(live.server.course, RIGHT))
+    assert first.status_code == 202 and first.json()["remaining"] == 0
+    second = live.upload(lee, notebook(live.server.course, RIGHT))
+    assert second.status_code == 429
+    assert "limit" in second.json()["error"] and "0 left" in second.json()["error"]
+    assert second.json()["remaining"] == 0
+    assert lee.get("/api/submissions").json()["remaining"] == {"toy": 0}
+    live.wait_graded(lee, first.json()["id"])
+
+
+def test_refusals_name_what_is_wrong(live: Live) -> None:
+    kim = live.bearer("kim")
+    bad_name = kim.post(
+        "/api/submissions",
+        data={"assignment": "toy"},
+        files={"notebook": ("other.ipynb", b"{}", "application/json")},
+    )
+    assert bad_name.status_code == 400 and "toy.ipynb" in bad_name.json()["error"]
+    not_json = live.upload(kim, b'{"cells": [')
+    assert not_json.status_code == 400 and "not valid notebook JSON" in not_json.json()["error"]
+    unknown = live.upload(kim, b"{}", assignment="../toy")
+    assert unknown.status_code == 404 and "no assignment" in unknown.json()["error"]
+
+
+def set_duedate(course: Path, when: str | None) -> None:
+    db = sqlite3.connect(course / "gradebook.db")
+    with db:
+        db.execute("UPDATE assignment SET duedate = ? WHERE name = 'toy'", (when,))
+    db.close()
+
+
+def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
+    prof = live.browser("prof")
+    form = {"csrf": csrf(prof.get("/instructor").text), "assignment": "toy"}
+    form |= {"rate_limit": "10", "rate_window": "3600"}
+    set_duedate(live.server.course, "2020-01-01 00:00:00.000000")
+    try:
+        kim = live.bearer("kim")
+        refused = live.upload(kim, notebook(live.server.course, RIGHT))
+        assert refused.status_code == 403
+        assert "deadline of toy was 2020-01-01 00:00 UTC" in refused.json()["error"]
+        assert prof.post("/instructor/settings", data=form | {"accept_late": "yes"}).is_redirect
+        late = live.upload(kim, notebook(live.server.course, RIGHT))
+        assert late.status_code == 202 and late.json()["late"] is True
+        graded = live.wait_graded(kim, late.json()["id"])
+        assert graded["late"] is True and graded["state"] == "graded"
+        assert (graded["score"], graded["late_penalty"]) == (10.0, 10.0)  # the course's plugin
+        page = kim.get(graded["url"]).text
+        assert "minus a late penalty of 10" in page
+    finally:
+        set_duedate(live.server.course, None)
+        prof.post("/instructor/settings", data=form | {"accept_late": "no"})
+
+
+def gradebook_rows(course: Path, table: str, where: str = "") -> list[tuple]:
+    db = sqlite3.connect(course / "gradebook.db")
+    try:
+        return db.execute(f"SELECT * FROM {table} {where}").fetchall()
+    finally:
+        db.close()
+
+
+def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> None:
+    course = live.server.course
+    prof = live.bearer("prof")
+    page = live.browser("prof")
+    form = {"csrf": csrf(page.get("/instructor").text), "assignment": "toy"}
+    page.post("/instructor/settings", data=form | {"rate_limit": "10", "rate_window": "3600"})
+    ids = []
+    for who in ("alice", "bob", "kim", "alice", "bob"):  # senders, below
+        sent = live.upload(live.bearer(who), notebook(course, RIGHT))
+        assert sent.status_code == 202
+        ids.append(sent.json()["id"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill while one runs and the rest wait
+        states = [prof.get(f"/api/submissions/{i}").json()["state"] for i in ids]
+        if "running" in states:
+            break
+        time.sleep(0.1)
+    assert "running" in states and "queued" in states, states
+    live.server.kill()
+    live.server.start()
+    for submission_id in ids:
+        assert live.wait_graded(prof, submission_id)["state"] == "graded"
+    results = gradebook_rows(course, "neurogebra_service_results")
+    per_id = {row[0]: 0 for row in results}
+    for row in results:
+        per_id[row[0]] += 1
+    assert all(per_id.get(i) == 1 for i in ids), per_id  # each recorded exactly once
+    states = gradebook_rows(course, "neurogebra_service_submissions", "WHERE state != 'graded'")
+    assert states == []
+    ledger = gradebook_rows(course, "neurogebra_grading", "WHERE assignment = 'toy'")
+    assert sorted(row[1] for row in ledger) == ["alice", "ana", "bob", "kim", "lee"]  # one each
+    senders = ("alice", "bob", "kim", "alice", "bob")
+    for who in ("alice", "bob"):  # the ledger holds their newest submission's grade
+        newest = max(i for i, w in zip(ids, senders, strict=True) if w == who)
+        assert prof.get(f"/api/submissions/{newest}").json()["score"] == 10.0
+    assert nbformat.reads(
+        (course / "submitted" / "alice" / "toy" / "toy.ipynb").read_text(), as_version=4
+    )
+
+
+def test_oversized_bodies_are_refused_before_they_are_read(live: Live) -> None:
+    big = b"x" * 21_000_000
+    too_big = live.upload(live.bearer("kim"), big)
+    assert too_big.status_code == 413 and "limit" in too_big.json()["error"]
+    login = httpx.post(f"{live.server.url}/login", content=b"token=" + b"a" * 20_000)
+    assert login.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it is read
+        for _ in range(4):
+            yield b"token=" + b"a" * 10_000
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        sent = httpx.post(f"{live.server.url}/login", content=chunks(), headers=form)
+        status: int | None = sent.status_code
+    except httpx.HTTPError:
+        status = None  # the server cut the connection
+    assert status is None or status == 413, status
+    assert httpx.get(f"{live.server.url}/login").status_code == 200  # still serving
