@@ -5,9 +5,7 @@ toy-course helpers."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -22,31 +20,16 @@ from pathlib import Path
 import httpx
 import nbformat
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "pipeline"))
-
-import toycourse as tc
-
-HIDDEN_CODE = "square(-2.5)"  # the toy question's hidden check
-
-
-def one_question_course(root: Path) -> Path:
-    """The toy course cut to its first question (square: a visible and a hidden check)."""
-    source = tc.notebook_of(tc.source_notebook().cells[:3])
-    course = tc.make_course(root, source)
-    tc.grader("release", course=course)
-    return course
-
-
-def notebook(course: Path, answer: str) -> bytes:
-    def edit(by_id, nb):
-        by_id["square"].source = answer
-
-    return json.dumps(tc.submission_from_release(course, edit)).encode()
-
-
-RIGHT = "def square(x):\n    return x * x"
-WRONG = "def square(x):\n    return x + x"
+from toy_service import (
+    HIDDEN_CODE,
+    RIGHT,
+    WRONG,
+    csrf,
+    notebook,
+    one_question_course,
+    tc,
+    wait_graded,
+)
 
 
 def free_port() -> int:
@@ -124,23 +107,7 @@ class Live:
         return client.post("/api/submissions", data=form, files=files)
 
     def wait_graded(self, client: httpx.Client, submission_id: int, seconds: float = 120) -> dict:
-        deadline = time.monotonic() + seconds
-        seen = []
-        while time.monotonic() < deadline:
-            body = client.get(f"/api/submissions/{submission_id}").json()
-            if not seen or seen[-1] != body["state"]:
-                seen.append(body["state"])
-            if body["state"] in ("graded", "error"):
-                body["seen"] = seen
-                return body
-            time.sleep(0.3)
-        raise AssertionError(f"submission {submission_id} still {seen[-1:]} after {seconds} s")
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field in the form"
-    return found.group(1)
+        return wait_graded(client, submission_id, seconds)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ Example (from a shell)::
 
     neurogebra-grader --course course students add alice      # prints alice's token once
     neurogebra-grader --course course serve --port 8000 --workers 2
+    neurogebra-grader --course course serve --jupyterhub     # as a JupyterHub service
     neurogebra-grader submit toy.ipynb --assignment toy --server http://127.0.0.1:8000 --token T
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.markup import escape
@@ -25,8 +28,15 @@ from neurogebra_grader.pipeline.course import Course, CourseError
 
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser("serve", help="the submission service (pages, JSON API, grading workers)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", help="address to listen on (default: loopback)")
+    p.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    p.add_argument(
+        "--jupyterhub",
+        action="store_true",
+        help="run as a JupyterHub service: users log in with the Hub's OAuth (needs the "
+        "JUPYTERHUB_* variables the Hub gives its services; listens where "
+        "JUPYTERHUB_SERVICE_URL says unless --host/--port are given)",
+    )
     p.add_argument("--workers", type=int, default=1, help="grading threads (one kernel each)")
     p.add_argument("--db", help="the gradebook's database URL (default: the course's)")
     p.add_argument("--scheduler", help="grade on a Dask cluster, e.g. tcp://10.0.0.5:8786")
@@ -79,11 +89,38 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
         from neurogebra_grader.sandbox.bwrap import find_bwrap
 
         find_bwrap()  # refuse to start rather than fail every submission
+    identity, host, port = None, "127.0.0.1", 8000
+    if args.jupyterhub:
+        identity, (host, port) = _hub_identity(), _hub_address()
     service = Service.open(
-        course, workers=args.workers, scheduler=args.scheduler, sandbox=not args.unsandboxed
+        course,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        sandbox=not args.unsandboxed,
+        identity=identity,
     )
-    console.print(f"serving {escape(str(course.root))} on http://{args.host}:{args.port}/")
-    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
+    host, port = args.host or host, args.port or port
+    where = f"http://{host}:{port}{service.root}/"
+    console.print(f"serving {escape(str(course.root))} on {escape(where)}")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+
+
+def _hub_identity() -> Any:
+    """JupyterHub mode's identity maker (imports `jupyterhub` only in this mode)."""
+    from neurogebra_grader.service.hub import HubIdentity
+    from neurogebra_grader.service.hub_accounts import HubAccounts
+
+    try:
+        hub = HubIdentity.from_environ(os.environ)
+    except ValueError as error:
+        raise CourseError(str(error)) from None
+    return lambda store, _sessions: HubAccounts(hub, store)
+
+
+def _hub_address() -> tuple[str, int]:
+    """Where the Hub expects a managed service (JUPYTERHUB_SERVICE_URL), else 127.0.0.1:8000."""
+    url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+    return url.hostname or "127.0.0.1", url.port or 8000
 
 
 def cmd_students(args: argparse.Namespace, root: Path, console: Console) -> None:

@@ -25,12 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.service import admission
 from neurogebra_grader.service.auth import (
+    ExternalLogin,
     Identity,
     Sessions,
     StandaloneIdentity,
@@ -90,23 +91,41 @@ class Service:
         grader = Grader(course, store, scheduler=scheduler, limits=limits, sandbox=sandbox)
         pool = Workers(Queue(store), grader, workers) if workers > 0 else None
         who = (identity or StandaloneIdentity)(store, sessions)
+        if isinstance(who, ExternalLogin):  # the CSRF cookie stays under the service's prefix
+            sessions.path = who.mount_path + "/"
         return cls(course, store, sessions, who, pool)
+
+    @property
+    def login(self) -> ExternalLogin | None:
+        """The identity's own login flow (JupyterHub's OAuth), or None for standalone logins."""
+        return self.identity if isinstance(self.identity, ExternalLogin) else None
+
+    @property
+    def root(self) -> str:
+        """The URL prefix of every page and link: "" standalone, the Hub's service prefix
+        (e.g. ``/services/neurogebra-grader``) in JupyterHub mode."""
+        return self.login.mount_path if self.login is not None else ""
 
 
 Handler = Callable[[Request, Service, Account], Awaitable[Response]]
 
 
-def _not_found(request: Request) -> Response:
-    if request.url.path.startswith("/api/"):
+def _is_api(request: Request, root: str) -> bool:
+    return request.url.path.startswith(root + "/api/")
+
+
+def _not_found_page(request: Request, root: str) -> Response:
+    if _is_api(request, root):
         return JSONResponse({"error": "not found"}, status_code=404)
-    return HTMLResponse(pages.get_template("error.html").render(message="Not found."), 404)
+    body = pages.get_template("error.html").render(message="Not found.", root=root)
+    return HTMLResponse(body, 404)
 
 
 def render(
     request: Request, service: Service, name: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
     session = service.sessions.read(request)
-    body = pages.get_template(name).render(csrf=session["csrf"], **context)
+    body = pages.get_template(name).render(csrf=session["csrf"], root=service.root, **context)
     response = HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
     service.sessions.save(request, response, session)
     return response
@@ -117,16 +136,32 @@ def _int(value: str) -> int | None:
 
 
 def create_app(service: Service) -> BodyLimit:
-    """The Starlette app of ``service`` (its workers start and stop with it)."""
+    """The Starlette app of ``service`` (its workers start and stop with it), mounted under
+    ``service.root``; with an identity of its own login flow (JupyterHub), its routes replace
+    ``/login`` and ``/logout``."""
+    root, login_flow = service.root, service.login
+
+    def _error(message: str, status: int) -> HTMLResponse:
+        body = pages.get_template("error.html").render(message=message, root=root)
+        return HTMLResponse(body, status)
+
+    def _not_found(request: Request) -> Response:
+        return _not_found_page(request, root)
+
+    def _to(path: str) -> RedirectResponse:
+        """A redirect to one of the service's own pages (``path`` below the prefix)."""
+        return RedirectResponse(root + path, status_code=303)
 
     def page(handler: Handler, *, instructor: bool = False) -> Callable[[Request], Awaitable]:
         async def endpoint(request: Request) -> Response:
             account = await service.identity.user(request)
-            api = request.url.path.startswith("/api/")
+            api = _is_api(request, root)
             if account is None:
                 if api:
-                    return JSONResponse({"error": "log in first (a bearer token)"}, 401)
-                return RedirectResponse("/login", status_code=303)
+                    return JSONResponse({"error": "log in first"}, 401)
+                if login_flow is not None:
+                    return login_flow.login_redirect(request)
+                return _to("/login")
             if instructor and not account.instructor:
                 return _not_found(request)
             if request.method == "POST" and not await _csrf_ok(request, api):
@@ -136,8 +171,9 @@ def create_app(service: Service) -> BodyLimit:
         return endpoint
 
     async def _csrf_ok(request: Request, api: bool) -> bool:
-        if api and bearer(request) is not None:
-            return True  # a bearer request: no cookie, so nothing to forge
+        if api and bearer(request) is not None and login_flow is None:
+            return True  # a bearer request: no cookie, so nothing to forge (standalone only:
+            # behind the Hub only the cookie names a user, so a bearer header proves nothing)
         if request.headers.get("x-csrf-token"):
             return service.sessions.csrf_ok(request, request.headers["x-csrf-token"])
         form = await request.form(max_files=1, max_fields=20)
@@ -145,9 +181,9 @@ def create_app(service: Service) -> BodyLimit:
 
     def _forbidden(request: Request) -> Response:
         message = "the form's CSRF token is missing or wrong: reload the page and try again"
-        if request.url.path.startswith("/api/"):
+        if _is_api(request, root):
             return JSONResponse({"error": message}, status_code=403)
-        return HTMLResponse(pages.get_template("error.html").render(message=message), 403)
+        return _error(message, 403)
 
     async def login_page(request: Request) -> Response:
         return render(request, service, "login.html")
@@ -163,7 +199,7 @@ def create_app(service: Service) -> BodyLimit:
         if account is None:
             return render(request, service, "login.html", 401, error="That token is not valid.")
         key = await run_in_threadpool(service.store.key_of, account.student)
-        response = RedirectResponse("/", status_code=303)
+        response = _to("/")
         service.sessions.save(request, response, service.sessions.new(account.student, key))
         return response
 
@@ -171,12 +207,12 @@ def create_app(service: Service) -> BodyLimit:
         form = await request.form(max_files=0, max_fields=5)
         if not service.sessions.csrf_ok(request, form.get("csrf")):
             return _forbidden(request)
-        response = RedirectResponse("/login", status_code=303)
+        response = _to("/login")
         service.sessions.save(request, response, service.sessions.new())
         return response
 
     async def home(request: Request, _: Service, account: Account) -> Response:
-        return RedirectResponse("/instructor" if account.instructor else "/student", 303)
+        return _to("/instructor" if account.instructor else "/student")
 
     def _assignments() -> list[str]:
         return service.course.assignments()
@@ -233,7 +269,7 @@ def create_app(service: Service) -> BodyLimit:
             admitted = await _upload(request, account)
         except admission.Refused as refusal:
             return await _student_page(request, account, refusal.status, error=str(refusal))
-        return RedirectResponse(f"/submissions/{admitted.submission_id}", status_code=303)
+        return _to(f"/submissions/{admitted.submission_id}")
 
     async def submission_page(request: Request, _: Service, account: Account) -> Response:
         submission_id = _int(request.path_params["id"])
@@ -265,9 +301,9 @@ def create_app(service: Service) -> BodyLimit:
 
     def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         out = dict(row)
-        out["url"] = f"/submissions/{row['id']}"
+        out["url"] = f"{root}/submissions/{row['id']}"
         has = service.store.feedback_path(row["id"]).is_file()
-        out["feedback_url"] = f"/submissions/{row['id']}/feedback" if has else None
+        out["feedback_url"] = f"{root}/submissions/{row['id']}/feedback" if has else None
         return out
 
     async def api_list(request: Request, _: Service, account: Account) -> Response:
@@ -312,8 +348,8 @@ def create_app(service: Service) -> BodyLimit:
                 "state": "queued",
                 "late": admitted.late,
                 "remaining": admitted.remaining,
-                "url": f"/submissions/{admitted.submission_id}",
-                "api": f"/api/submissions/{admitted.submission_id}",
+                "url": f"{root}/submissions/{admitted.submission_id}",
+                "api": f"{root}/api/submissions/{admitted.submission_id}",
             },
             status_code=202,
         )
@@ -345,19 +381,17 @@ def create_app(service: Service) -> BodyLimit:
             return _not_found(request)
         if service.workers is not None:
             service.workers.wake()
-        return RedirectResponse(f"/instructor?done=regrade+{submission_id}+queued", 303)
+        return _to(f"/instructor?done=regrade+{submission_id}+queued")
 
     async def set_settings(request: Request, _: Service, account: Account) -> Response:
         form = await request.form(max_files=0, max_fields=10)
         assignment = str(form.get("assignment", ""))
         rate, window = str(form.get("rate_limit", "")), str(form.get("rate_window", "3600"))
         if assignment not in _assignments() or not rate.isdigit() or not window.isdigit():
-            return HTMLResponse(
-                pages.get_template("error.html").render(message="Invalid settings."), 400
-            )
+            return _error("Invalid settings.", 400)
         value = Settings(form.get("accept_late") == "yes", int(rate), max(60, int(window)))
         await run_in_threadpool(service.store.set_settings, assignment, value)
-        return RedirectResponse("/instructor?done=settings+saved", 303)
+        return _to("/instructor?done=settings+saved")
 
     async def export(request: Request, _: Service, account: Account) -> Response:
         rows = await run_in_threadpool(service.store.list, account)
@@ -374,10 +408,13 @@ def create_app(service: Service) -> BodyLimit:
             if service.workers is not None:
                 service.workers.stop()
 
-    routes = [
+    logins: list[BaseRoute] = [
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
+    ]
+    routes: list[BaseRoute] = [
+        *(logins if login_flow is None else login_flow.routes()),
         Route("/", page(home)),
         Route("/student", page(student_page)),
         Route("/submit", page(submit_form), methods=["POST"]),
@@ -396,14 +433,16 @@ def create_app(service: Service) -> BodyLimit:
         return _not_found(request)
 
     async def too_large(request: Request, exc: Exception) -> Response:
-        if request.url.path.startswith("/api/"):
+        if _is_api(request, root):
             return JSONResponse({"error": str(exc)}, status_code=413)
-        return HTMLResponse(pages.get_template("error.html").render(message=str(exc)), 413)
+        return _error(str(exc), 413)
 
+    if root:  # behind the Hub's proxy, which forwards <prefix>/... unchanged
+        routes = [Mount(root, routes=routes)]
     handlers = {404: missing, TooLarge: too_large}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
-    small = {"/login": 16_384, "/logout": 16_384, "/instructor/settings": 16_384}
-    return BodyLimit(app, default=admission.MAX_BYTES + 100_000, small=small)
+    small = {root + path: 16_384 for path in ("/login", "/logout", "/instructor/settings")}
+    return BodyLimit(app, default=admission.MAX_BYTES + 100_000, small=small, api=root + "/api/")
 
 
 def latest(rows: list[dict[str, Any]], assignment: str) -> list[dict[str, Any]]:

@@ -24,12 +24,13 @@ import hmac
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from neurogebra_grader.service.store import Account, Store
 
@@ -41,6 +42,20 @@ class Identity(Protocol):
     """Who sent a request, or None (then the app asks them to log in)."""
 
     async def user(self, request: Request) -> Account | None: ...
+
+
+@runtime_checkable
+class ExternalLogin(Protocol):
+    """An identity whose users log in elsewhere (JupyterHub): it brings its own routes (in
+    place of ``/login`` and ``/logout``), the URL prefix the app is mounted under, and the
+    answer to a page request without a user."""
+
+    @property
+    def mount_path(self) -> str: ...
+
+    def routes(self) -> list[BaseRoute]: ...
+
+    def login_redirect(self, request: Request) -> Response: ...
 
 
 def load_secret(folder: Path) -> bytes:
@@ -59,8 +74,9 @@ def load_secret(folder: Path) -> bytes:
 class Sessions:
     """Signed session cookies: ``{"csrf": ..., "student": ..., "key": ...}``."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, path: str = "/") -> None:
         self.serializer = URLSafeTimedSerializer(secret, salt="neurogebra-session")
+        self.path = path  # the cookie's path: the service's prefix behind a JupyterHub
 
     def new(self, student: str | None = None, key: str | None = None) -> dict[str, Any]:
         return {"csrf": secrets.token_urlsafe(24), "student": student, "key": key}
@@ -92,7 +108,7 @@ class Sessions:
             httponly=True,
             samesite="lax",
             secure=request.url.scheme == "https",
-            path="/",
+            path=self.path,
         )
 
     def csrf_ok(self, request: Request, sent: object) -> bool:

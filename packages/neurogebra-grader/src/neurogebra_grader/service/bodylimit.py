@@ -25,8 +25,11 @@ class TooLarge(Exception):
 class BodyLimit:
     """Refuse bodies over ``default`` bytes (``small[path]`` for the paths named there)."""
 
-    def __init__(self, app: Any, default: int, small: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, app: Any, default: int, small: dict[str, int] | None = None, api: str = "/api/"
+    ) -> None:
         self.app, self.default, self.small = app, default, small or {}
+        self.api = api  # where the JSON API is (its refusals are JSON)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -38,7 +41,7 @@ class BodyLimit:
         if length and (not length.isdigit() or int(length) > cap):
             message = f"the upload is larger than the limit ({cap:,} bytes)"
             response: Response = PlainTextResponse(message, 413)
-            if scope.get("path", "").startswith("/api/"):
+            if scope.get("path", "").startswith(self.api):
                 response = JSONResponse({"error": message}, 413)
             await response(scope, receive, send)
             return

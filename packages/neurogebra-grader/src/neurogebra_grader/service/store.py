@@ -44,6 +44,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 PREFIX = "neurogebra_service_"
 ROLES = ("student", "instructor")
@@ -181,6 +182,17 @@ class Store:
             if done.rowcount == 0:
                 db.execute(accounts.insert().values(student=student, **row))
         return token
+
+    def ensure_account(self, student: str, role: str) -> Account:
+        """The account of a user whom another system vouches for (JupyterHub), with the role
+        it gives: made on first sight, its role kept as that system says now."""
+        found = self.account(student)
+        if found is None or found.role != role:
+            try:
+                self.add_account(student, role)
+            except IntegrityError:  # another request made it at the same moment
+                self.add_account(student, role)
+        return Account(student, role)
 
     def account_for_token(self, token: str) -> Account | None:
         with self.engine.connect() as db:
