@@ -165,11 +165,15 @@ class RunningHub:
 
 
 def _write_config(
-    folder: Path, passwords: dict[str, str], pid_file: Path, cookie_secret: str
+    folder: Path,
+    passwords: dict[str, str],
+    pid_file: Path,
+    cookie_secret: str,
+    service_command: list[str] | None,
 ) -> tuple[Path, int]:
     """The Hub's config file; returns it and the public (proxy) port."""
     proxy_port, hub_port, api_port, service_port = (free_port() for _ in range(4))
-    command = [
+    command = service_command or [
         sys.executable,
         "-m",
         "uvicorn",
@@ -241,8 +245,12 @@ def _stop_pid(pid: int) -> None:
 
 
 @contextlib.contextmanager
-def running_hub(folder: Path) -> Iterator[RunningHub]:
-    """Start the Hub (with its proxy and the demo service) in `folder`; stop all of it after."""
+def running_hub(folder: Path, service_command: list[str] | None = None) -> Iterator[RunningHub]:
+    """Start the Hub (with its proxy and the demo service) in `folder`; stop all of it after.
+
+    `service_command` runs another service in the demo's place (it listens where the Hub's
+    JUPYTERHUB_SERVICE_URL says), e.g. the real `neurogebra-grader serve --jupyterhub`.
+    """
     if not PROXY.exists():
         raise RuntimeError(
             f"{PROXY} is missing: run `npm ci` at the repository root (the tests-service "
@@ -252,7 +260,7 @@ def running_hub(folder: Path) -> Iterator[RunningHub]:
     passwords = {name: secrets.token_urlsafe(12) for name in users}
     pid_file = folder / "demo_app.pid"
     cookie_secret = secrets.token_hex(32)
-    config, proxy_port = _write_config(folder, passwords, pid_file, cookie_secret)
+    config, proxy_port = _write_config(folder, passwords, pid_file, cookie_secret, service_command)
     log_path = folder / "jupyterhub.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
