@@ -15,14 +15,14 @@ Example (what ``neurogebra-grader serve --jupyterhub`` does):
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from neurogebra_grader.pipeline.collect import safe_student_name
 from neurogebra_grader.service.hub import HubIdentity
 from neurogebra_grader.service.store import Account, Store
-
-MAX_NAME = 200  # the accounts table's limit on a student id
 
 
 class HubAccounts:
@@ -46,6 +46,8 @@ class HubAccounts:
 
     async def user(self, request: Request) -> Account | None:
         who = await self.hub.who(request)
-        if who is None or len(who.student) > MAX_NAME:
+        if who is None:
             return None
+        if not safe_student_name(who.student):  # it names the student's folders when graded
+            raise HTTPException(403, "This JupyterHub user name cannot be a student id here.")
         return await run_in_threadpool(self.store.ensure_account, who.student, who.role)
