@@ -158,7 +158,8 @@ def create_app(service: Service) -> BodyLimit:
             api = _is_api(request, root)
             if account is None:
                 if api:
-                    return JSONResponse({"error": "log in first"}, 401)
+                    how = "a bearer token" if login_flow is None else "through JupyterHub"
+                    return JSONResponse({"error": f"log in first ({how})"}, 401)
                 if login_flow is not None:
                     return login_flow.login_redirect(request)
                 return _to("/login")
