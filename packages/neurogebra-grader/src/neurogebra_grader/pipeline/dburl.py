@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 
 PSYCOPG = "postgresql+psycopg://"
 BARE = ("postgresql://", "postgres://")
@@ -33,8 +33,12 @@ def database_url(url: str, *, check_driver: bool = True) -> str:
         if url.startswith(bare):
             url = PSYCOPG + url[len(bare) :]
             break
-    if check_driver and url.startswith(PSYCOPG) and importlib.util.find_spec("psycopg") is None:
-        raise DatabaseURLError(
-            f"the gradebook is on PostgreSQL but its driver, psycopg 3, is not installed: {INSTALL}"
-        )
+    if check_driver and url.startswith(PSYCOPG):
+        try:
+            importlib.import_module("psycopg")
+        except ImportError:
+            raise DatabaseURLError(
+                "the gradebook is on PostgreSQL but its driver, psycopg 3, is not installed: "
+                + INSTALL
+            ) from None
     return url
