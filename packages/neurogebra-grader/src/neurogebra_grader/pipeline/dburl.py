@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import importlib
 
+from sqlalchemy.engine import make_url
+
 PSYCOPG = "postgresql+psycopg://"
 BARE = ("postgresql://", "postgres://")
 INSTALL = "pip install 'neurogebra-grader[postgresql]'"
@@ -42,3 +44,13 @@ def database_url(url: str, *, check_driver: bool = True) -> str:
                 + INSTALL
             ) from None
     return url
+
+
+def shown(url: str) -> str:
+    """``url`` fit to print: its password masked.
+
+    Example:
+        >>> shown("postgresql+psycopg://me:secret@db:5432/gradebook")
+        'postgresql+psycopg://me:***@db:5432/gradebook'
+    """
+    return make_url(url).render_as_string(hide_password=True)
