@@ -1,7 +1,13 @@
 """The submission service in standalone mode, end to end: a real uvicorn server (the
 `neurogebra-grader serve` command) on 127.0.0.1, SQLite, local sandboxed workers, and a toy
 course with one question (a visible and a hidden check) released with the pipeline's own
-toy-course helpers."""
+toy-course helpers.
+
+The core flow (graded with per-question scores, isolation between students, kill -9 and
+restart recording each result once) runs again with the gradebook on a real PostgreSQL
+server, named by a plain `postgresql://` URL in the course's config and `--db`. Only the core
+flow: the whole file takes minutes, and the other tests do not touch the database differently.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +25,7 @@ from pathlib import Path
 import httpx
 import nbformat
 import pytest
+import sqlalchemy as sa
 from toy_service import (
     HIDDEN_CODE,
     RIGHT,
@@ -30,6 +36,21 @@ from toy_service import (
     tc,
     wait_graded,
 )
+
+ON_POSTGRES_TOO = {  # the core flow, run on both databases (see the module's docstring)
+    "test_a_student_submits_and_reads_her_scores_and_feedback",
+    "test_no_student_reaches_another_students_submission",
+    "test_killed_mid_queue_loses_nothing_and_grades_nothing_twice",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test gets the SQLite server; the core flow also a PostgreSQL one."""
+    if "live" in metafunc.fixturenames:
+        databases = ["sqlite"]
+        if metafunc.function.__name__ in ON_POSTGRES_TOO:
+            databases.append("postgresql")
+        metafunc.parametrize("live", databases, indirect=True, scope="module")
 
 
 def free_port() -> int:
@@ -48,6 +69,7 @@ def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
 @dataclass
 class Server:
     course: Path
+    db: list[str] = field(default_factory=list)  # ["--db", URL] or nothing (the course's)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -57,7 +79,7 @@ class Server:
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(self.course)]
-        cmd += ["serve", "--port", str(self.port), "--workers", "2"]
+        cmd += ["serve", "--port", str(self.port), "--workers", "2", *self.db]
         log = open(self.course.parent / f"serve-{time.time():.0f}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -88,6 +110,7 @@ class Server:
 class Live:
     server: Server
     tokens: dict[str, str]
+    db_url: str | None = None  # the gradebook, as SQLAlchemy opens it (None: the course's file)
 
     def bearer(self, who: str) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -111,21 +134,30 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    course = one_question_course(tmp_path_factory.mktemp("service"))
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    root = tmp_path_factory.mktemp("service")
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("postgres").create_database("standalone")
+        plain = db_url.replace("postgresql+psycopg://", "postgresql://")  # as a user writes it
+        course, db = one_question_course(root, plain), ["--db", plain]
+    else:
+        course, db = one_question_course(root), []
+        db_url = None
     with (course / "nbgrader_config.py").open("a") as config:  # late work scores nothing
         config.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
     roster = course.parent / "roster.csv"
     roster.write_text(
         "id,role\nalice,student\nana,student\nbob,\nkim,student\nlee,student\nprof,instructor\n"
     )
-    printed = cli(course, "students", "import", str(roster)).stdout.strip().splitlines()
+    printed = cli(course, "students", "import", str(roster), *db).stdout.strip().splitlines()
     rows = [line.split("\t") for line in printed]
     assert [row[:2] for row in rows][-2:] == [["lee", "student"], ["prof", "instructor"]]
     tokens = {name: token for name, _, token in rows}
-    server = Server(course)
+    server = Server(course, db)
     server.start()
-    yield Live(server, tokens)
+    yield Live(server, tokens, db_url)
     server.stop()
 
 
@@ -317,18 +349,21 @@ def test_refusals_name_what_is_wrong(live: Live) -> None:
     assert unknown.status_code == 404 and "no assignment" in unknown.json()["error"]
 
 
-def set_duedate(course: Path, when: str | None) -> None:
-    db = sqlite3.connect(course / "gradebook.db")
-    with db:
-        db.execute("UPDATE assignment SET duedate = ? WHERE name = 'toy'", (when,))
-    db.close()
+def set_duedate(live: Live, when: str | None) -> None:
+    engine = sa.create_engine(live.db_url or f"sqlite:///{live.server.course / 'gradebook.db'}")
+    try:
+        with engine.begin() as db:
+            update = "UPDATE assignment SET duedate = :when WHERE name = 'toy'"
+            db.execute(sa.text(update), {"when": when})
+    finally:
+        engine.dispose()
 
 
 def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
     prof = live.browser("prof")
     form = {"csrf": csrf(prof.get("/instructor").text), "assignment": "toy"}
     form |= {"rate_limit": "10", "rate_window": "3600"}
-    set_duedate(live.server.course, "2020-01-01 00:00:00.000000")
+    set_duedate(live, "2020-01-01 00:00:00.000000")
     try:
         kim = live.bearer("kim")
         refused = live.upload(kim, notebook(live.server.course, RIGHT))
@@ -343,16 +378,20 @@ def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
         page = kim.get(graded["url"]).text
         assert "minus a late penalty of 10" in page
     finally:
-        set_duedate(live.server.course, None)
+        set_duedate(live, None)
         prof.post("/instructor/settings", data=form | {"accept_late": "no"})
 
 
-def gradebook_rows(course: Path, table: str, where: str = "") -> list[tuple]:
-    db = sqlite3.connect(course / "gradebook.db")
+def gradebook_rows(
+    course: Path, table: str, where: str = "", db_url: str | None = None
+) -> list[tuple]:
+    """Rows of ``table`` in the gradebook on ``db_url`` (default: the course's SQLite file)."""
+    engine = sa.create_engine(db_url or f"sqlite:///{course / 'gradebook.db'}")
     try:
-        return db.execute(f"SELECT * FROM {table} {where}").fetchall()
+        with engine.connect() as db:
+            return [tuple(row) for row in db.execute(sa.text(f"SELECT * FROM {table} {where}"))]
     finally:
-        db.close()
+        engine.dispose()
 
 
 def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> None:
@@ -377,15 +416,22 @@ def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> 
     live.server.start()
     for submission_id in ids:
         assert live.wait_graded(prof, submission_id)["state"] == "graded"
-    results = gradebook_rows(course, "neurogebra_service_results")
+
+    def rows(table: str, where: str = "") -> list[tuple]:
+        return gradebook_rows(course, table, where, db_url=live.db_url)
+
+    results = rows("neurogebra_service_results")
     per_id = {row[0]: 0 for row in results}
     for row in results:
         per_id[row[0]] += 1
     assert all(per_id.get(i) == 1 for i in ids), per_id  # each recorded exactly once
-    states = gradebook_rows(course, "neurogebra_service_submissions", "WHERE state != 'graded'")
-    assert states == []
-    ledger = gradebook_rows(course, "neurogebra_grading", "WHERE assignment = 'toy'")
-    assert sorted(row[1] for row in ledger) == ["alice", "ana", "bob", "kim", "lee"]  # one each
+    assert rows("neurogebra_service_submissions", "WHERE state != 'graded'") == []
+    submitted = rows("neurogebra_service_submissions", "WHERE assignment = 'toy'")
+    ledger = rows("neurogebra_grading", "WHERE assignment = 'toy'")
+    assert sorted(row[1] for row in ledger) == sorted({row[1] for row in submitted})  # one each
+    assert {"alice", "bob", "kim"} <= {row[1] for row in ledger}
+    if live.db_url is not None:  # course, autograde and service: one database
+        assert not (course / "gradebook.db").exists()
     senders = ("alice", "bob", "kim", "alice", "bob")
     for who in ("alice", "bob"):  # the ledger holds their newest submission's grade
         newest = max(i for i, w in zip(ids, senders, strict=True) if w == who)

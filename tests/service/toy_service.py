@@ -27,10 +27,14 @@ RIGHT = "def square(x):\n    return x * x"
 WRONG = "def square(x):\n    return x + x"
 
 
-def one_question_course(root: Path) -> Path:
-    """The toy course cut to its first question (square: a visible and a hidden check)."""
+def one_question_course(root: Path, db_url: str | None = None) -> Path:
+    """The toy course cut to its first question (square: a visible and a hidden check), its
+    gradebook on ``db_url`` (default: nbgrader's SQLite file in the course)."""
     source = tc.notebook_of(tc.source_notebook().cells[:3])
     course = tc.make_course(root, source)
+    if db_url is not None:
+        with (course / "nbgrader_config.py").open("a") as config:
+            config.write(f"c.CourseDirectory.db_url = {db_url!r}\n")
     tc.grader("release", course=course)
     return course
 

@@ -24,6 +24,7 @@ from traitlets.config import Config
 
 from neurogebra_grader.pipeline.collect import safe_student_name
 from neurogebra_grader.pipeline.course import Course, CourseError
+from neurogebra_grader.pipeline.dburl import shown
 
 
 def add_parsers(sub: Any) -> None:
@@ -82,7 +83,13 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
     from neurogebra_grader.service.grading import ensure_gradebook
 
     course = load_course(root, args.db)
-    ensure_gradebook(course)
+    missing = sorted(set(course.assignments()) - set(ensure_gradebook(course)))
+    if missing:  # e.g. released into the course's SQLite file, but served with --db
+        console.print(
+            f"[bold yellow]warning:[/] {escape(', '.join(missing))} not released into the "
+            f"gradebook at {escape(shown(course.db_url))}, so not open for submissions: release "
+            "with that database (c.CourseDirectory.db_url in nbgrader_config.py)"
+        )
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
     else:

@@ -17,6 +17,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from neurogebra_grader.pipeline.dburl import DatabaseURLError, database_url
+
 
 class CourseError(ValueError):
     """The course folder is missing something; the message says what and how to fix it."""
@@ -44,6 +46,11 @@ class Course:
             config.merge(extra)
         config.CourseDirectory.root = str(root)
         coursedir = CourseDirectory(config=config)
+        # one URL for the course, nbgrader's steps, autograde and the service (see dburl.py)
+        try:
+            config.CourseDirectory.db_url = coursedir.db_url = database_url(coursedir.db_url)
+        except DatabaseURLError as error:
+            raise CourseError(str(error)) from None
         return cls(root, config, coursedir)
 
     @property

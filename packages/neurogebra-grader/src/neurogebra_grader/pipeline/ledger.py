@@ -1,7 +1,8 @@
 """Transactional gradebook writes, and the ledger that makes autograde safe to rerun.
 
 A submission's scores, its late penalty and its ledger row (submission hash, flags, errors,
-verdicts) are committed in one SQLite transaction on nbgrader's own gradebook database.
+verdicts) are committed in one transaction on nbgrader's own gradebook database (SQLite or
+PostgreSQL).
 The ledger row is what says "graded": a rerun skips every submission whose row matches the
 current files, and regrades the rest, so killing autograde at any moment loses nothing and
 doubles nothing (scores are set per cell, never added).
@@ -22,7 +23,7 @@ from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
-from sqlalchemy import text
+from sqlalchemy import Column, Float, MetaData, Table, Text, inspect, text
 from sqlalchemy.exc import SAWarning
 
 TABLE = "neurogebra_grading"
@@ -50,17 +51,31 @@ class SubmissionResult:
         return sum(v["points"] for vs in self.notebooks.values() for v in vs)
 
 
+# The ledger's columns, made by SQLAlchemy so that one definition works on SQLite and
+# PostgreSQL (Float is REAL on SQLite, double precision on PostgreSQL; JSON is kept as text).
+metadata = MetaData()
+ledger = Table(
+    TABLE,
+    metadata,
+    Column("assignment", Text, primary_key=True),
+    Column("student", Text, primary_key=True),
+    Column("submission_hash", Text, nullable=False),
+    Column("graded_at", Text, nullable=False),  # ISO 8601, UTC
+    Column("score", Float),
+    Column("max_score", Float),
+    Column("late_penalty", Float),
+    Column("flags", Text),
+    Column("errors", Text),
+    Column("verdicts", Text),
+    Column("timings", Text),
+)
+
+
 def ensure_table(gb: Gradebook) -> None:
-    gb.db.execute(
-        text(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-            " assignment TEXT NOT NULL, student TEXT NOT NULL, submission_hash TEXT NOT NULL,"
-            " graded_at TEXT NOT NULL, score REAL, max_score REAL, late_penalty REAL,"
-            " flags TEXT, errors TEXT, verdicts TEXT, timings TEXT,"
-            " PRIMARY KEY (assignment, student))"
-        )
-    )
-    columns = {row[1] for row in gb.db.execute(text(f"PRAGMA table_info({TABLE})"))}
+    """Make the ledger table if it is missing, and add what older versions lacked."""
+    connection = gb.db.connection()
+    metadata.create_all(connection, checkfirst=True)
+    columns = {column["name"] for column in inspect(connection).get_columns(TABLE)}
     if "timings" not in columns:  # a gradebook from 0.1.0
         gb.db.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN timings TEXT"))
     gb.db.commit()

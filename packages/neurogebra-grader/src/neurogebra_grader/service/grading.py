@@ -149,12 +149,13 @@ class Grader:
             fsync_write(target.parent, target.name, (folder / page).read_bytes())
 
 
-def ensure_gradebook(course: Course) -> None:
-    """Open the course's gradebook once, so nbgrader's tables exist (a new ``--db``)."""
+def ensure_gradebook(course: Course) -> list[str]:
+    """Open the course's gradebook once, so nbgrader's tables exist (a new ``--db``); the
+    assignments released into it (the only ones students can submit)."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.db_url, course.course_id):
-        pass
+    with Gradebook(course.db_url, course.course_id) as gb:
+        return sorted(a.name for a in gb.assignments)
 
 
 def question_summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,20 @@
+"""`serve --db postgresql://...` on a course released into its SQLite file: the service
+starts on the PostgreSQL gradebook and says which assignments are not open there, without
+printing the database's password."""
+
+from __future__ import annotations
+
+from postgres_server import PostgresServer
+from test_standalone import Server, one_question_course
+
+
+def test_serve_names_assignments_missing_from_its_database(tmp_path, postgres: PostgresServer):
+    course = one_question_course(tmp_path)  # released into course/gradebook.db
+    url = postgres.create_database("served").replace("postgresql+psycopg://", "postgresql://")
+    server = Server(course, ["--db", url])
+    server.start()
+    server.stop()
+    [log] = course.parent.glob("serve-*.log")
+    said = " ".join(log.read_text().split())
+    assert "warning: toy not released into the gradebook at postgresql+psycopg://" in said
+    assert postgres.password not in said and "***" in said
