@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
-from neurogebra_grader.service import admission
+from neurogebra_grader.service import admission, feedback_page
 from neurogebra_grader.service.auth import (
     Identity,
     Sessions,
@@ -261,7 +261,8 @@ def create_app(service: Service) -> BodyLimit:
         if path is None or not path.is_file():
             return _not_found(request)
         headers = PAGE_HEADERS | {"Content-Security-Policy": FEEDBACK_CSP}
-        return HTMLResponse(path.read_bytes(), headers=headers)
+        page = feedback_page.accessible(path.read_text(encoding="utf-8"))
+        return HTMLResponse(page, headers=headers)
 
     def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         out = dict(row)
