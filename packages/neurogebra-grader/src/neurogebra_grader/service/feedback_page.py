@@ -23,7 +23,8 @@ _HTML_TAG = re.compile(r"<html(?=[\s>])(?![^>]*\blang=)", re.IGNORECASE)
 # they take the heading's own text colour, which Bootstrap picked to contrast with it.
 _STYLE = (
     "<style>a, a:visited { color: #1f4e79; }"
-    " .panel-heading a, .panel-heading a:visited { color: inherit; text-decoration: underline; }"
+    " .panel-heading a, div.nbgrader_cell .panel-heading a, .panel-heading a:visited"
+    " { color: inherit; text-decoration: underline; }"
     " a:focus { outline: 3px solid #b35900; outline-offset: 2px; }</style>"
 )
 
