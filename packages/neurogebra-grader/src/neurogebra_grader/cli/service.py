@@ -35,6 +35,13 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help="run student code WITHOUT bubblewrap (only for code you trust)",
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="a live demo course: release the sample course into --workdir, enrol two demo "
+        "students and an instructor, print their login links, and serve it",
+    )
+    p.add_argument("--workdir", default="build/live", help="the --demo course's folder")
     p = sub.add_parser("students", help="enrol students for the service (standalone mode)")
     what = p.add_subparsers(dest="action", required=True)
     add = what.add_parser("add", help="enrol one student (or instructor); prints the token once")
@@ -71,14 +78,22 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
     from neurogebra_grader.service.app import Service, create_app
     from neurogebra_grader.service.grading import ensure_gradebook
 
-    course = load_course(root, args.db)
-    ensure_gradebook(course)
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
     else:
         from neurogebra_grader.sandbox.bwrap import find_bwrap
 
         find_bwrap()  # refuse to start rather than fail every submission
+    if args.demo:
+        from neurogebra_grader.cli.live import DEMO_ACCOUNTS, live_course, login_link
+
+        course, tokens = live_course(Path(args.workdir).resolve())
+        base = f"http://{args.host}:{args.port}"
+        for name, role in DEMO_ACCOUNTS:
+            print(f"{name} ({role}): {login_link(base, tokens[name])}", flush=True)
+    else:
+        course = load_course(root, args.db)
+        ensure_gradebook(course)
     service = Service.open(
         course, workers=args.workers, scheduler=args.scheduler, sandbox=not args.unsandboxed
     )

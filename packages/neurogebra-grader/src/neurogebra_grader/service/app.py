@@ -150,7 +150,10 @@ def create_app(service: Service) -> BodyLimit:
         return HTMLResponse(pages.get_template("error.html").render(message=message), 403)
 
     async def login_page(request: Request) -> Response:
-        return render(request, service, "login.html")
+        # A login link (/login?token=...) only fills the form in: a GET never logs anyone in,
+        # so a link opened by a mail scanner or a prefetch changes nothing.
+        token = request.query_params.get("token", "")
+        return render(request, service, "login.html", token=token if len(token) < 200 else "")
 
     async def login(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
