@@ -270,6 +270,15 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def live(session: nox.Session) -> None:
+    """A live course: the sample course released and served on http://127.0.0.1:8000/ with two
+    demo students and an instructor, whose login links it prints (`serve --demo`)."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)  # KaTeX for feedback
+    session.install(*PIPELINE_DEPS, "-e", f"{GRADER}[service]")
+    session.run("neurogebra-grader", "serve", "--demo", *session.posargs)
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks against their named baselines; results go to benchmarks/RESULTS.md."""
     # models[digits]: scikit-learn's bundled digits for benchmarks/models_cnn.py

@@ -46,6 +46,13 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help="run student code WITHOUT bubblewrap (only for code you trust)",
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="a live demo course: release the sample course into --workdir, enrol two demo "
+        "students and an instructor, print their login links, and serve it",
+    )
+    p.add_argument("--workdir", default="build/live", help="the --demo course's folder")
     p = sub.add_parser("students", help="enrol students for the service (standalone mode)")
     what = p.add_subparsers(dest="action", required=True)
     add = what.add_parser("add", help="enrol one student (or instructor); prints the token once")
@@ -82,14 +89,6 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
     from neurogebra_grader.service.app import Service, create_app
     from neurogebra_grader.service.grading import ensure_gradebook
 
-    course = load_course(root, args.db)
-    missing = sorted(set(course.assignments()) - set(ensure_gradebook(course)))
-    if missing:  # e.g. released into the course's SQLite file, but served with --db
-        console.print(
-            f"[bold yellow]warning:[/] {escape(', '.join(missing))} not released into the "
-            f"gradebook at {escape(shown(course.db_url))}, so not open for submissions: release "
-            "with that database (c.CourseDirectory.db_url in nbgrader_config.py)"
-        )
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
     else:
@@ -99,6 +98,23 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
     identity, host, port = None, "127.0.0.1", 8000
     if args.jupyterhub:
         identity, (host, port) = _hub_identity(), _hub_address()
+    host, port = args.host or host, args.port or port
+    if args.demo:
+        from neurogebra_grader.cli.live import DEMO_ACCOUNTS, live_course, login_link
+
+        course, tokens = live_course(Path(args.workdir).resolve())
+        base = f"http://{host}:{port}"
+        for name, role in DEMO_ACCOUNTS:
+            print(f"{name} ({role}): {login_link(base, tokens[name])}", flush=True)
+    else:
+        course = load_course(root, args.db)
+        missing = sorted(set(course.assignments()) - set(ensure_gradebook(course)))
+        if missing:  # e.g. released into the course's SQLite file, but served with --db
+            console.print(
+                f"[bold yellow]warning:[/] {escape(', '.join(missing))} not released into the "
+                f"gradebook at {escape(shown(course.db_url))}, so not open for submissions: "
+                "release with that database (c.CourseDirectory.db_url in nbgrader_config.py)"
+            )
     service = Service.open(
         course,
         workers=args.workers,
@@ -106,7 +122,6 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
         sandbox=not args.unsandboxed,
         identity=identity,
     )
-    host, port = args.host or host, args.port or port
     where = f"http://{host}:{port}{service.root}/"
     console.print(f"serving {escape(str(course.root))} on {escape(where)}")
     uvicorn.run(create_app(service), host=host, port=port, log_level="warning")

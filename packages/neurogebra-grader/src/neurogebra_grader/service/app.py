@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from neurogebra_grader.pipeline.course import Course
 from neurogebra_grader.sandbox.limits import Limits
-from neurogebra_grader.service import admission
+from neurogebra_grader.service import admission, feedback_page
 from neurogebra_grader.service.auth import (
     ExternalLogin,
     Identity,
@@ -187,7 +187,10 @@ def create_app(service: Service) -> BodyLimit:
         return _error(message, 403)
 
     async def login_page(request: Request) -> Response:
-        return render(request, service, "login.html")
+        # A login link (/login?token=...) only fills the form in: a GET never logs anyone in,
+        # so a link opened by a mail scanner or a prefetch changes nothing.
+        token = request.query_params.get("token", "")
+        return render(request, service, "login.html", token=token if len(token) < 200 else "")
 
     async def login(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
@@ -298,7 +301,8 @@ def create_app(service: Service) -> BodyLimit:
         if path is None or not path.is_file():
             return _not_found(request)
         headers = PAGE_HEADERS | {"Content-Security-Policy": FEEDBACK_CSP}
-        return HTMLResponse(path.read_bytes(), headers=headers)
+        page = feedback_page.accessible(path.read_text(encoding="utf-8"))
+        return HTMLResponse(page, headers=headers)
 
     def _api_row(row: dict[str, Any]) -> dict[str, Any]:
         out = dict(row)
