@@ -4,8 +4,8 @@ printing the database's password."""
 
 from __future__ import annotations
 
+from live_service import Server, one_question_course
 from postgres_server import PostgresServer
-from test_standalone import Server, one_question_course
 
 
 def test_serve_names_assignments_missing_from_its_database(tmp_path, postgres: PostgresServer):
