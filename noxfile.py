@@ -281,8 +281,16 @@ def live(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks against their named baselines; results go to benchmarks/RESULTS.md."""
-    # models[digits]: scikit-learn's bundled digits for benchmarks/models_cnn.py
-    session.install(*PIPELINE_DEPS, "-e", f"{MODELS}[digits]", "micrograd==0.1.0")
+    # models[digits]: scikit-learn's bundled digits for benchmarks/models_cnn.py;
+    # grader[service]: the submission service (and httpx, its client) for service_latency.py
+    session.install(
+        *PIPELINE_DEPS,
+        "-e",
+        f"{MODELS}[digits]",
+        "-e",
+        f"{GRADER}[service]",
+        "micrograd==0.1.0",
+    )
     install_torch_if_local(session)
     scripts = session.posargs or sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "benchmarks").glob("[!_]*.py")
