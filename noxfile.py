@@ -131,13 +131,8 @@ def tests_fairness(session: nox.Session) -> None:
     session.run("pytest", "tests/fairness", "--durations=5", *session.posargs)
 
 
-@nox.session(name="tests-service")
-def tests_service(session: nox.Session) -> None:
-    """The submission service (issue 16) with real parts on 127.0.0.1: uvicorn, headless
-    Chromium, PostgreSQL (Debian's server, started in a temporary data directory) and a
-    JupyterHub with `configurable-http-proxy` from npm. `tools/setup.sh` installs the system
-    parts.
-    """
+def tests_service_install(session: nox.Session) -> None:
+    """What the service's tests need: the grader with its service extra, and the real parts."""
     session.run("npm", "ci", "--no-audit", "--no-fund", external=True)  # configurable-http-proxy
     session.install(
         *PIPELINE_DEPS,
@@ -149,10 +144,39 @@ def tests_service(session: nox.Session) -> None:
         "jupyterhub>=5.2,<7",  # the Hub the service registers with (JupyterHub mode)
         "playwright==1.65.2",  # drives Debian's chromium (no browser download)
     )
+
+
+@nox.session(name="tests-service")
+def tests_service(session: nox.Session) -> None:
+    """The submission service (issue 16) with real parts on 127.0.0.1: uvicorn, headless
+    Chromium, PostgreSQL (Debian's server, started in a temporary data directory) and a
+    JupyterHub with `configurable-http-proxy` from npm. `tools/setup.sh` installs the system
+    parts.
+    """
+    tests_service_install(session)
     service = f"{GRADER}/src/neurogebra_grader/service"
     session.run(
-        "pytest", "--doctest-modules", service, "tests/service", "--durations=5", *session.posargs
+        "pytest",
+        "--doctest-modules",
+        service,
+        "tests/service",
+        f"--ignore={LOAD_TEST}",  # its own session, below
+        "--durations=5",
+        *session.posargs,
     )
+
+
+# 10 clients, 50 notebooks, every status answer within 1 s: about 3 minutes, and its latency
+# bound is a property of a quiet machine, so it runs by name (`nox -s tests-service-load`),
+# not in every CI run, which has to stay within its 25 minutes on 2 shared cores.
+LOAD_TEST = "tests/service/test_load.py"
+
+
+@nox.session(name="tests-service-load", default=False)
+def tests_service_load(session: nox.Session) -> None:
+    """The service under load: 10 concurrent students submit 50 notebooks (issue 16)."""
+    tests_service_install(session)
+    session.run("pytest", LOAD_TEST, "--durations=5", *session.posargs)
 
 
 # The course site's build and test tools, pinned so that the site builds the same everywhere.

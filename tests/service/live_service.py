@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from toy_service import (  # noqa: F401 (re-exported for the tests that use the server)
     HIDDEN_CODE,
     RIGHT,
@@ -113,6 +114,18 @@ class Live:
 
     def wait_graded(self, client: httpx.Client, submission_id: int, seconds: float = 120) -> dict:
         return wait_graded(client, submission_id, seconds)
+
+
+def gradebook_rows(
+    course: Path, table: str, where: str = "", db_url: str | None = None
+) -> list[tuple]:
+    """Rows of ``table`` in the gradebook on ``db_url`` (default: the course's SQLite file)."""
+    engine = sa.create_engine(db_url or f"sqlite:///{course / 'gradebook.db'}")
+    try:
+        with engine.connect() as db:
+            return [tuple(row) for row in db.execute(sa.text(f"SELECT * FROM {table} {where}"))]
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")

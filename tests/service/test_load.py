@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from test_standalone import RIGHT, WRONG, Live, Server, cli, csrf, gradebook_rows, notebook, tc
-from test_standalone import one_question_course as toy_course
+from live_service import RIGHT, WRONG, Live, Server, cli, csrf, gradebook_rows, notebook, tc
+from live_service import one_question_course as toy_course
 
 STUDENTS = [f"load{k:02d}" for k in range(10)]
 PER_STUDENT = 5  # 10 x 5 = 50 notebooks

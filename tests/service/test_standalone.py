@@ -19,7 +19,7 @@ import httpx
 import nbformat
 import pytest
 import sqlalchemy as sa
-from live_service import Live, cli, live
+from live_service import Live, cli, gradebook_rows, live
 from toy_service import (
     HIDDEN_CODE,
     RIGHT,
@@ -228,18 +228,6 @@ def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
     finally:
         set_duedate(live, None)
         prof.post("/instructor/settings", data=form | {"accept_late": "no"})
-
-
-def gradebook_rows(
-    course: Path, table: str, where: str = "", db_url: str | None = None
-) -> list[tuple]:
-    """Rows of ``table`` in the gradebook on ``db_url`` (default: the course's SQLite file)."""
-    engine = sa.create_engine(db_url or f"sqlite:///{course / 'gradebook.db'}")
-    try:
-        with engine.connect() as db:
-            return [tuple(row) for row in db.execute(sa.text(f"SELECT * FROM {table} {where}"))]
-    finally:
-        engine.dispose()
 
 
 def test_killed_mid_queue_loses_nothing_and_grades_nothing_twice(live: Live) -> None:
