@@ -85,8 +85,12 @@ class Grader:
                 return self._grade(claimed)
             except Exception as error:  # the student's row says so; the service goes on
                 log.exception("submission %d could not be graded", claimed.id)
+                # the exception's text can name the course's paths or settings: it goes to the
+                # service's log for the instructor, never to the student's page
                 return Outcome(
-                    "error", error=f"the grader failed: {type(error).__name__}: {error}"[:500]
+                    "error",
+                    error=f"the grader failed ({type(error).__name__}), not your notebook: your "
+                    "instructor can see the details in the service's log and regrade it",
                 )
 
     def _grade(self, claimed: Claimed) -> Outcome:
