@@ -148,6 +148,13 @@ def create_app(service: Service) -> BodyLimit:
     def _not_found(request: Request) -> Response:
         return _not_found_page(request, root)
 
+    async def _owned(request: Request, account: Account) -> dict[str, Any] | None:
+        """The submission the path's ``id`` names, if ``account`` may see it; else None."""
+        submission_id = _int(request.path_params["id"])
+        if submission_id is None:
+            return None
+        return await run_in_threadpool(service.store.get, submission_id, account)
+
     def _to(path: str) -> RedirectResponse:
         """A redirect to one of the service's own pages (``path`` below the prefix)."""
         return RedirectResponse(root + path, status_code=303)
@@ -276,10 +283,7 @@ def create_app(service: Service) -> BodyLimit:
         return _to(f"/submissions/{admitted.submission_id}")
 
     async def submission_page(request: Request, _: Service, account: Account) -> Response:
-        submission_id = _int(request.path_params["id"])
-        row = None
-        if submission_id is not None:
-            row = await run_in_threadpool(service.store.get, submission_id, account)
+        row = await _owned(request, account)
         if row is None:
             return _not_found(request)
         has_feedback = service.store.feedback_path(row["id"]).is_file()
@@ -293,10 +297,7 @@ def create_app(service: Service) -> BodyLimit:
         )
 
     async def feedback(request: Request, _: Service, account: Account) -> Response:
-        submission_id = _int(request.path_params["id"])
-        row = None
-        if submission_id is not None:
-            row = await run_in_threadpool(service.store.get, submission_id, account)
+        row = await _owned(request, account)
         path = service.store.feedback_path(row["id"]) if row else None
         if path is None or not path.is_file():
             return _not_found(request)
@@ -324,10 +325,7 @@ def create_app(service: Service) -> BodyLimit:
         return JSONResponse({"submissions": [_api_row(r) for r in rows], "remaining": remaining})
 
     async def api_one(request: Request, _: Service, account: Account) -> Response:
-        submission_id = _int(request.path_params["id"])
-        row = None
-        if submission_id is not None:
-            row = await run_in_threadpool(service.store.get, submission_id, account)
+        row = await _owned(request, account)
         if row is None:
             return _not_found(request)
         return JSONResponse(_api_row(row))
