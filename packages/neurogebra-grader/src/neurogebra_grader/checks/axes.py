@@ -20,12 +20,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from neurogebra_grader.checks.check import TEXT, VALUE, Check
 from neurogebra_grader.failure import Failure, raise_failure
 
-__all__ = ["AXES", "check_axes", "describe_axes", "judge_axes"]
+__all__ = ["AXES", "REQUIREMENTS", "Requirement", "check_axes", "describe_axes", "judge_axes"]
 
 
 def _markers_only(line: Any) -> bool:
@@ -68,6 +69,72 @@ def describe_axes(ax: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a test can ask of a plot: when it applies, when it is met, and its message.
+
+    Each function takes the plot's facts (from :func:`describe_axes`) and the test's setting.
+
+    Example:
+        >>> REQUIREMENTS[0].name, REQUIREMENTS[0].met({"lines": [5]}, 1)
+        ('lines', True)
+    """
+
+    name: str
+    met: Callable[[dict[str, Any], Any], bool]
+    expected: Callable[[Any], str]
+    got: Callable[[dict[str, Any]], str]
+    hint: str
+    applies: Callable[[Any], bool] = lambda setting: setting is not None
+
+
+def _points_or_markers(facts: dict[str, Any], key: str) -> list[int]:
+    """Point counts of the ``key`` plots and of marker-only lines, which count as either."""
+    return [*facts[key], *facts.get("markers", [])]
+
+
+# In the order a student would fix them; the first one not met is the one reported.
+REQUIREMENTS = (
+    Requirement(
+        "lines",
+        met=lambda facts, n: len(facts["lines"]) >= n,
+        expected=lambda n: f"at least {n} line(s)",
+        got=lambda facts: f"{len(facts['lines'])}",
+        hint="draw it with ax.plot",
+    ),
+    Requirement(
+        "line_points",
+        met=lambda facts, n: n in _points_or_markers(facts, "lines"),
+        expected=lambda n: f"a line through {n} points",
+        got=lambda facts: f"lines of {facts['lines']} points",
+        hint="plot one point per value",
+    ),
+    Requirement(
+        "scatter_points",
+        met=lambda facts, n: n in _points_or_markers(facts, "scatter_points"),
+        expected=lambda n: f"a scatter plot of {n} points",
+        got=lambda facts: f"scatter plots of {_points_or_markers(facts, 'scatter_points')} points",
+        hint='draw the data points with ax.scatter (or ax.plot(x, y, "o"))',
+    ),
+    Requirement(
+        "filled",
+        met=lambda facts, _: bool(facts["filled"]),
+        expected=lambda _: "filled class regions",
+        got=lambda _: "none",
+        hint="draw the regions with ax.contourf",
+        applies=bool,
+    ),
+    Requirement(
+        "labelled",
+        met=lambda facts, _: bool(facts["xlabel"] and facts["ylabel"]),
+        expected=lambda _: "both axes labelled",
+        got=lambda facts: f"xlabel={facts['xlabel']!r}, ylabel={facts['ylabel']!r}",
+        hint="name the axes with ax.set_xlabel and ax.set_ylabel",
+        applies=bool,
+    ),
+)
+
+
 def judge_axes(
     what: str,
     facts: dict[str, Any],
@@ -79,44 +146,28 @@ def judge_axes(
     labelled: bool = True,
     hint: str = "",
 ) -> Failure | None:
-    """A Failure for the first thing the plot is missing.
+    """A Failure for the first requirement the plot misses, else None.
 
     A scatter plot may be drawn with ``ax.scatter`` or as markers without a line
     (``ax.plot(x, y, "o")``); a curve of ``line_points`` points as a line or as markers.
+
+    Example:
+        >>> facts = {"lines": [3], "markers": [], "scatter_points": [], "filled": False,
+        ...          "xlabel": "x", "ylabel": ""}
+        >>> judge_axes("the fit", facts, lines=1).expected
+        'both axes labelled'
     """
-    markers = list(facts.get("markers", []))
-    if lines is not None and len(facts["lines"]) < lines:
-        return Failure(
-            what,
-            f"at least {lines} line(s)",
-            f"{len(facts['lines'])}",
-            hint or "draw it with ax.plot",
-        )
-    if line_points is not None and line_points not in [*facts["lines"], *markers]:
-        return Failure(
-            what,
-            f"a line through {line_points} points",
-            f"lines of {facts['lines']} points",
-            hint or "plot one point per value",
-        )
-    if scatter_points is not None and scatter_points not in [*facts["scatter_points"], *markers]:
-        return Failure(
-            what,
-            f"a scatter plot of {scatter_points} points",
-            f"scatter plots of {[*facts['scatter_points'], *markers]} points",
-            hint or 'draw the data points with ax.scatter (or ax.plot(x, y, "o"))',
-        )
-    if filled and not facts["filled"]:
-        return Failure(
-            what, "filled class regions", "none", hint or "draw the regions with ax.contourf"
-        )
-    if labelled and not (facts["xlabel"] and facts["ylabel"]):
-        return Failure(
-            what,
-            "both axes labelled",
-            f"xlabel={facts['xlabel']!r}, ylabel={facts['ylabel']!r}",
-            hint or "name the axes with ax.set_xlabel and ax.set_ylabel",
-        )
+    settings = {
+        "lines": lines,
+        "line_points": line_points,
+        "scatter_points": scatter_points,
+        "filled": filled,
+        "labelled": labelled,
+    }
+    for need in REQUIREMENTS:
+        setting = settings[need.name]
+        if need.applies(setting) and not need.met(facts, setting):
+            return Failure(what, need.expected(setting), need.got(facts), hint or need.hint)
     return None
 
 
@@ -158,7 +209,7 @@ def check_axes(
     )
 
 
-_SETTINGS = ("lines", "line_points", "scatter_points", "filled", "labelled")
+_SETTINGS = tuple(need.name for need in REQUIREMENTS)
 
 
 def _judge(got: dict[str, Any], ref: dict[str, Any], what: str, hint: str) -> Failure | None:
