@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from neurogebra_grader.service.auth import bearer
+from neurogebra_grader.service.class_table import final_score, score_text
 from neurogebra_grader.service.state import Service
 from neurogebra_grader.service.store import Account
 
@@ -30,6 +31,8 @@ pages = Environment(
     loader=PackageLoader("neurogebra_grader.service", "pages"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+pages.filters["score"] = score_text  # every page's score is after the late penalty
+pages.filters["final_score"] = final_score
 # The feedback page holds the student's own notebook: shown with no script and no origin, so
 # nothing in it can act as the viewer (a student's HTML output seen by the instructor).
 # Pages hold a student's grades: never cached, never framed (clickjacking), no referrer out.
