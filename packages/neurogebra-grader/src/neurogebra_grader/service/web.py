@@ -9,7 +9,7 @@ autoescaped), with no script but a few inline lines that poll the status endpoin
 Example:
     >>> submission_id("12"), submission_id("../12"), submission_id("9" * 20)
     (12, None, None)
-    >>> route = Route("/instructor", guard(page, instructor=True))  # doctest: +SKIP
+    >>> route = Route("/instructor", guard(service, class_page, instructor=True))  # doctest: +SKIP
 """
 
 from __future__ import annotations
