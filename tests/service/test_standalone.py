@@ -11,6 +11,9 @@ flow: the whole file takes minutes, and the other tests do not touch the databas
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -225,6 +228,14 @@ def test_after_the_deadline_refused_or_accepted_as_late(live: Live) -> None:
         assert (graded["score"], graded["late_penalty"]) == (10.0, 10.0)  # the course's plugin
         page = kim.get(graded["url"]).text
         assert "minus a late penalty of 10" in page
+        # the instructor's class page counts it after the penalty too, as the CSV does
+        [row] = re.findall(
+            r"<tr><td>kim</td><td>toy</td>(.*?)</tr>", prof.get("/instructor").text, re.S
+        )
+        assert "0 / 10 (late, −10)" in row and "<td>0 (late, −10)</td>" in row
+        export = csv.DictReader(io.StringIO(prof.get("/instructor/export.csv").text))
+        [kims] = [r for r in export if r["id"] == str(graded["id"])]
+        assert (kims["score"], kims["late_penalty"], kims["final_score"]) == ("10.0", "10.0", "0.0")
     finally:
         set_duedate(live, None)
         prof.post("/instructor/settings", data=form | {"accept_late": "no"})
