@@ -16,6 +16,8 @@ import csv
 import io
 from typing import Any
 
+from neurogebra_grader.pipeline.summary import spreadsheet_safe
+
 
 def final_score(row: dict[str, Any]) -> float | None:
     """What a submission counts for: its score minus its late penalty (None until graded).
@@ -105,15 +107,18 @@ CSV_COLUMNS += ["late", "late_penalty", "final_score", "flags", "error"]
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet never reads as a formula.
+    """A CSV cell that a spreadsheet never reads as a formula (one rule for every export:
+    :func:`~neurogebra_grader.pipeline.summary.spreadsheet_safe`).
 
     Example:
-        >>> _cell("=1+1"), _cell(["a", "b"]), _cell(None)
-        ("'=1+1", 'a; b', '')
+        >>> _cell("=1+1"), _cell(["a", "b"]), _cell(None), _cell(-2.0)
+        ("'=1+1", 'a; b', '', '-2.0')
     """
-    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-    text = "" if value is None else text
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    return str(spreadsheet_safe(value))
 
 
 def export_csv(rows: list[dict[str, Any]]) -> str:
