@@ -165,7 +165,7 @@ def create_app(service: Service) -> BodyLimit:
             api = _is_api(request, root)
             if account is None:
                 if api:
-                    how = "a bearer token" if login_flow is None else "through JupyterHub"
+                    how = "a bearer token" if login_flow is None else "JupyterHub or a Hub token"
                     return JSONResponse({"error": f"log in first ({how})"}, 401)
                 if login_flow is not None:
                     return login_flow.login_redirect(request)
@@ -179,9 +179,8 @@ def create_app(service: Service) -> BodyLimit:
         return endpoint
 
     async def _csrf_ok(request: Request, api: bool) -> bool:
-        if api and bearer(request) is not None and login_flow is None:
-            return True  # a bearer request: no cookie, so nothing to forge (standalone only:
-            # behind the Hub only the cookie names a user, so a bearer header proves nothing)
+        if api and bearer(request) is not None:
+            return True  # its header alone named the user (auth.bearer): nothing to forge
         if request.headers.get("x-csrf-token"):
             return service.sessions.csrf_ok(request, request.headers["x-csrf-token"])
         form = await request.form(max_files=1, max_fields=20)
