@@ -210,7 +210,8 @@ def submit_command(
 ) -> tuple[int, str]:
     """`neurogebra-grader submit` as a student runs it in her JupyterHub server (where the Hub
     sets $JUPYTERHUB_API_TOKEN to `environ_token`); its exit code and its output, unwrapped."""
-    path = folder / f"{secrets.token_hex(4)}.ipynb"
+    path = folder / secrets.token_hex(4) / f"{tc.ASSIGNMENT}.ipynb"
+    path.parent.mkdir()
     path.write_bytes(data)
     environ = {key: value for key, value in os.environ.items() if key != "JUPYTERHUB_API_TOKEN"}
     if environ_token is not None:
