@@ -151,13 +151,16 @@ class RunningHub:
         data = {"username": name, "password": password or self.passwords[name], "_xsrf": xsrf}
         return client.post("/hub/login", data=data, follow_redirects=False)
 
-    def api_token(self, client: httpx.Client, name: str) -> str:
-        """A new Hub API token of `name` (with all their scopes), asked by their logged-in
-        browser, as JupyterHub's token page does.
+    def api_token(self, client: httpx.Client, name: str, scopes: list[str] | None = None) -> str:
+        """A new Hub API token of `name`, asked by their logged-in browser as JupyterHub's token
+        page does: with all their scopes, or only `scopes` (a subset of theirs).
         """
+        request: dict[str, object] = {"note": "test", "expires_in": 600}
+        if scopes is not None:
+            request["scopes"] = scopes
         answer = client.post(
             f"/hub/api/users/{name}/tokens",
-            json={"note": "test", "expires_in": 600},
+            json=request,
             headers={"X-XSRFToken": client.cookies.get("_xsrf") or ""},
         )
         assert answer.status_code == 201, answer.text

@@ -1,33 +1,69 @@
 """The real service in JupyterHub mode (issue 16, §2 and §5): a real Hub and proxy on
 127.0.0.1 start `neurogebra-grader serve --jupyterhub` on the toy course as their managed
 service; students reach it through the Hub's OAuth and see only their own submissions, and an
-instructor (by Hub group) sees the class.
+instructor (by Hub group) sees the class. `neurogebra-grader submit` reaches it through the
+Hub's proxy with the student's own Hub API token.
+
+The core tests run twice: on the course's SQLite gradebook, and with `serve --db
+postgresql://...` on the session's real PostgreSQL server (a second Hub, started only for them).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import secrets
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from hub_server import INSTRUCTOR, SERVICE, RunningHub, running_hub
+from hub_server import INSTRUCTOR, OUTSIDER, SERVICE, RunningHub, running_hub
+from postgres_server import PostgresServer
 from toy_service import HIDDEN_CODE, RIGHT, WRONG, csrf, notebook, one_question_course, tc
 from toy_service import wait_graded as graded
 
 PREFIX = f"/services/{SERVICE}"
+DATABASES = ["sqlite", "postgresql"]  # `database` parameter of the tests run on both
+
+
+@contextlib.contextmanager
+def hub_serving(
+    tmp_path_factory: pytest.TempPathFactory, db_url: str | None = None
+) -> Iterator[tuple[RunningHub, Path]]:
+    """A Hub running the real service on a one-question toy course, its gradebook on `db_url`
+    (given to `serve --db`, as an instructor writes it) or in the course's SQLite file."""
+    course = one_question_course(tmp_path_factory.mktemp("course"), db_url)
+    command = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(course)]
+    command += ["serve", "--jupyterhub", "--workers", "1"]
+    command += ["--db", db_url] if db_url else []
+    with running_hub(tmp_path_factory.mktemp("hub"), service_command=command) as running:
+        yield running, course
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningHub, Path]]:
-    """The Hub, running the real service on a one-question toy course."""
-    course = one_question_course(tmp_path_factory.mktemp("course"))
-    command = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(course)]
-    command += ["serve", "--jupyterhub", "--workers", "1"]
-    with running_hub(tmp_path_factory.mktemp("hub"), service_command=command) as running:
-        yield running, course
+    """The Hub, running the real service on SQLite."""
+    with hub_serving(tmp_path_factory) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def hub_pg(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer
+) -> Iterator[tuple[RunningHub, Path]]:
+    """Another Hub, running the real service on a database of the session's PostgreSQL."""
+    url = postgres.create_database("hub").replace("postgresql+psycopg://", "postgresql://")
+    with hub_serving(tmp_path_factory, url) as served:
+        yield served
+
+
+def on(request: pytest.FixtureRequest, database: str, fixture: str) -> tuple:
+    """The module fixture `fixture` of the SQLite run, or its `_pg` twin on PostgreSQL."""
+    return tuple(request.getfixturevalue(fixture if database == "sqlite" else f"{fixture}_pg"))
 
 
 @contextlib.contextmanager
@@ -57,8 +93,7 @@ def submit(client: httpx.Client, data: bytes) -> int:
     return int(location.rsplit("/", 1)[1])
 
 
-@pytest.fixture(scope="module")
-def alices(hub: tuple[RunningHub, Path]) -> Iterator[tuple[httpx.Client, int, dict]]:
+def alice_submits(hub: tuple[RunningHub, Path]) -> Iterator[tuple[httpx.Client, int, dict]]:
     """Alice reaches the service through the Hub and uploads a half-right notebook."""
     running, course = hub
     with service_as(running, "alice") as alice:
@@ -66,8 +101,21 @@ def alices(hub: tuple[RunningHub, Path]) -> Iterator[tuple[httpx.Client, int, di
         yield alice, submission_id, graded(alice, submission_id)
 
 
-def test_a_student_reaches_the_service_through_the_hub_and_is_graded(alices: tuple) -> None:
-    alice, submission_id, body = alices
+@pytest.fixture(scope="module")
+def alices(hub: tuple[RunningHub, Path]) -> Iterator[tuple[httpx.Client, int, dict]]:
+    yield from alice_submits(hub)
+
+
+@pytest.fixture(scope="module")
+def alices_pg(hub_pg: tuple[RunningHub, Path]) -> Iterator[tuple[httpx.Client, int, dict]]:
+    yield from alice_submits(hub_pg)
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_a_student_reaches_the_service_through_the_hub_and_is_graded(
+    request: pytest.FixtureRequest, database: str
+) -> None:
+    alice, submission_id, body = on(request, database, "alices")
     assert body["state"] == "graded", body
     assert [(q["question"], q["score"]) for q in body["questions"]] == [("test_square", 0.0)]
     assert body["url"] == f"{PREFIX}/submissions/{submission_id}"
@@ -98,16 +146,11 @@ def test_bob_cannot_see_open_or_download_alices_submission(
 ) -> None:
     running, course = hub
     alice, theirs, _ = alices
-    with httpx.Client(base_url=running.url, follow_redirects=True, timeout=30) as alice_hub:
-        running.login(alice_hub, "alice")
-        alice_token = running.api_token(alice_hub, "alice")
     with service_as(running, "bob") as bob:
         mine = submit(bob, notebook(course, RIGHT))
-        tricks: list[dict[str, str]] = [
+        tricks: list[dict[str, str]] = [  # (Hub API tokens: test_submit_with_hub_api_tokens)
             {},
             {"X-Forwarded-User": "alice", "X-Remote-User": "alice"},
-            {"Authorization": f"Bearer {alice_token}"},  # alice's own Hub token names nobody
-            {"Authorization": "token " + alice_token},
         ]
         for headers in tricks:
             for path in (
@@ -156,6 +199,114 @@ def test_a_post_without_the_forms_csrf_token_is_refused(hub: tuple[RunningHub, P
         files = {"notebook": ("toy.ipynb", notebook(course, RIGHT), "application/json")}
         form = {"assignment": tc.ASSIGNMENT}
         assert alice.post("/submit", data=form, files=files).status_code == 403
-        bearer = {"Authorization": "Bearer anything"}  # no bearer skips the check behind the Hub
+        # a made-up token header skips no check: it names nobody, even next to alice's cookie
+        bearer = {"Authorization": f"Bearer {secrets.token_hex(16)}"}
         sent = alice.post("/api/submissions", data=form, files=files, headers=bearer)
-        assert sent.status_code == 403
+        assert sent.status_code == 401
+
+
+def submit_command(
+    folder: Path, data: bytes, server: str, environ_token: str | None, *args: str
+) -> tuple[int, str]:
+    """`neurogebra-grader submit` as a student runs it in her JupyterHub server (where the Hub
+    sets $JUPYTERHUB_API_TOKEN to `environ_token`); its exit code and its output, unwrapped."""
+    path = folder / secrets.token_hex(4) / f"{tc.ASSIGNMENT}.ipynb"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    environ = {key: value for key, value in os.environ.items() if key != "JUPYTERHUB_API_TOKEN"}
+    if environ_token is not None:
+        environ["JUPYTERHUB_API_TOKEN"] = environ_token
+    command = [sys.executable, "-m", "neurogebra_grader.cli.main", "submit", str(path)]
+    command += ["--assignment", tc.ASSIGNMENT, "--server", server, *args]
+    done = subprocess.run(
+        command, cwd=folder, env=environ, capture_output=True, text=True, timeout=300
+    )
+    return done.returncode, " ".join((done.stdout + done.stderr).split())
+
+
+# SQLite only: who a token names is decided by the Hub, not the database, and the PostgreSQL
+# run of the core test above already covers the service's store behind the Hub (~1 min saved).
+@pytest.mark.parametrize("database", ["sqlite"])
+def test_submit_with_hub_api_tokens(
+    request: pytest.FixtureRequest, database: str, tmp_path: Path
+) -> None:
+    """Each student's own Hub API token names her on the JSON API, and nobody else does: not
+    another user's token, a made-up one, or a real one without access to the service."""
+    running, course = on(request, database, "hub")
+    tokens: dict[str, str] = {}
+    for name in ("alice", "bob", OUTSIDER):
+        with httpx.Client(base_url=running.url, follow_redirects=True, timeout=30) as browser:
+            assert running.login(browser, name).status_code == 302, running.log_tail()
+            tokens[name] = running.api_token(browser, name)
+            if name == "alice":
+                # what a JupyterHub server's token has by default: no access to services
+                default = ["users:activity!user"]
+                tokens["alice-no-access"] = running.api_token(browser, name, default)
+                # only the service's scope: enough
+                only = [f"access:services!service={SERVICE}"]
+                tokens["alice-service-only"] = running.api_token(browser, name, only)
+    server = running.url + PREFIX  # through the Hub's proxy
+
+    # alice, in her JupyterHub server: the token comes from the environment
+    code, said = submit_command(tmp_path, notebook(course, RIGHT), server, tokens["alice"])
+    assert code == 0, said + running.log_tail()
+    assert "test_square: 10 / 10" in said and "score: 10 / 10" in said
+    found = re.search(r"accepted as submission (\d+)", said)
+    assert found, said
+    alices = int(found.group(1))
+    assert f"feedback: {running.url}{PREFIX}/submissions/{alices}/feedback" in said
+
+    def api(token: str, path: str) -> httpx.Response:
+        headers = {"Authorization": f"token {token}"}  # JupyterHub's spelling of Bearer
+        return httpx.get(f"{server}{path}", headers=headers, timeout=30)
+
+    # bob posts to the API with his token (no cookie, so no CSRF token); not waited for
+    files = {"notebook": (f"{tc.ASSIGNMENT}.ipynb", notebook(course, WRONG), "application/json")}
+    sent = httpx.post(
+        f"{server}/api/submissions",
+        data={"assignment": tc.ASSIGNMENT},
+        files=files,
+        headers={"Authorization": f"Bearer {tokens['bob']}"},
+        timeout=30,
+    )
+    assert sent.status_code == 202, sent.text
+    bobs = int(sent.json()["id"])
+
+    for token in (tokens["alice"], tokens["alice-service-only"]):
+        mine = api(token, f"/api/submissions/{alices}")
+        assert mine.status_code == 200 and mine.json()["score"] == 10.0, mine.text
+        assert api(token, f"/api/submissions/{bobs}").status_code == 404  # bob's: not hers
+        listed = api(token, "/api/submissions").json()["submissions"]
+        assert {row["student"] for row in listed} == {"alice"}
+        assert bobs not in {row["id"] for row in listed}
+    bob_sees = api(tokens["bob"], "/api/submissions").json()["submissions"]
+    assert {row["student"] for row in bob_sees} == {"bob"}
+    # a page takes no token: it asks for the Hub login
+    page = httpx.get(
+        f"{server}/submissions/{alices}",
+        headers={"Authorization": f"token {tokens['alice']}"},
+        timeout=30,
+    )
+    assert page.status_code == 302 and "/hub/api/oauth2/authorize" in page.headers["location"]
+
+    nobody = {
+        "made up": secrets.token_hex(16),
+        "no access scope": tokens["alice-no-access"],
+        "outsider": tokens[OUTSIDER],
+        "too long": "a" * 1000,
+    }
+    for why, token in nobody.items():
+        for path in ("/api/submissions", f"/api/submissions/{alices}"):
+            answer = api(token, path)
+            assert answer.status_code == 401, (why, path, answer.text)
+            assert "alice" not in answer.text
+    before = api(tokens["alice"], "/api/submissions").json()["submissions"]
+    for environ_token, args in ((nobody["made up"], ()), (tokens["alice"], ("--token", "x1"))):
+        # a made-up token from the environment; alice's there, but --token (made up) wins
+        data = notebook(course, RIGHT)
+        code, said = submit_command(tmp_path, data, server, environ_token, *args)
+        assert code == 1 and "not accepted" in said and "did not accept your token" in said, said
+    code, said = submit_command(tmp_path, notebook(course, RIGHT), server, None)
+    assert code == 1 and "no token" in said, said
+    after = api(tokens["alice"], "/api/submissions").json()["submissions"]
+    assert after == before  # a refused submission leaves nothing behind

@@ -6,6 +6,12 @@ Example (from a shell)::
     neurogebra-grader --course course serve --port 8000 --workers 2
     neurogebra-grader --course course serve --jupyterhub     # as a JupyterHub service
     neurogebra-grader submit toy.ipynb --assignment toy --server http://127.0.0.1:8000 --token T
+
+In a JupyterHub user's server, ``submit`` logs in with the user's own Hub API token
+(``$JUPYTERHUB_API_TOKEN``) and ``--server`` is the service's URL under the Hub's proxy::
+
+    neurogebra-grader submit toy.ipynb --assignment toy \
+        --server https://hub.example.org/services/neurogebra-grader
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import os
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from rich.console import Console
 from rich.markup import escape
@@ -25,6 +31,8 @@ from traitlets.config import Config
 from neurogebra_grader.pipeline.collect import safe_student_name
 from neurogebra_grader.pipeline.course import Course, CourseError
 from neurogebra_grader.pipeline.dburl import shown
+
+HUB_TOKEN = "JUPYTERHUB_API_TOKEN"  # the user's Hub API token, in a JupyterHub server
 
 
 def add_parsers(sub: Any) -> None:
@@ -65,8 +73,17 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("submit", help="submit a notebook to a running service and wait")
     p.add_argument("notebook")
     p.add_argument("--assignment", required=True)
-    p.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
-    p.add_argument("--token", required=True, help="your login token")
+    p.add_argument(
+        "--server",
+        required=True,
+        help="the service's URL, e.g. http://127.0.0.1:8000, or under a JupyterHub "
+        "https://hub.example.org/services/neurogebra-grader",
+    )
+    p.add_argument(
+        "--token",
+        help="your login token; under a JupyterHub, your Hub API token (default: "
+        f"${HUB_TOKEN}, which a JupyterHub server sets)",
+    )
     p.add_argument("--wait", type=float, default=600, help="seconds to wait for the grade")
 
 
@@ -173,11 +190,40 @@ def _json(response: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _link(server: str, path: object) -> str:
+    """A link of the service's (an absolute path, under the Hub's prefix in Hub mode) on the
+    server's host: ``_link("http://hub/services/g", "/services/g/submissions/3")`` is
+    ``http://hub/services/g/submissions/3``.
+    """
+    return urljoin(server.rstrip("/") + "/", str(path))
+
+
+def _refused(status: int, body: dict[str, Any], console: Console) -> None:
+    """Say why the service did not take the notebook; for a refused token, how to get one."""
+    console.print(f"[bold red]not accepted:[/] {escape(str(body.get('error', status)))}")
+    if status == 401:
+        console.print(
+            "the service did not accept your token: use the token your instructor sent you "
+            f"(--token), or under a JupyterHub your Hub API token (${HUB_TOKEN} in your "
+            "server), which needs access to this service (the scope "
+            "access:services!service=<its name>: ask your instructor)"
+        )
+    if "remaining" in body:
+        console.print(f"submissions left: {body['remaining']}")
+
+
 def cmd_submit(args: argparse.Namespace, console: Console) -> int:
     import httpx
 
     path = Path(args.notebook)
-    headers = {"Authorization": f"Bearer {args.token}"}
+    token = args.token or os.environ.get(HUB_TOKEN, "")
+    if not token:
+        console.print(
+            f"[bold red]no token:[/] give --token (or run this in a JupyterHub server, "
+            f"where ${HUB_TOKEN} is set)"
+        )
+        return 1
+    headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=args.server.rstrip("/"), headers=headers, timeout=60) as client:
         with path.open("rb") as handle:
             response = client.post(
@@ -187,9 +233,7 @@ def cmd_submit(args: argparse.Namespace, console: Console) -> int:
             )
         body = _json(response)
         if response.status_code != 202:
-            console.print(f"[bold red]not accepted:[/] {escape(str(body.get('error', response)))}")
-            if "remaining" in body:
-                console.print(f"submissions left: {body['remaining']}")
+            _refused(response.status_code, body, console)
             return 1
         console.print(
             f"accepted as submission {body['id']}"
@@ -207,7 +251,8 @@ def cmd_submit(args: argparse.Namespace, console: Console) -> int:
                 break
             time.sleep(1)
         else:
-            console.print(f"[yellow]still {escape(state)}[/]; see {args.server}{body.get('url')}")
+            link = _link(args.server, body.get("url"))
+            console.print(f"[yellow]still {escape(state)}[/]; see {escape(link)}")
             return 1
     if state == "error":
         console.print(f"[bold red]not graded:[/] {escape(str(body.get('error')))}")
@@ -220,7 +265,7 @@ def cmd_submit(args: argparse.Namespace, console: Console) -> int:
         )
     console.print(f"score: {body.get('score', 0):g} / {body.get('max_score', 0):g}")
     if body.get("feedback_url"):
-        console.print(f"feedback: {args.server.rstrip('/')}{body['feedback_url']}")
+        console.print(f"feedback: {escape(_link(args.server, body['feedback_url']))}")
     return 0
 
 

@@ -2,8 +2,8 @@
 
 ``Identity`` is the one interface the app asks (``await identity.user(request)``); the
 standalone one here reads ``Authorization: Bearer <token>`` (the JSON API, the ``submit``
-command) or the signed session cookie that ``/login`` sets. A JupyterHub identity (Hub OAuth)
-plugs in behind the same interface.
+command) or the signed session cookie that ``/login`` sets. A JupyterHub identity (Hub OAuth,
+and the user's Hub API token on the JSON API) plugs in behind the same interface.
 
 The session cookie (``ng_session``) is signed with the service's secret (itsdangerous), is
 HttpOnly and SameSite=Lax, Secure when the request came over https, and holds a CSRF token,
@@ -118,9 +118,13 @@ class Sessions:
 
 
 def bearer(request: Request) -> str | None:
+    """The token of the request's ``Authorization: Bearer <token>`` (or ``token <token>``, as
+    JupyterHub writes it) header. A request that sends one is that token's user or nobody (its
+    cookies do not count, in either mode), so it needs no CSRF token.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return token.strip() if scheme.lower() in ("bearer", "token") and token.strip() else None
 
 
 class StandaloneIdentity:

@@ -6,8 +6,15 @@ signed cookie; the Hub sends it back to ``<service prefix>oauth_callback`` with 
 service trades for an OAuth token (PKCE too). The token is kept in the service's own signed,
 HttpOnly cookie, and each request asks the Hub whose token it is (cached for a few minutes per Hub
 login session: a Hub logout deletes the session's tokens and ends the service's session too). The
-student id is the Hub user name. Nothing else a client sends (other cookies, ``X-Forwarded-User``
-or ``Authorization`` headers, ids in the URL) ever names a user.
+student id is the Hub user name.
+
+The JSON API (``<prefix>api/...``) also takes a user's own Hub API token, as
+``Authorization: token <token>`` (or ``Bearer``): that is how ``neurogebra-grader submit`` works
+from a user's JupyterHub server (``JUPYTERHUB_API_TOKEN``). The Hub is asked whose token it is in
+the same way as for the cookie's OAuth token (same cache, same scope check, same user name), and a
+request with such a header is that token's user or nobody: its cookies do not count. Nothing else
+a client sends (other cookies, ``X-Forwarded-User`` headers, a token on a page, ids in the URL)
+ever names a user.
 
 OAuth states live in this process, so run one service process per Hub registration.
 
@@ -31,6 +38,7 @@ import hmac
 import json
 import logging
 import secrets
+import string
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -57,6 +65,8 @@ HUB_CACHE_SECONDS = 300  # how long the Hub's answer for a token is trusted with
 HUB_SESSION_COOKIE = "jupyterhub-session-id"  # the Hub's login session (path /): part of the
 # cache key, so that after a Hub logout (which deletes the session's tokens) the Hub is asked anew
 MAX_PENDING_LOGINS = 10_000  # anyone can start a login: keep the memory they can take bounded
+MAX_TOKEN_LENGTH = 256  # Hub tokens are far shorter: a longer header is not sent to the Hub
+TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~+/=")
 REQUIRED = (
     "JUPYTERHUB_API_TOKEN",
     "JUPYTERHUB_API_URL",
@@ -125,6 +135,24 @@ class _PendingLogins:
             if first.started >= deadline:
                 break
             self._states.popitem(last=False)
+
+
+def api_token(header: str) -> str | None:
+    """The token of an ``Authorization: token <t>`` (or ``Bearer <t>``) header, if it looks like
+    one: anything else is nobody's, and is never sent to the Hub.
+
+    >>> api_token("token 0123abcd"), api_token("Bearer 0123abcd"), api_token("Basic YWxpY2U6")
+    ('0123abcd', '0123abcd', None)
+    >>> api_token("token " + "a" * 300), api_token("token a b"), api_token("token")
+    (None, None, None)
+    """
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() not in ("token", "bearer") or not token:
+        return None
+    if len(token) > MAX_TOKEN_LENGTH or not set(token) <= TOKEN_CHARACTERS:
+        return None
+    return token
 
 
 def _hub_oauth(environ: Mapping[str, str]) -> HubOAuth:
@@ -198,13 +226,26 @@ class HubIdentity:
         return None if who is None else who.student
 
     async def who(self, request: Request) -> HubUser | None:
-        """The request's Hub user and role, or None. Only the service's signed cookie counts."""
+        """The request's Hub user and role, or None: on the JSON API, the user of the Hub API
+        token in its ``Authorization`` header, if it has one; else the user of the OAuth token
+        in the service's signed cookie.
+        """
         if hasattr(request.state, "hub_user"):
             return request.state.hub_user  # type: ignore[no-any-return]
-        token = self._session_token(request)
-        user = None if token is None else await self._identify(token, request)
+        user: HubUser | None
+        if self.is_api(request) and "authorization" in request.headers:
+            token = api_token(request.headers["authorization"])
+            user = None if token is None else await self._identify(token, session_id="")
+        else:
+            token = self._session_token(request)
+            session_id = request.cookies.get(HUB_SESSION_COOKIE, "")
+            user = None if token is None else await self._identify(token, session_id)
         request.state.hub_user = user
         return user
+
+    def is_api(self, request: Request) -> bool:
+        """Whether the request is for the service's JSON API (``<prefix>api/...``)."""
+        return request.url.path.startswith(self.prefix + "api/")
 
     def login_redirect(self, request: Request) -> Response:
         """Send a browser to the Hub's OAuth authorize URL, with a fresh state and PKCE."""
@@ -260,7 +301,8 @@ class HubIdentity:
         except HubError as error:
             log.warning("JupyterHub did not trade the OAuth code: %s", error)
             return self._refuse(403, "JupyterHub did not accept this login. Log in again.")
-        if await self._identify(token, request) is None:
+        session_id = request.cookies.get(HUB_SESSION_COOKIE, "")
+        if await self._identify(token, session_id) is None:
             return self._refuse(403, "This JupyterHub user may not use this service.")
         response = RedirectResponse(pending.next_url, status_code=302)
         self._clear_state_cookies(request, response)
@@ -275,9 +317,11 @@ class HubIdentity:
         response.delete_cookie(self._auth.cookie_name, path=self._auth.cookie_path)
         return response
 
-    async def _identify(self, token: str, request: Request) -> HubUser | None:
-        """Ask the Hub whose token this is; a user allowed to use the service, or None."""
-        session_id = request.cookies.get(HUB_SESSION_COOKIE, "")
+    async def _identify(self, token: str, session_id: str) -> HubUser | None:
+        """Ask the Hub whose token this is (an OAuth token of the service's login, or a user's
+        API token): a user allowed to use the service, or None. `session_id` (the Hub's login
+        session, or "") is part of the cache key of the Hub's answer.
+        """
         try:
             model: dict[str, Any] | None = await self._auth.user_for_token(
                 token, session_id=session_id, sync=False

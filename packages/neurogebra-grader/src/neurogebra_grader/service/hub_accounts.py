@@ -1,9 +1,11 @@
 """JupyterHub mode's `Identity`: the Hub's OAuth (`hub.HubIdentity`) says who, the store keeps
 an account row for each Hub user, made at their first visit with the role the Hub gives them.
 
-Only the service's signed OAuth cookie names a user: a bearer token or any other header does
-not, so in this mode every POST carries the form's CSRF token. Imported only in Hub mode (it
-needs the `jupyterhub` package).
+On pages, only the service's signed OAuth cookie names a user, so every form POST carries its
+CSRF token; on the JSON API, a user's own Hub API token in the ``Authorization`` header does
+too (``neurogebra-grader submit`` from a JupyterHub server), and then it alone. Both go through
+the same `HubIdentity.who`, so both name the same student. Imported only in Hub mode (it needs
+the `jupyterhub` package).
 
 Example (what ``neurogebra-grader serve --jupyterhub`` does):
 

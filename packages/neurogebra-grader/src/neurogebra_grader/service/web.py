@@ -114,9 +114,8 @@ def has_feedback(service: Service, row: dict[str, Any]) -> bool:
 
 async def csrf_ok(request: Request, service: Service) -> bool:
     """Whether a POST carries the session's CSRF token (header or form field)."""
-    if is_api(request, service) and bearer(request) is not None and service.login is None:
-        return True  # a bearer request: no cookie, so nothing to forge (standalone only:
-        # behind the Hub only the cookie names a user, so a bearer header proves nothing)
+    if is_api(request, service) and bearer(request) is not None:
+        return True  # the header alone named the user (auth.bearer, hub.api_token): no forgery
     if request.headers.get("x-csrf-token"):
         return service.sessions.csrf_ok(request, request.headers["x-csrf-token"])
     form = await request.form(max_files=1, max_fields=20)
@@ -132,7 +131,7 @@ def guard(service: Service, handler: Handler, *, instructor: bool = False) -> En
         api = is_api(request, service)
         if account is None:
             if api:
-                how = "a bearer token" if login_flow is None else "through JupyterHub"
+                how = "a bearer token" if login_flow is None else "JupyterHub or a Hub token"
                 return JSONResponse({"error": f"log in first ({how})"}, 401)
             if login_flow is not None:
                 return login_flow.login_redirect(request)
