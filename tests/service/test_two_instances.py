@@ -9,6 +9,7 @@ and the lease runs out; then the other requeues and grades it, and it is recorde
 from __future__ import annotations
 
 import datetime
+import itertools
 import multiprocessing
 import os
 import signal
@@ -110,7 +111,10 @@ def test_two_instances_never_admit_past_the_rate_limit(db_url: str, tmp_path: Pa
     with spawn.Pool(2) as pool:
         outcomes = pool.starmap(
             _admit_many,
-            [(db_url, str(tmp_path / "one"), start_at, 8), (db_url, str(tmp_path / "two"), start_at, 8)],
+            [
+                (db_url, str(tmp_path / "one"), start_at, 8),
+                (db_url, str(tmp_path / "two"), start_at, 8),
+            ],
         )
     accepted = [i for result in outcomes for i in result if i is not None]
     assert len(accepted) == LIMIT, outcomes
@@ -137,7 +141,7 @@ def test_no_student_has_two_running_submissions_across_instances(
     assert {count for *_, count in seen} == {1}  # the database never showed two
     for student in students:
         spans = sorted((start, end) for who, start, end, _ in seen if who == student)
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert end <= start, f"{student} was graded twice at once"
     assert all(store.result_count(i) == 1 for i in ids if i is not None)
     store.engine.dispose()
