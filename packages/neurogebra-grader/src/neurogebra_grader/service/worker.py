@@ -35,7 +35,10 @@ class Workers:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        self._requeue()
+        try:
+            self._requeue()
+        except Exception:  # the database is busy a moment: the keeper tries again soon
+            log.exception("grading workers: expired leases not requeued at start")
         for n in range(self.count):
             thread = threading.Thread(target=self._loop, name=f"grading-worker-{n}", daemon=True)
             thread.start()
