@@ -127,12 +127,48 @@ def test_two_instances_never_admit_past_the_rate_limit(db_url: str, tmp_path: Pa
     store.engine.dispose()
 
 
+def test_a_students_lock_makes_the_other_instance_wait(db_url: str, tmp_path: Path) -> None:
+    one, two = Store(db_url, tmp_path), Store(db_url, tmp_path)  # two engines
+    held = threading.Event()
+    waited: list[float] = []
+
+    def second() -> None:
+        held.wait()
+        start = time.monotonic()
+        with two.locked("alice") as db:
+            waited.append(time.monotonic() - start)
+            assert two.count_since("alice", "toy", datetime.datetime(2000, 1, 1), db) == 1
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with one.locked("alice") as db:
+        held.set()
+        time.sleep(1.0)
+        db.execute(
+            submissions.insert().values(
+                student="alice",
+                assignment="toy",
+                notebook="toy",
+                received_at=datetime.datetime(2026, 1, 1),
+                sha256="0" * 64,
+                path="-",
+                state="queued",
+            )
+        )
+    thread.join()
+    assert waited and waited[0] > 0.8  # it waited, then saw the first's row
+    with two.locked("bob"):  # another student's lock is free
+        pass
+    one.engine.dispose()
+    two.engine.dispose()
+
+
 def test_no_student_has_two_running_submissions_across_instances(
     db_url: str, tmp_path: Path
 ) -> None:
     store = Store(db_url, tmp_path)
     students = [f"s{n}" for n in range(4)]
-    ids = [store.accept(students[n % 4], "toy", "toy", b"{}", late=False) for n in range(40)]
+    ids = [store.accept(students[n % 4], "toy", "toy", b"{}", late=False) for n in range(24)]
     with spawn.Pool(2) as pool:
         runs = pool.starmap(_grade_all, [(db_url, str(tmp_path), len(ids))] * 2)
     assert all(runs), "both instances graded"
