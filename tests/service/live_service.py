@@ -64,7 +64,8 @@ class Server:
         cmd = [sys.executable, "-m", "neurogebra_grader.cli.main", "--course", str(self.course)]
         cmd += ["serve", "--port", str(self.port), "--workers", "2", *self.db]
         log = open(self.course.parent / f"serve-{time.time():.0f}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        env = os.environ | {"NEUROGEBRA_GRADER_LEASE": "4"}  # a killed server's rows: 4 s
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "the server exited"

@@ -48,10 +48,12 @@ def test_concurrent_workers_grade_each_submission_once(tmp_path: Path) -> None:
 def test_a_requeued_claim_is_not_recorded_by_its_old_owner(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
     submission = store.accept("alice", "toy", "toy", b"{}", late=False)
-    queue = Queue(store)
+    queue = Queue(store, lease=0.3)
     old = queue.claim()
     assert old is not None and queue.claim() is None  # alice has one running already
-    assert queue.requeue_abandoned() == 1  # as a restarted service does
+    assert queue.requeue_expired() == 0  # its lease is fresh
+    time.sleep(0.5)
+    assert queue.requeue_expired() == 1  # as a restarted service does, once it ran out
     new = queue.claim()
     assert new is not None and new.id == old.id
     assert not queue.finish(old, Outcome("graded", score=0.0, max_score=1.0))

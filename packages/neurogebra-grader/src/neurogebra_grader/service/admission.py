@@ -8,8 +8,9 @@ its file name is one of the assignment's notebooks; it is a readable notebook
 (the gradebook's ``duedate``: after it, refused or accepted as late per the assignment's
 setting); and the rate limit (``Settings.rate_limit`` accepted submissions per
 ``rate_window`` seconds, counted from the submissions table), so the grader is no oracle for
-hidden tests. The check and the insert run under one lock per student, so two uploads at
-once cannot both take the last place.
+hidden tests. The final count and the insert run in one transaction under the student's lock
+in the database (``Store.locked``), so two uploads at once, even to two service processes
+sharing the database, cannot both take the last place.
 
 Example:
     >>> admit(course, store, "alice", "toy", "toy.ipynb", data)  # doctest: +SKIP
@@ -19,8 +20,6 @@ Example:
 from __future__ import annotations
 
 import datetime
-import threading
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -31,7 +30,6 @@ from neurogebra_grader.pipeline.submitted import UnreadableNotebook, read_notebo
 from neurogebra_grader.service.store import Store, now
 
 MAX_BYTES = IntakeLimits().file_bytes
-_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
 
 class Refused(Exception):
@@ -122,21 +120,23 @@ def admit(
         raise Refused(str(error), 404) from None
     notebook = check_upload(course, assignment, filename, data)
     setting = store.settings(assignment)
-    with _locks[student]:
-        late = due is not None and now() > due
-        if late and not setting.accept_late:
-            raise Refused(
-                f"the deadline of {assignment} was {due:%Y-%m-%d %H:%M} UTC: "
-                "this assignment takes no late submissions",
-                403,
-            )
-        left = allowance(store, student, assignment)
-        if left.remaining <= 0:
-            raise Refused(
-                f"you have made {left.limit} submissions of {assignment} "
-                f"{'in the last hour' if left.window == 3600 else 'recently'}, the limit: "
-                "0 left; try again later",
-                429,
-            )
-        submission_id = store.accept(student, assignment, notebook, data, late=late)
-    return Admitted(submission_id, late, left.remaining - 1)
+    late = due is not None and now() > due
+    if late and not setting.accept_late:
+        raise Refused(
+            f"the deadline of {assignment} was {due:%Y-%m-%d %H:%M} UTC: "
+            "this assignment takes no late submissions",
+            403,
+        )
+    left = allowance(store, student, assignment)  # refuses most without writing the upload
+    submission_id = None
+    if left.remaining > 0:
+        submission_id = store.accept(student, assignment, notebook, data, late=late, limit=setting)
+    if submission_id is None:
+        raise Refused(
+            f"you have made {left.limit} submissions of {assignment} "
+            f"{'in the last hour' if left.window == 3600 else 'recently'}, the limit: "
+            "0 left; try again later",
+            429,
+        )
+    used = store.count_since(student, assignment, now() - datetime.timedelta(seconds=left.window))
+    return Admitted(submission_id, late, max(0, left.limit - used))

@@ -9,6 +9,13 @@ fast hash already makes a stolen table useless, and it lets a login look the has
 An accepted upload is written durably (temporary file, fsync, rename, fsync of the folder)
 and its row committed before the service answers "accepted".
 
+Several service processes may share one database, so what must hold per student holds in the
+database, not in a process: ``locked(student)`` is a transaction that first writes the
+student's row of the ``locks`` table. On PostgreSQL that row lock is held to the commit; on
+SQLite the write takes the database's write lock (waiting, with the busy timeout) before the
+transaction reads anything. Either way, a second transaction of the same student waits, and
+then sees what the first committed (the rate-limit count, a running submission).
+
 Example:
     >>> store = Store("sqlite://", Path(tempfile.mkdtemp()))
     >>> token = store.add_account("alice")
@@ -24,6 +31,8 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +40,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -42,7 +52,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -71,6 +83,8 @@ submissions = Table(
     Column("path", Text, nullable=False),
     Column("state", String(20), nullable=False, index=True),
     Column("claim", String(64)),  # which worker runs it (state 'running')
+    Column("claimed_by", String(64)),  # the service instance of that worker
+    Column("lease_until", DateTime),  # renewed while it runs; past it, anyone may requeue it
     Column("score", Float),
     Column("max_score", Float),
     Column("questions", Text),  # JSON: [{"question", "points", "score", "message"}]
@@ -86,6 +100,14 @@ results = Table(
     metadata,
     Column("submission_id", Integer, primary_key=True),
     Column("recorded_at", DateTime, nullable=False),
+)
+# One row per student, written first by every transaction that must not interleave with
+# another of the same student (admission's count-then-insert, a worker's claim).
+locks = Table(
+    f"{PREFIX}locks",
+    metadata,
+    Column("name", String(250), primary_key=True),
+    Column("taken", Integer, nullable=False, default=0),
 )
 settings = Table(
     f"{PREFIX}assignments",
@@ -169,6 +191,7 @@ class Store:
         self.engine = make_engine(url)
         self.folder = folder
         metadata.create_all(self.engine)
+        _add_lease_columns(self.engine)
 
     # accounts -------------------------------------------------------------------------------
     def add_account(self, student: str, role: str = "student") -> str:
@@ -247,44 +270,91 @@ class Store:
                 db.execute(settings.insert().values(assignment=assignment, **row))
 
     # submissions ----------------------------------------------------------------------------
-    def count_since(self, student: str, assignment: str, since: datetime.datetime) -> int:
-        with self.engine.connect() as db:
-            return int(
-                db.execute(
-                    select(func.count())
-                    .select_from(submissions)
-                    .where(
-                        submissions.c.student == student,
-                        submissions.c.assignment == assignment,
-                        submissions.c.received_at > since,
-                    )
-                ).scalar_one()
+    @contextmanager
+    def locked(self, student: str) -> Iterator[Connection]:
+        """A transaction that holds ``student``'s lock until it ends (see the module's text)."""
+        name = f"student:{student}"
+        for _ in range(2):
+            with self.engine.begin() as db:
+                taken = db.execute(
+                    locks.update().where(locks.c.name == name).values(taken=locks.c.taken + 1)
+                )
+                if taken.rowcount == 1:
+                    yield db
+                    return
+            try:  # the student's first: make the row, then take it
+                with self.engine.begin() as db:
+                    db.execute(locks.insert().values(name=name, taken=0))
+            except IntegrityError:  # another process made it at the same moment
+                pass
+        raise RuntimeError(f"no lock row for {student!r}")  # pragma: no cover
+
+    def count_since(
+        self,
+        student: str,
+        assignment: str,
+        since: datetime.datetime,
+        db: Connection | None = None,
+    ) -> int:
+        query = (
+            select(func.count())
+            .select_from(submissions)
+            .where(
+                submissions.c.student == student,
+                submissions.c.assignment == assignment,
+                submissions.c.received_at > since,
             )
+        )
+        if db is not None:
+            return int(db.execute(query).scalar_one())
+        with self.engine.connect() as own:
+            return int(own.execute(query).scalar_one())
 
     def accept(
-        self, student: str, assignment: str, notebook: str, data: bytes, *, late: bool
-    ) -> int:
-        """Store the upload durably and commit its queued row; returns the submission's id."""
+        self,
+        student: str,
+        assignment: str,
+        notebook: str,
+        data: bytes,
+        *,
+        late: bool,
+        limit: Settings | None = None,
+    ) -> int | None:
+        """Store the upload durably and commit its queued row; returns the submission's id.
+
+        With ``limit``, the row is inserted only if the student has fewer than
+        ``limit.rate_limit`` submissions of ``assignment`` in the last ``limit.rate_window``
+        seconds, counted under the student's lock; otherwise nothing is kept and it returns
+        None."""
         digest = hashlib.sha256(data).hexdigest()
         received = now()
         name = f"{received:%Y%m%dT%H%M%S%f}-{secrets.token_hex(8)}.ipynb"
         path = fsync_write(self.folder / "uploads", name, data)
-        with self.engine.begin() as db:
-            done = db.execute(
-                submissions.insert().values(
-                    student=student,
-                    assignment=assignment,
-                    notebook=notebook,
-                    received_at=received,
-                    sha256=digest,
-                    path=str(path),
-                    state="queued",
-                    late=late,
+        try:
+            with self.locked(student) as db:
+                if limit is not None:
+                    since = now() - datetime.timedelta(seconds=limit.rate_window)
+                    if self.count_since(student, assignment, since, db) >= limit.rate_limit:
+                        path.unlink()
+                        return None
+                done = db.execute(
+                    submissions.insert().values(
+                        student=student,
+                        assignment=assignment,
+                        notebook=notebook,
+                        received_at=now(),
+                        sha256=digest,
+                        path=str(path),
+                        state="queued",
+                        late=late,
+                    )
                 )
-            )
-            key = done.inserted_primary_key
-            assert key is not None
-            return int(key[0])
+                key = done.inserted_primary_key
+                assert key is not None
+                return int(key[0])
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
 
     def get(self, submission_id: int, account: Account) -> dict[str, Any] | None:
         """One submission, if ``account`` may see it (its own, or any for an instructor)."""
@@ -329,7 +399,7 @@ class Store:
                 submissions.update()
                 .where(submissions.c.id == submission_id)
                 .where(submissions.c.state.in_(("graded", "error")))
-                .values(state="queued", claim=None)
+                .values(state="queued", claim=None, claimed_by=None, lease_until=None)
             )
             if done.rowcount == 1:
                 db.execute(results.delete().where(results.c.submission_id == submission_id))
@@ -356,11 +426,23 @@ class Store:
         return self.folder / "feedback" / f"{int(submission_id)}.html"
 
 
+def _add_lease_columns(engine: Engine) -> None:
+    """A database made by an earlier 0.3.0 development build lacks the lease columns: add them
+    (both nullable, so existing rows stay valid)."""
+    have = {c["name"] for c in inspect(engine).get_columns(submissions.name)}
+    with engine.begin() as db:
+        for column in ("claimed_by", "lease_until"):
+            if column not in have:
+                kind = submissions.c[column].type.compile(dialect=engine.dialect)
+                db.execute(text(f"ALTER TABLE {submissions.name} ADD COLUMN {column} {kind}"))
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     """A submission row as pages and the API show it (no stored path, JSON decoded)."""
     row = dict(row)
     row.pop("path", None)
-    row.pop("claim", None)
+    for key in ("claim", "claimed_by", "lease_until"):
+        row.pop(key, None)
     row["questions"] = json.loads(row["questions"]) if row.get("questions") else []
     row["flags"] = json.loads(row["flags"]) if row.get("flags") else []
     for key in ("received_at", "graded_at"):
