@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from live_service import RIGHT, WRONG, Live, Server, cli, csrf, gradebook_rows, notebook, tc
+from live_service import RIGHT, WRONG, Live, Server, csrf, gradebook_rows, notebook, tc
 from live_service import one_question_course as toy_course
+
+from neurogebra_grader.pipeline.course import Course
+from neurogebra_grader.service.store import Store
 
 STUDENTS = [f"load{k:02d}" for k in range(10)]
 PER_STUDENT = 5  # 10 x 5 = 50 notebooks
@@ -44,17 +47,16 @@ def answer(student: str, n: int) -> tuple[str, float]:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     course = toy_course(tmp_path_factory.mktemp("load"))
-    roster = course.parent / "roster.csv"
-    roster.write_text(
-        "id,role\n" + "".join(f"{s},student\n" for s in STUDENTS) + "prof,instructor\n"
-    )
-    rows = [
-        line.split("\t")
-        for line in cli(course, "students", "import", str(roster)).stdout.splitlines()
-    ]
+    # enrolled here, not by `students import` (test_standalone runs that): a command's own
+    # Python start costs seconds on a busy machine
+    on = Course.load(course)
+    store = Store(on.db_url, on.state_dir() / "service")
+    tokens = {who: store.add_account(who) for who in STUDENTS}
+    tokens["prof"] = store.add_account("prof", "instructor")
+    store.engine.dispose()
     server = Server(course)
     server.start()
-    live = Live(server, {name: token for name, _, token in rows})
+    live = Live(server, tokens)
     prof = live.browser("prof")
     form = {"csrf": csrf(prof.get("/instructor").text), "assignment": tc.ASSIGNMENT}
     saved = prof.post(

@@ -105,6 +105,7 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
 
     from neurogebra_grader.service.app import Service, create_app
     from neurogebra_grader.service.grading import ensure_gradebook
+    from neurogebra_grader.service.settle import settle
 
     if args.unsandboxed:
         console.print("[bold red]warning:[/] student code runs WITHOUT a sandbox (--unsandboxed)")
@@ -139,6 +140,7 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
         sandbox=not args.unsandboxed,
         identity=identity,
     )
+    settle()  # the grading code loaded, and kept out of the collector's full passes
     where = f"http://{host}:{port}{service.root}/"
     console.print(f"serving {escape(str(course.root))} on {escape(where)}")
     uvicorn.run(create_app(service), host=host, port=port, log_level="warning")

@@ -24,7 +24,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
 from sqlalchemy import Column, Float, MetaData, Table, Text, inspect, text
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import DBAPIError, SAWarning
 
 TABLE = "neurogebra_grading"
 
@@ -74,7 +74,13 @@ ledger = Table(
 def ensure_table(gb: Gradebook) -> None:
     """Make the ledger table if it is missing, and add what older versions lacked."""
     connection = gb.db.connection()
-    metadata.create_all(connection, checkfirst=True)
+    try:
+        metadata.create_all(connection, checkfirst=True)
+    except DBAPIError:  # another grader (the service's other worker) made it since the check
+        gb.db.rollback()
+        connection = gb.db.connection()
+        if not inspect(connection).has_table(TABLE):
+            raise
     columns = {column["name"] for column in inspect(connection).get_columns(TABLE)}
     if "timings" not in columns:  # a gradebook from 0.1.0
         gb.db.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN timings TEXT"))

@@ -170,7 +170,18 @@ def fsync_write(folder: Path, name: str, data: bytes) -> Path:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine on ``url``; SQLite waits for locks (grading writes while pages read)."""
+    """An engine on ``url``. On SQLite the file is put in WAL mode (write-ahead log, kept in
+    the file, so nbgrader's own connections use it too): a reader then never waits for a
+    writer, so a status request is not held up while grading commits. ``synchronous=FULL``
+    keeps every commit durable (the WAL is synced at each commit), as "accepted" needs.
+    Writers still take turns and wait for each other (``busy_timeout``).
+
+    Example:
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> with make_engine(f"sqlite:///{folder}/g.db").connect() as db:
+        ...     db.exec_driver_sql("PRAGMA journal_mode").scalar()
+        'wal'
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
@@ -178,6 +189,9 @@ def make_engine(url: str) -> Engine:
         def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 60000")
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+                cursor.execute("PRAGMA journal_mode = WAL")  # once per file: it persists
+            cursor.execute("PRAGMA synchronous = FULL")
             cursor.close()
 
         return engine
