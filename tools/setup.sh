@@ -12,7 +12,8 @@ set -euo pipefail
 #   feedback pages carry so that math renders without the web (nox -s docs, nox -s demo), and
 #   configurable-http-proxy, JupyterHub's proxy in the service's Hub test (nox -s tests-service).
 # postgresql: the server (initdb, pg_ctl, postgres, kept in /usr/lib/postgresql/<version>/bin)
-#   the submission service's tests run on, besides SQLite (nox -s tests-service). Each test
+#   the submission service's tests run on, besides SQLite (nox -s tests-service), and the
+#   instructor guide's test runs the service's PostgreSQL practice run on (nox -s docs). Each test
 #   session makes its own throwaway cluster on 127.0.0.1; the cluster the package sets up is
 #   not used. PostgreSQL refuses to run as root, so as root the tests run it as the `postgres`
 #   user this package creates.

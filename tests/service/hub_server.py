@@ -40,6 +40,7 @@ from neurogebra_grader.service.hub import HubIdentity
 
 REPO = Path(__file__).resolve().parents[2]
 PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
+GUIDE = REPO / "docs" / "instructor"  # the Hub's registration of the service comes from here
 SERVICE = "neurogebra-grader"
 STUDENTS = ("alice", "bob")
 INSTRUCTOR = "ingrid"  # in the Hub group `instructors`
@@ -106,25 +107,25 @@ c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 c.ConfigurableHTTPProxy.auth_token = {proxy_token!r}
 c.ConfigurableHTTPProxy.pid_file = {proxy_pid_file!r}
 c.Spawner.cmd = ["/bin/false"]  # users need no server: none is ever started
-c.JupyterHub.load_groups = {{"instructors": {{"users": [{instructor!r}]}}}}
-c.JupyterHub.load_roles = [
-    {{
-        "name": "grader-users",
-        "description": "may use the grading service",
-        "scopes": ["access:services!service={service}"],
-        "users": {users!r},
-    }},
-]
-c.JupyterHub.services = [
-    {{
-        "name": "{service}",
-        "url": "http://127.0.0.1:{service_port}",
-        "command": {command!r},
-        "environment": {environment!r},
-        "oauth_no_confirm": True,
-    }},
-]
+
+# The service's registration, groups and role, verbatim from the instructor guide
+# (docs/instructor/service.md):
+{documented}
+# ... with this run's own port, command and secrets.
+service = c.JupyterHub.services[0]
+service["url"] = "http://127.0.0.1:{service_port}"
+service["command"] = {command!r}
+service["environment"].update({environment!r})
 """
+
+
+def documented_registration() -> str:
+    """The guide's `jupyterhub_config.py` block: the service, its instructors' group, the
+    students' group and the role that lets them in (the names this module's users have)."""
+    page = (GUIDE / "service.md").read_text()
+    found = re.search(r'```python title="jupyterhub_config.py"\n(.*?)```', page, re.S)
+    assert found, f"{GUIDE / 'service.md'} has no jupyterhub_config.py block"
+    return found.group(1)
 
 
 @dataclass
@@ -191,11 +192,7 @@ def _write_config(
         "--log-level",
         "warning",
     ]
-    environment = {
-        PID_FILE_VARIABLE: str(pid_file),
-        "NEUROGEBRA_HUB_COOKIE_SECRET": cookie_secret,
-        "NEUROGEBRA_HUB_INSTRUCTORS": NAMED_INSTRUCTOR,
-    }
+    environment = {PID_FILE_VARIABLE: str(pid_file), "NEUROGEBRA_HUB_COOKIE_SECRET": cookie_secret}
     config = folder / "jupyterhub_config.py"
     config.write_text(
         CONFIG.format(
@@ -208,9 +205,7 @@ def _write_config(
             proxy=str(PROXY),
             proxy_api_port=api_port,
             proxy_token=secrets.token_hex(32),
-            instructor=INSTRUCTOR,
-            service=SERVICE,
-            users=[*STUDENTS, INSTRUCTOR, NAMED_INSTRUCTOR],
+            documented=documented_registration(),
             service_port=service_port,
             command=command,
             environment=environment,
