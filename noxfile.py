@@ -96,7 +96,7 @@ def tests_grader(session: nox.Session) -> None:
 @nox.session
 def assignments(session: nox.Session) -> None:
     """The course: release, then autograde solution, untouched release and partial submission."""
-    session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8")
+    session.install("-e", CORE, "-e", GRADER, "pytest>=8", "matplotlib>=3.8", env=COMPILED)
     session.run(
         "pytest",
         "tests",
@@ -110,6 +110,10 @@ def assignments(session: nox.Session) -> None:
 
 # scipy: SymPy's lambdify (neurogebra's symbolic layer) imports it in the graded notebooks
 PIPELINE_DEPS = ("-e", CORE, "-e", f"{GRADER}[dask]", "matplotlib>=3.8", "scipy>=1.11")
+# Installed compiled to bytecode, as pip installs by default: uv leaves only sources, and a
+# sandboxed kernel (read-only venv, so no __pycache__ is written) compiles IPython anew each
+# time, about 2.5 s per kernel. Every session that starts graded kernels installs this way.
+COMPILED = {"UV_COMPILE_BYTECODE": "1"}
 
 
 @nox.session(name="tests-pipeline")
@@ -118,7 +122,7 @@ def tests_pipeline(session: nox.Session) -> None:
 
     Needs bubblewrap (`tools/setup.sh` installs it): every student kernel runs sandboxed.
     """
-    session.install(*PIPELINE_DEPS, "pytest>=8")
+    session.install(*PIPELINE_DEPS, "pytest>=8", env=COMPILED)
     session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
 
 
@@ -127,7 +131,7 @@ def tests_fairness(session: nox.Session) -> None:
     """The fairness suite: realistic student submissions of every assignment, graded through
     the real pipeline (sandboxed, one batch per assignment), each against a fair TA's grade.
     """
-    session.install(*PIPELINE_DEPS, "pytest>=8")
+    session.install(*PIPELINE_DEPS, "pytest>=8", env=COMPILED)
     session.run("pytest", "tests/fairness", "--durations=5", *session.posargs)
 
 
@@ -143,9 +147,7 @@ def tests_service_install(session: nox.Session) -> None:
         "psycopg[binary]>=3.2",  # SQLAlchemy's driver for the PostgreSQL run
         "jupyterhub>=5.2,<7",  # the Hub the service registers with (JupyterHub mode)
         "playwright==1.65.2",  # drives Debian's chromium (no browser download)
-        # compiled to bytecode, as pip installs it: uv leaves only sources, so every sandboxed
-        # kernel (read-only venv, no __pycache__ written) compiled IPython anew, ~2.5 s a kernel
-        env={"UV_COMPILE_BYTECODE": "1"},
+        env=COMPILED,
     )
 
 
