@@ -65,7 +65,12 @@ def add_parsers(sub: Any) -> None:
     what = p.add_subparsers(dest="action", required=True)
     add = what.add_parser("add", help="enrol one student (or instructor); prints the token once")
     add.add_argument("name")
-    add.add_argument("--instructor", action="store_true", help="an instructor: sees the class")
+    role = add.add_mutually_exclusive_group()  # neither: new accounts are students' and
+    # an existing account keeps its role (re-keying an instructor keeps them one)
+    role.add_argument("--instructor", dest="role", action="store_const", const="instructor",
+                      help="an instructor: sees the class")  # fmt: skip
+    role.add_argument("--student", dest="role", action="store_const", const="student",
+                      help="a student (makes an existing instructor a student again)")  # fmt: skip
     add.add_argument("--db", help="the gradebook's database URL (default: the course's)")
     imp = what.add_parser("import", help="enrol every student of a roster CSV (column 'id')")
     imp.add_argument("roster")
@@ -126,8 +131,9 @@ def cmd_serve(args: argparse.Namespace, root: Path, console: Console) -> None:
             print(f"{name} ({role}): {login_link(base, tokens[name])}", flush=True)
     else:
         course = load_course(root, args.db)
-        missing = sorted(set(course.assignments()) - set(ensure_gradebook(course)))
-        if missing:  # e.g. released into the course's SQLite file, but served with --db
+        released = [a for a in course.assignments() if course.path("release", ".", a).is_dir()]
+        missing = sorted(set(released) - set(ensure_gradebook(course)))
+        if missing:  # released into the course's SQLite file, say, but served with --db
             console.print(
                 f"[bold yellow]warning:[/] {escape(', '.join(missing))} not released into the "
                 f"gradebook at {escape(shown(course.db_url))}, so not open for submissions: "
@@ -167,19 +173,20 @@ def _hub_address() -> tuple[str, int]:
 def cmd_students(args: argparse.Namespace, root: Path, console: Console) -> None:
     store = _store(load_course(root, args.db))
     if args.action == "add":
-        names = [(args.name, "instructor" if args.instructor else "student")]
+        names = [(args.name, args.role)]
     else:
         with open(args.roster, newline="") as roster:
             rows = list(csv.DictReader(roster))
         if rows and "id" not in rows[0]:
             raise CourseError(f"{args.roster} has no 'id' column (one student id per row)")
-        names = [(row["id"].strip(), row.get("role", "student") or "student") for row in rows]
+        names = [(row["id"].strip(), (row.get("role") or "").strip() or None) for row in rows]
     for name, role in names:
-        if not safe_student_name(name) or role not in ("student", "instructor"):
+        if not safe_student_name(name) or role not in (None, "student", "instructor"):
             raise CourseError(f"not a usable student id or role: {name!r} ({role!r})")
     for name, role in names:
         token = store.add_account(name, role)
-        print(f"{name}\t{role}\t{token}")  # plain: meant for a file or a mail merge
+        held = store.account(name)
+        print(f"{name}\t{held.role if held else role}\t{token}")  # plain: for a mail merge
     # on stderr: stdout holds only the tokens, for a file or a mail merge
     Console(stderr=True).print(f"[green]enrolled {len(names)}[/]; the tokens are shown only now")
 

@@ -208,16 +208,29 @@ class Store:
         _add_lease_columns(self.engine)
 
     # accounts -------------------------------------------------------------------------------
-    def add_account(self, student: str, role: str = "student") -> str:
-        """Enrol (or re-key) ``student``; returns the new token, which is never stored."""
-        if role not in ROLES:
+    def add_account(self, student: str, role: str | None = None) -> str:
+        """Enrol (or re-key) ``student``; returns the new token, which is never stored.
+
+        Without ``role`` a new account is a student's and an existing one keeps its role, so
+        re-keying an instructor never quietly makes them a student.
+
+        Example:
+            >>> store = Store("sqlite://", Path(tempfile.mkdtemp()))
+            >>> _ = store.add_account("prof", "instructor"); _ = store.add_account("prof")
+            >>> store.account("prof").role
+            'instructor'
+        """
+        if role is not None and role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         token = secrets.token_urlsafe(32)
-        row = {"role": role, "token_hash": token_hash(token), "created_at": now()}
+        row: dict[str, Any] = {"token_hash": token_hash(token), "created_at": now()}
         with self.engine.begin() as db:
-            done = db.execute(accounts.update().where(accounts.c.student == student).values(row))
+            changes = row if role is None else {**row, "role": role}
+            done = db.execute(
+                accounts.update().where(accounts.c.student == student).values(changes)
+            )
             if done.rowcount == 0:
-                db.execute(accounts.insert().values(student=student, **row))
+                db.execute(accounts.insert().values(student=student, role=role or "student", **row))
         return token
 
     def ensure_account(self, student: str, role: str) -> Account:

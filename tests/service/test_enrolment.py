@@ -1,0 +1,29 @@
+"""Enrolment from the command line (`students add`, `students import`): an account's role
+changes only when the instructor says so, so re-keying an instructor keeps them one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from live_service import cli
+from toy_service import one_question_course
+
+
+def enrol(course: Path, *args: str) -> list[str]:
+    """The line `students` prints for the (last) account: id, role, token."""
+    return cli(course, "students", *args).stdout.strip().splitlines()[-1].split("\t")
+
+
+def test_a_role_changes_only_when_asked(tmp_path: Path) -> None:
+    course = one_question_course(tmp_path)
+    first = enrol(course, "add", "prof", "--instructor")
+    assert first[:2] == ["prof", "instructor"]
+    again = enrol(course, "add", "prof")  # a new token, the same role
+    assert again[:2] == ["prof", "instructor"] and again[2] != first[2]
+    assert enrol(course, "add", "newcomer")[:2] == ["newcomer", "student"]
+    assert enrol(course, "add", "prof", "--student")[:2] == ["prof", "student"]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,role\nprof,instructor\n")
+    assert enrol(course, "import", str(roster))[:2] == ["prof", "instructor"]
+    roster.write_text("id,role\nprof,\n")  # a blank role: keep it
+    assert enrol(course, "import", str(roster))[:2] == ["prof", "instructor"]
