@@ -47,6 +47,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from zmq.utils.monitor import parse_monitor_message
 
 from neurogebra_grader.sandbox import cgroups
+from neurogebra_grader.sandbox.bytecode import ensure_compiled
 from neurogebra_grader.sandbox.disk import DiskFull, PrivateDisk, private_disk
 from neurogebra_grader.sandbox.disk import sweep_stale as sweep_stale_disks
 from neurogebra_grader.sandbox.kernel import sandboxed_kernel_manager
@@ -655,9 +656,12 @@ def run_notebook(nb: Any, workdir: Path, limits: Limits, *, sandbox: bool = True
     """Run every code cell of ``nb`` (a NotebookNode, modified in place) in ``workdir``.
 
     ``workdir`` holds the submission's files; the kernel works on a copy of them in its own
-    tmpfs, so nothing it writes stays behind.
+    tmpfs, so nothing it writes stays behind. Before the first sandboxed run of a process, the
+    environment's modules are compiled to bytecode (see :mod:`.bytecode`).
     """
     nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
+    if sandbox:  # the kernel cannot write bytecode: compile its modules first (once)
+        ensure_compiled()
     return asyncio.run(_run(nb, workdir, limits, sandbox))
 
 
