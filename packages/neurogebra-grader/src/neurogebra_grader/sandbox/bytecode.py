@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -127,8 +128,6 @@ def ensure_compiled(python: str = sys.executable) -> None:
     with _LOCK:
         if python in _DONE:
             return
-        try:
+        with contextlib.suppress(OSError, subprocess.SubprocessError, ValueError):
             compile_folders(kernel_folders(python), python, stamp_path(python))
-        except (OSError, subprocess.SubprocessError, ValueError):
-            pass
         _DONE.add(python)
