@@ -37,6 +37,8 @@ import sys
 import threading
 from pathlib import Path
 
+# as in the kernel's environment (no PYTHONPATH, no PYTHONPYCACHEPREFIX, ...)
+_ENV = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
 _LOCK = threading.Lock()
 _DONE: set[str] = set()
 
@@ -54,7 +56,7 @@ def kernel_folders(python: str = sys.executable) -> list[str]:
     """
     found = json.loads(
         subprocess.run(
-            [python, "-c", _PROBE], check=True, capture_output=True, text=True, cwd="/"
+            [python, "-c", _PROBE], check=True, capture_output=True, text=True, cwd="/", env=_ENV
         ).stdout
     )
     stdlib = {os.path.realpath(p) for p in found["stdlib"]}
@@ -102,7 +104,7 @@ def compile_folders(folders: list[str], python: str, stamp: Path) -> bool:
             [python, "-m", "compileall", "-q", "-j", "0", *folders],
             capture_output=True,
             cwd="/",
-            env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"},
+            env=_ENV,
         )
         if done.returncode not in (0, 1):  # 1: some file did not compile (kept as source)
             return False
