@@ -16,6 +16,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import nbformat
 import numpy
 import pytest
 import toycourse as tc
@@ -28,6 +29,7 @@ PLANTS = """
 import compileall, importlib.util, os, sys, sysconfig
 import numpy
 import neurogebra_grader.checks.close as close
+wrote = []
 site = sysconfig.get_paths()['purelib']
 checks = os.path.dirname(close.__file__)
 for path in [
@@ -44,15 +46,15 @@ for path in [
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, 'wb') as planted:
             planted.write(b'import builtins; builtins.PLANTED = True')
-        print('WROTE', path)
+        wrote.append(path)
     except OSError as error:
         print('blocked', path, type(error).__name__)
 sys.dont_write_bytecode = False
 sys.pycache_prefix = None
 compileall.compile_dir(checks, force=True, quiet=2)
 
-def mean(xs):
-    return 0.0
+def mean(xs):  # earns part 3 if anything was planted: the grade tells
+    return 2.5 if wrote else 0.0
 """
 
 
@@ -82,7 +84,9 @@ def runs(released, tmp_path_factory):
     tc.place_submission(second, "alice", good(second))
     tc.place_submission(second, "bob", partial(second))
     tc.grader("autograde", tc.ASSIGNMENT, "--workers", "1", *RED_TEAM_LIMITS, course=second)
+    graded = first / "autograded" / "planter" / tc.ASSIGNMENT / f"{tc.ASSIGNMENT}.ipynb"
     return {
+        "planter": nbformat.read(graded, as_version=4),
         "first": tc.ledger(first),
         "second": tc.ledger(second),
         "before": before,
@@ -93,6 +97,9 @@ def runs(released, tmp_path_factory):
 
 def test_the_planter_earns_only_its_own_points(runs):
     assert runs["first"]["planter"]["score"] == 30.0
+    # its cell ran to the end (every attempt made), and planted nothing it could detect
+    (cell,) = [c for c in runs["planter"].cells if c.metadata["nbgrader"].get("grade_id") == "mean"]
+    assert [o for o in cell.outputs if o.output_type == "error"] == []
 
 
 def test_no_file_of_the_environment_changed(runs):
