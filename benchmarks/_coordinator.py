@@ -21,6 +21,7 @@ from typing import Any
 
 def _templates(course: Any, assignment: str) -> list[Any]:
     from nbgrader.api import Gradebook
+
     from neurogebra_grader.pipeline import ledger
 
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -38,6 +39,7 @@ def recording_rate(course_dir: Path, assignment: str, count: int) -> dict[str, l
     """Seconds of each of ``count`` transactions, for new students and then resubmissions."""
     from nbgrader.api import Gradebook
     from nbgrader.plugins import LateSubmissionPlugin
+
     from neurogebra_grader.pipeline import ledger
     from neurogebra_grader.pipeline.course import Course
 

@@ -22,7 +22,10 @@ async def _one(path: Path, gate: asyncio.Semaphore) -> None:
     async with gate:
         nb = nbformat.read(path, 4)
         client = NotebookClient(
-            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
         )
         await client.async_execute()
 

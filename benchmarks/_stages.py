@@ -14,8 +14,8 @@ Example:
     >>> rows = [{"seconds": {"judge": 0.2}, "runner": {"nb": {"kernel_start": 1.0, "cells": 3.0}}}]
     >>> per_submission(rows)[0]["kernel start"], per_submission(rows)[0]["judging"]
     (1.0, 0.2)
-    >>> overhead_shares(rows)
-    [0.25]
+    >>> [round(share, 2) for share in overhead_shares(rows)]  # (1.0 + 0.2) / 4.2
+    [0.29]
 """
 
 from __future__ import annotations
@@ -94,9 +94,7 @@ def stage_table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {label} | {statistics.median(values):.3f} | {max(values):.3f} | {share:.0f}% |"
         )
-    lines.append(
-        f"| all stages | {statistics.median(totals):.3f} | {max(totals):.3f} | 100% |"
-    )
+    lines.append(f"| all stages | {statistics.median(totals):.3f} | {max(totals):.3f} | 100% |")
     shares = overhead_shares(rows)
     lines.append(
         f"\nOverhead (every stage but the cells), per submission: median "

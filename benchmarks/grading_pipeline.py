@@ -76,7 +76,7 @@ def main() -> None:
 
     write_section(
         "grading_pipeline",
-        f"""## Autograding throughput: neurogebra-grader vs nbgrader autograde (`benchmarks/grading_pipeline.py`)
+        f"""## Grading throughput vs nbgrader autograde (`benchmarks/grading_pipeline.py`)
 
 {SUBMISSIONS} submissions of `{ASSIGNMENT}` (half correct, half partial), each tool from its
 command line, in the same run; ours with {workers} workers and every cap on ({caps()}).

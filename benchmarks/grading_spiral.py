@@ -75,11 +75,12 @@ def main() -> None:
         rows = ledger_timings(ours / "gradebook.db", ASSIGNMENT)
         graded = scores(ours, ASSIGNMENT)
     ratio = pipeline_s / plain_s
+    each = {"plain": f"{plain_s / SUBMISSIONS:.2f}", "ours": f"{pipeline_s / SUBMISSIONS:.2f}"}
     verdict = "meets it" if ratio <= TARGET else "does NOT meet it"
     full = sum(1 for score, top in graded if score == top)
     write_section(
         "grading_spiral",
-        f"""## Grading `spiral_network`: neurogebra-grader vs plain nbclient (`benchmarks/grading_spiral.py`)
+        f"""## `spiral_network`: grader vs plain nbclient (`benchmarks/grading_spiral.py`)
 
 {SUBMISSIONS} finished submissions (the instructor's solution in every answer cell: each trains
 its network and draws its decision boundary), {workers} at a time for both, in the same run.
@@ -88,8 +89,8 @@ ordinary kernels.
 
 | runner | seconds for {SUBMISSIONS} | per submission |
 |---|---:|---:|
-| plain nbclient (no sandbox, no judging, no gradebook) | {plain_s:.1f} | {plain_s / SUBMISSIONS:.2f} |
-| neurogebra-grader (sandboxed, {workers} workers) | {pipeline_s:.1f} | {pipeline_s / SUBMISSIONS:.2f} |
+| plain nbclient (no sandbox, no judging, no gradebook) | {plain_s:.1f} | {each["plain"]} |
+| neurogebra-grader (sandboxed, {workers} workers) | {pipeline_s:.1f} | {each["ours"]} |
 
 Our time / nbclient's: **{ratio:.2f}x** (target within {TARGET:g}x: {verdict}).
 Submissions with full marks: {full} of {len(graded)}. Before the run: {load_before}; after:
