@@ -47,6 +47,11 @@ def _worker(scheduler_file: Path, name: str, where: Path) -> subprocess.Popen[by
     return _start([*args, "--name", name, "--local-directory", str(folder)], folder)
 
 
+def _warm() -> None:
+    """Import the grading job's code (run on each worker, so no timed run pays for it)."""
+    import neurogebra_grader.pipeline.job  # noqa: F401
+
+
 def _ready(scheduler_file: Path, count: int) -> str:
     """Wait for ``count`` workers, warm each one's imports; the scheduler's address."""
     from distributed import Client
@@ -55,7 +60,7 @@ def _ready(scheduler_file: Path, count: int) -> str:
         client.wait_for_workers(count, timeout=120)
         while len(client.scheduler_info()["workers"]) != count:  # a stopped one leaving
             time.sleep(0.2)
-        client.run(lambda: __import__("neurogebra_grader.pipeline.job"))
+        client.run(_warm)
         return str(client.scheduler.address)
 
 
