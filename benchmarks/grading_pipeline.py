@@ -35,7 +35,13 @@ from _grading import (
     submit,
 )
 from _report import median_seconds, write_section
-from _stages import coordinator_seconds, ledger_timings, median_overhead, stage_table
+from _stages import (
+    coordinator_seconds,
+    ledger_timings,
+    median_overhead,
+    per_submission,
+    stage_table,
+)
 
 ASSIGNMENT = "autograd"
 SUBMISSIONS = 20
@@ -69,6 +75,8 @@ def main() -> None:
         rows = ledger_timings(ours / "gradebook.db", ASSIGNMENT)
         transactions = recording_rate(ours, ASSIGNMENT, RECORDINGS)
     ratio = nbgrader_s / pipeline_s
+    staged = sum(sum(s.values()) for s in per_submission(rows)) / workers
+    planned = sum(s["intake and planning"] for s in per_submission(rows))
     verdict = "meets it" if ratio >= TARGET else "does NOT meet it"
 
     def per_min(seconds: float) -> str:
@@ -88,7 +96,11 @@ command line, in the same run; ours with {workers} workers and every cap on ({ca
 
 Throughput ratio: **{ratio:.2f}x**, {ratio / workers:.2f}x per core
 (target {TARGET:g}x on {workers} cores: {verdict}).
-Both gave the same scores: {same}. Before the run: {load_before}; after: {load_after}.""",
+Both gave the same scores: {same}. Before the run: {load_before}; after: {load_after}.
+
+Of our {pipeline_s:.1f} s, the submissions' own stages (below) fill {staged:.1f} s of each
+worker's time on average; the rest is the command's start-up, the intake and planning of every
+submission done before the first job starts ({planned:.1f} s), and workers left idle at the end.""",
     )
     overhead = median_overhead(rows)
     verdict = "meets it" if overhead < OVERHEAD_TARGET else "does NOT meet it"
