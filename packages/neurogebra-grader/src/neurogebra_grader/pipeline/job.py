@@ -61,8 +61,11 @@ def _font_cache() -> dict[str, bytes]:
         return matplotlib_cache()
 
 
-def execute_job(job: Job) -> dict[str, Any]:
-    """Run the job's notebook in a fresh folder (removed afterwards); return the run as data."""
+def execute_job(job: Job, gate: threading.Semaphore | None = None) -> dict[str, Any]:
+    """Run the job's notebook in a fresh folder (removed afterwards); return the run as data.
+
+    ``gate``: the pool's slots for running cells (see ``run_notebook``); None on Dask.
+    """
     root = Path(tempfile.mkdtemp(prefix="ng-job-", dir=job_root()))
     os.chmod(root, 0o755)
     workdir = root / "submission"
@@ -73,7 +76,7 @@ def execute_job(job: Job) -> dict[str, Any]:
             target = workdir / _safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        run = run_notebook(job.notebook, workdir, job.limits, sandbox=job.sandbox)
+        run = run_notebook(job.notebook, workdir, job.limits, sandbox=job.sandbox, gate=gate)
         return {"key": job.key, "run": run.to_dict()}
     finally:
         shutil.rmtree(root, ignore_errors=True)
