@@ -335,10 +335,11 @@ def autograde(
                 raise CourseError(
                     f"{name} is not in the gradebook: run `neurogebra-grader release {name}` first"
                 ) from None
+            graded = {} if force else ledger.graded_hashes(gb, name)
             for student in students or course.students_with_submissions(name):
                 if students and not os.path.lexists(course.path("submitted", student, name)):
                     raise CourseError(f"{student} has no submission of {name}")
-                previous = None if force else ledger.graded_hash(gb, name, student)
+                previous = graded.get(student)
                 batch.plan(setup, student, limits, intake_limits, sandbox, previous)
         notify("start", batch.submissions_in_flight() + len(batch.results))
         by_name = {job.key: key for key, job in batch.jobs}

@@ -12,11 +12,25 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from neurogebra_grader.pipeline.job import Job, execute_job
+
+
+def kernels_ahead() -> int:
+    """Kernels a local pool starts ahead of a free worker (``NEUROGEBRA_GRADER_AHEAD``, 1).
+
+    Such a kernel starts (sandbox, bubblewrap, Python, imports) while the others run their
+    cells, and runs its own cells once a worker's are done; never more notebooks run cells
+    at once than there are workers.
+    """
+    try:
+        return max(0, int(os.environ.get("NEUROGEBRA_GRADER_AHEAD", "1")))
+    except ValueError:
+        return 1
 
 
 def default_workers() -> int:
@@ -39,10 +53,12 @@ def run_jobs(
         yield from _run_dask(jobs, scheduler)
         return
     workers = max(1, min(workers or default_workers(), len(jobs)))
+    threads = min(workers + kernels_ahead(), len(jobs))
+    gate = threading.Semaphore(workers) if threads > workers else None
     # Threads are enough: each job spends its time waiting on its own sandboxed kernel process,
     # and Dask workers run jobs in threads too, so the job code is thread-safe either way.
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grading") as pool:
-        futures = {pool.submit(execute_job, job): job for job in jobs}
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="grading") as pool:
+        futures = {pool.submit(execute_job, job, gate): job for job in jobs}
         for future in as_completed(futures):
             try:
                 yield future.result()

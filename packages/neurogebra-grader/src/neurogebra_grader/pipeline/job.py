@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,19 +51,32 @@ def job_root() -> str:
     return "/tmp" if os.access("/tmp", os.W_OK) else tempfile.gettempdir()
 
 
-def execute_job(job: Job) -> dict[str, Any]:
-    """Run the job's notebook in a fresh folder (removed afterwards); return the run as data."""
+_FONT_CACHE = threading.Lock()
+
+
+def _font_cache() -> dict[str, bytes]:
+    """matplotlib's font cache, built once per process even when several jobs start at once
+    (``functools.cache`` alone lets each thread that misses build it: seconds of CPU each)."""
+    with _FONT_CACHE:
+        return matplotlib_cache()
+
+
+def execute_job(job: Job, gate: threading.Semaphore | None = None) -> dict[str, Any]:
+    """Run the job's notebook in a fresh folder (removed afterwards); return the run as data.
+
+    ``gate``: the pool's slots for running cells (see ``run_notebook``); None on Dask.
+    """
     root = Path(tempfile.mkdtemp(prefix="ng-job-", dir=job_root()))
     os.chmod(root, 0o755)
     workdir = root / "submission"
     workdir.mkdir()
     try:
-        files = {**matplotlib_cache(), **job.files} if job.sandbox else dict(job.files)
+        files = {**_font_cache(), **job.files} if job.sandbox else dict(job.files)
         for name, content in files.items():
             target = workdir / _safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        run = run_notebook(job.notebook, workdir, job.limits, sandbox=job.sandbox)
+        run = run_notebook(job.notebook, workdir, job.limits, sandbox=job.sandbox, gate=gate)
         return {"key": job.key, "run": run.to_dict()}
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -23,6 +23,7 @@ from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import LateSubmissionPlugin
+from nbgrader.utils import parse_utc
 from sqlalchemy import Column, Float, MetaData, Table, Text, inspect, text
 from sqlalchemy.exc import DBAPIError, SAWarning
 
@@ -95,6 +96,15 @@ def graded_hash(gb: Gradebook, assignment: str, student: str) -> str | None:
     return row[0] if row else None
 
 
+def graded_hashes(gb: Gradebook, assignment: str) -> dict[str, str]:
+    """:func:`graded_hash` of every student of ``assignment``, in one query (for a batch)."""
+    found = gb.db.execute(
+        text(f"SELECT student, submission_hash FROM {TABLE} WHERE assignment = :a"),
+        {"a": assignment},
+    )
+    return {str(student): str(digest) for student, digest in found}
+
+
 def rows(gb: Gradebook, assignment: str | None = None) -> list[dict[str, Any]]:
     query = f"SELECT * FROM {TABLE}" + (" WHERE assignment = :a" if assignment else "")
     result = gb.db.execute(text(query + " ORDER BY assignment, student"), {"a": assignment})
@@ -116,14 +126,33 @@ def _decoded(raw: Any, empty: Any) -> Any:
     return value if isinstance(value, type(empty)) else empty
 
 
-def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionPlugin) -> None:
-    """Write one submission's grades and ledger row in a single transaction."""
-    gb.update_or_create_student(result.student)
-    kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
+def _submission(gb: Gradebook, result: SubmissionResult) -> Any:
+    """The student's nbgrader submission, its timestamp set but not committed yet.
+
+    A student or submission seen before is only looked up (nbgrader's ``update_or_create_*``
+    commit on their own, which would split one submission's writes over several
+    transactions); a new one is made by nbgrader, which commits the empty skeleton.
+    """
     with warnings.catch_warnings():
         # nbgrader's own submission code trips SQLAlchemy's autoflush warnings; they are noise
         warnings.simplefilter("ignore", SAWarning)
-        submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+        try:
+            submission = gb.find_submission(result.assignment, result.student)
+        except MissingEntry:
+            try:
+                gb.find_student(result.student)
+            except MissingEntry:
+                gb.add_student(result.student)
+            kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
+            return gb.add_submission(result.assignment, result.student, **kwargs)
+    if result.timestamp:
+        submission.timestamp = parse_utc(result.timestamp)
+    return submission
+
+
+def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionPlugin) -> None:
+    """Write one submission's grades and ledger row in a single transaction."""
+    submission = _submission(gb, result)
     try:
         penalty_total = 0.0
         for notebook in submission.notebooks:

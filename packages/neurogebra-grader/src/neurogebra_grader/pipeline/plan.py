@@ -12,12 +12,19 @@ Example:
     ...                   role="student")  # doctest: +SKIP
     >>> [(g.grade_id, g.kind, g.answered) for g in plan.graded]  # doctest: +SKIP
     [('test-mse', 'test', True), ('mse-answer', 'answer', False)]
+
+What depends only on the course's notebooks (the rewritten test cells, the names each test
+cell enters with) is a :class:`CourseCells`, made once per assignment and shared by every
+submission's plan (:func:`course_cells`); it holds nothing a submission produced.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,13 +105,46 @@ def _is_test(meta: dict[str, Any], cell_type: str) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution") and cell_type == "code"
 
 
-def build_plan(matched: Match, source: Any, release: Any, *, role: str = "student") -> Plan:
-    """The run plan for one matched submission (see the module docstring)."""
-    course = {course_id(c): c for c in source.cells if course_id(c)}
-    released = {course_id(c): c for c in release.cells if course_id(c)}
-    cells: list[Any] = []
-    graded: list[GradedCell] = []
-    student_code: dict[str, str] = {}
+@dataclass(frozen=True)
+class CourseTest:
+    """One test cell as every plan runs it: rewritten once (or why it cannot be)."""
+
+    code: str
+    sites: tuple[tuple[str, int], ...]
+    hidden: frozenset[int]  # source lines inside hidden-test regions
+    shown_source: str
+    recipes: tuple[dict[str, Recipe], ...]
+    sources: tuple[dict[str, str], ...]
+    error: str = ""  # the BadTestCell message, raised when a plan needs this cell
+
+
+@dataclass(frozen=True)
+class CourseCells:
+    """What a plan takes from the course's notebooks alone, for one ``role``: the same for
+    every submission of the assignment (test cells rewritten, by grade id)."""
+
+    role: str
+    tests: dict[str, CourseTest]
+
+
+def _course_test(text: str, role: str, tainted: set[str]) -> CourseTest:
+    hidden = frozenset(hidden_lines(text))
+    try:
+        rewritten = rewrite_test_cell(text, role, tainted)
+    except BadTestCell as error:
+        return CourseTest("", (), hidden, "", (), (), str(error))
+    return CourseTest(
+        rewritten.code,
+        tuple(rewritten.sites),
+        hidden,
+        without_hidden_tests(text),
+        tuple(rewritten.recipes),
+        tuple(rewritten.sources),
+    )
+
+
+def prepare_course(source: Any, role: str = "student") -> CourseCells:
+    """Rewrite every test cell of the ``source`` notebook for ``role`` (no caching)."""
     taints = entry_taints(
         [
             (str(course_id(c)), bool(nbgrader_meta(c).get("solution")), str(c.source))
@@ -112,6 +152,62 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
             if c.cell_type == "code" and course_id(c)
         ]
     )
+    tests = {}
+    for cell in source.cells:
+        gid = course_id(cell)
+        if gid is not None and _is_test(nbgrader_meta(cell), cell.cell_type):
+            tests[gid] = _course_test(str(cell.source), role, taints.get(gid, set()))
+    return CourseCells(role, tests)
+
+
+_PREPARED: dict[tuple[str, str], CourseCells] = {}
+_PREPARED_LOCK = threading.Lock()
+_PREPARED_MAX = 32  # assignments' notebooks kept per process
+
+
+def course_cells(source: Any, role: str = "student") -> CourseCells:
+    """:func:`prepare_course`, once per process for each content of ``source`` and role.
+
+    Keyed by a hash of the notebook's JSON, so an edited source is prepared again. A grading
+    process (autograde's batch, a service worker, a Dask worker) rewrites each assignment once.
+
+    Example:
+        >>> nb = nbformat.v4.new_notebook()
+        >>> course_cells(nb) is course_cells(nbformat.v4.new_notebook())
+        True
+    """
+    digest = hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()
+    key = (digest, role)
+    with _PREPARED_LOCK:
+        found = _PREPARED.get(key)
+    if found is not None:
+        return found
+    prepared = prepare_course(source, role)
+    with _PREPARED_LOCK:
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.pop(next(iter(_PREPARED)))
+        return _PREPARED.setdefault(key, prepared)
+
+
+def build_plan(
+    matched: Match,
+    source: Any,
+    release: Any,
+    *,
+    role: str = "student",
+    prepared: CourseCells | None = None,
+) -> Plan:
+    """The run plan for one matched submission (see the module docstring).
+
+    ``prepared`` is :func:`course_cells` of ``source`` for ``role`` (made here when None).
+    """
+    if prepared is None or prepared.role != role:
+        prepared = course_cells(source, role)
+    course = {course_id(c): c for c in source.cells if course_id(c)}
+    released = {course_id(c): c for c in release.cells if course_id(c)}
+    cells: list[Any] = []
+    graded: list[GradedCell] = []
+    student_code: dict[str, str] = {}
     for index, slot in enumerate(matched.slots):
         if slot.kind == "extra":
             cells.append(_new_cell(slot.cell_type, slot.text, {}, f"cell-{index + 1}"))
@@ -142,27 +238,23 @@ def build_plan(matched: Match, source: Any, release: Any, *, role: str = "studen
                     )
                 )
         elif _is_test(meta, course_cell.cell_type):
-            text = str(course_cell.source)
-            hidden = hidden_lines(text)
-            try:
-                rewritten = rewrite_test_cell(text, role, taints.get(slot.grade_id, set()))
-                code, sites = rewritten.code, rewritten.sites
-            except BadTestCell as error:
-                raise BadTestCell(f"test cell {slot.grade_id}: {error}") from None
+            test = prepared.tests[slot.grade_id]
+            if test.error:
+                raise BadTestCell(f"test cell {slot.grade_id}: {test.error}")
             # tells the sandbox where hidden tests start (sandbox.redact cuts output from there)
-            metadata["neurogebra"] = {"hidden_tests": bool(hidden)}
-            cells.append(_new_cell("code", code, metadata, course_cell.get("id")))
+            metadata["neurogebra"] = {"hidden_tests": bool(test.hidden)}
+            cells.append(_new_cell("code", test.code, metadata, course_cell.get("id")))
             graded.append(
                 GradedCell(
                     slot.grade_id,
                     points,
                     "test",
                     index,
-                    [name for name, _ in sites],
-                    [line in hidden for _, line in sites],
-                    without_hidden_tests(text),
-                    recipes=rewritten.recipes,
-                    sources=rewritten.sources,
+                    [name for name, _ in test.sites],
+                    [line in test.hidden for _, line in test.sites],
+                    test.shown_source,
+                    recipes=[dict(r) for r in test.recipes],
+                    sources=[dict(s) for s in test.sources],
                 )
             )
         else:  # a locked cell, exactly as students were given it

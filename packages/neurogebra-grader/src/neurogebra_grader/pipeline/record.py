@@ -36,6 +36,14 @@ def _text(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
+def _output(output_type: str, **fields: Any) -> Any:
+    """An nbformat output from fields already checked here (no schema validation per output:
+    ``nbformat.write`` validates the whole graded notebook once)."""
+    if output_type in ("display_data", "execute_result"):
+        fields.setdefault("metadata", {})
+    return nbformat.from_dict({"output_type": output_type, **fields})
+
+
 def safe_output(output: Any) -> Any | None:
     """A kernel output rebuilt from plain text, or None when it holds nothing safe to show."""
     if not isinstance(output, dict):
@@ -43,11 +51,11 @@ def safe_output(output: Any) -> Any | None:
     kind = output.get("output_type")
     if kind == "stream":
         name = "stderr" if output.get("name") == "stderr" else "stdout"
-        return nbformat.v4.new_output("stream", name=name, text=_text(output.get("text")))
+        return _output("stream", name=name, text=_text(output.get("text")))
     if kind == "error":
         trace = output.get("traceback")
         lines = [_text(line) for line in trace[:200]] if isinstance(trace, list) else []
-        return nbformat.v4.new_output(
+        return _output(
             "error",
             ename=_text(output.get("ename"))[:200],
             evalue=_text(output.get("evalue"))[:2000],
@@ -64,8 +72,8 @@ def safe_output(output: Any) -> Any | None:
         if not kept:
             return None
         if kind == "execute_result":
-            return nbformat.v4.new_output(kind, data=kept, execution_count=None)
-        return nbformat.v4.new_output(kind, data=kept)
+            return _output(kind, data=kept, execution_count=None)
+        return _output(kind, data=kept)
     return None
 
 

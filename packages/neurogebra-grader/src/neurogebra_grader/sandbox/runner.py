@@ -35,6 +35,7 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -323,6 +324,9 @@ class _RunState:
     notes: list[str] = field(default_factory=list)  # restarts, for the report
     index: int = -1  # the cell running now
     cut: list[int] = field(default_factory=list)  # cells whose cut output the report names
+    gate: Any = None  # a threading.Semaphore of slots to run cells in (None: no waiting)
+    gated: bool = False  # this run holds one of the gate's slots
+    waited: float = 0.0  # seconds spent waiting for it, kernel up (not the notebook's time)
 
     def stop(self, reason: str) -> None:
         """End the run for ``reason`` (a cap): kill the kernel running now, start no other."""
@@ -342,6 +346,20 @@ class _RunState:
         self.error = self.error or (
             f"the notebook ran out of time ({self.limits.wall_seconds:g} s in all)"
         )
+
+
+async def _through_gate(state: _RunState) -> None:
+    """Wait, kernel started and imports done, for a slot to run cells in (see run_notebook).
+
+    The wait moves the notebook's deadline: it is not the student's time.
+    """
+    began = time.monotonic()
+    while not state.gate.acquire(blocking=False):
+        await asyncio.sleep(0.005)
+    state.gated = True
+    waited = time.monotonic() - began
+    state.waited += waited
+    state.deadline += waited
 
 
 # how long a kernel may take to come up (less when the notebook's budget has less left)
@@ -508,6 +526,8 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
             await _preload(client)
             now = time.monotonic()
             timings.imports, clock = timings.imports + now - clock, now
+            if state.gate is not None and not state.gated:
+                await _through_gate(state)
             for index in replay:
                 replayed = await _replay(state, index)
                 if replayed is not True:
@@ -552,7 +572,7 @@ RESTART_MIN_SECONDS = 3.0
 
 
 async def _run_cells(
-    nb: Any, box: _Sandbox, limits: Limits, sandbox: bool, timings: RunTimings
+    nb: Any, box: _Sandbox, limits: Limits, sandbox: bool, timings: RunTimings, gate: Any
 ) -> tuple[list[CellRun], str, int | None]:
     deadline = time.monotonic() + limits.wall_seconds
     hidden_from = first_hidden_cell(nb)
@@ -575,6 +595,7 @@ async def _run_cells(
         [CellRun(i) for i in range(len(nb.cells))],
         hidden_from,
         watched_for,
+        gate=gate,
     )
     roles = [cell_role(cell) for cell in nb.cells]
     skipped: set[int] = set()  # cells that ran out of time: never re-run
@@ -608,8 +629,11 @@ async def _run_cells(
             replay = replay_after(roles, start, skipped)
             state.notes.append(restarted(stop.index, error, len(replay)))
     finally:
+        if state.gated:
+            gate.release()
         guard.stop()
-        timings.cells = max(0.0, time.monotonic() - clock - timings.kernel_start - timings.imports)
+        used = timings.kernel_start + timings.imports + state.waited
+        timings.cells = max(0.0, time.monotonic() - clock - used)
         context.destroy(linger=0)
     error = "; ".join(state.notes + ([state.error] if state.error else []))
     if state.cut:
@@ -630,7 +654,7 @@ def _open_sandbox(workdir: Path, limits: Limits, stack: contextlib.ExitStack) ->
     return box
 
 
-async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> NotebookRun:
+async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool, gate: Any) -> NotebookRun:
     start = time.monotonic()
     timings = RunTimings()
     cells = [CellRun(i) for i in range(len(nb.cells))]
@@ -641,7 +665,7 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
         except (DiskFull, OSError) as problem:
             return NotebookRun(cells, f"the sandbox could not be made: {problem}", 0.0, timings)
         timings.sandbox_start = time.monotonic() - start
-        cells, error, hidden_from = await _run_cells(nb, box, limits, sandbox, timings)
+        cells, error, hidden_from = await _run_cells(nb, box, limits, sandbox, timings, gate)
         ended = time.monotonic()
         notes = _disk_notes(box.disk, limits)
         if notes and notes not in error:
@@ -652,17 +676,28 @@ async def _run(nb: Any, workdir: Path, limits: Limits, sandbox: bool) -> Noteboo
     return NotebookRun(cells, error, time.monotonic() - start, timings, hidden_from)
 
 
-def run_notebook(nb: Any, workdir: Path, limits: Limits, *, sandbox: bool = True) -> NotebookRun:
+def run_notebook(
+    nb: Any,
+    workdir: Path,
+    limits: Limits,
+    *,
+    sandbox: bool = True,
+    gate: threading.Semaphore | None = None,
+) -> NotebookRun:
     """Run every code cell of ``nb`` (a NotebookNode, modified in place) in ``workdir``.
 
     ``workdir`` holds the submission's files; the kernel works on a copy of them in its own
     tmpfs, so nothing it writes stays behind. Before the first sandboxed run of a process, the
-    environment's modules are compiled to bytecode (see :mod:`.bytecode`).
+    environment's modules are compiled to bytecode (see :mod:`.bytecode`). With a ``gate``, the
+    run starts its sandbox and kernel at once but runs its first cell only once it holds one of
+    the gate's slots, released when its cells are done: so a pool can start the next kernel
+    while the others run their cells, without more notebooks computing at once than it has
+    slots. The wait is not counted in the notebook's time budget nor in ``timings``.
     """
     nb = nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb)
     if sandbox:  # the kernel cannot write bytecode: compile its modules first (once)
         ensure_compiled()
-    return asyncio.run(_run(nb, workdir, limits, sandbox))
+    return asyncio.run(_run(nb, workdir, limits, sandbox, gate))
 
 
 __all__ = ["OBSERVATION_MIME", "CellRun", "NotebookRun", "RunTimings", "run_notebook", "tempfile"]
