@@ -45,9 +45,15 @@ def _admit_many(db_url: str, folder: str, start_at: float, tries: int) -> list[i
 
 
 def _grade_all(db_url: str, folder: str, total: int) -> list[tuple[str, float, float, int]]:
-    """One instance: 3 threads claim and grade until ``total`` results are recorded; returns
-    (student, claimed at, finishing at, running rows of that student seen) per grading."""
+    """One instance: once both instances are ready (whatever their start-up took), 3 threads
+    claim and grade until ``total`` results are recorded; returns (student, claimed at,
+    finishing at, running rows of that student seen) per grading."""
     store = Store(db_url, Path(folder))
+    ready = Path(folder) / "ready"
+    ready.mkdir(exist_ok=True)
+    (ready / str(os.getpid())).touch()
+    while len(list(ready.iterdir())) < 2:  # a barrier across the two processes
+        time.sleep(0.01)
     queue = Queue(store)
     seen: list[tuple[str, float, float, int]] = []
     lock = threading.Lock()
@@ -67,7 +73,7 @@ def _grade_all(db_url: str, folder: str, total: int) -> list[tuple[str, float, f
                 continue
             start = time.time()
             count = running_of(claimed.student)
-            time.sleep(0.01)
+            time.sleep(0.05)  # long enough that the other instance claims in the meantime
             end = time.time()
             assert queue.finish(claimed, Outcome("graded", score=1.0, max_score=1.0))
             with lock:
