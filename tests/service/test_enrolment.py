@@ -27,3 +27,14 @@ def test_a_role_changes_only_when_asked(tmp_path: Path) -> None:
     assert enrol(course, "import", str(roster))[:2] == ["prof", "instructor"]
     roster.write_text("id,role\nprof,\n")  # a blank role: keep it
     assert enrol(course, "import", str(roster))[:2] == ["prof", "instructor"]
+
+
+def test_every_issued_secret_can_be_typed_after_token(tmp_path: Path) -> None:
+    """A bare ``token_urlsafe`` starts with ``-`` once in 64 draws, and then
+    ``submit --token SECRET`` fails as an unknown option: a student locked out by luck."""
+    from neurogebra_grader.service.store import Store
+
+    store = Store("sqlite://", tmp_path)
+    secrets = {store.add_account(f"s{i % 7}") for i in range(1500)}
+    assert len(secrets) == 1500
+    assert not any(secret.startswith("-") for secret in secrets)

@@ -1,8 +1,7 @@
 """The service's record: accounts, submissions and per-assignment settings, as tables in the
 course's gradebook database (beside nbgrader's tables and the pipeline's ledger).
 
-Secrets are random tokens of 256 bits (``secrets.token_urlsafe(32)``) stored only as their
-SHA-256. A slow password hash (bcrypt, argon2) exists to make guessing a *human-chosen*
+Secrets are random tokens of 256 bits (``new_secret()``) stored only as their SHA-256. A slow password hash (bcrypt, argon2) exists to make guessing a *human-chosen*
 secret expensive; a uniformly random 256-bit token cannot be guessed at any speed, so one
 fast hash already makes a stolen table useless, and it lets a login look the hash up by index.
 
@@ -124,6 +123,24 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+SECRET_PREFIX = "ngs_"
+
+
+def new_secret() -> str:
+    """A student's secret: 256 random bits, URL-safe, behind a fixed prefix.
+
+    The prefix keeps a secret from ever starting with ``-`` (one in 64 bare
+    ``token_urlsafe`` values does), which a command line would read as an option:
+    ``submit --token -abc`` fails. It also lets secret scanners recognise a leaked token.
+
+    Example:
+        >>> secret = new_secret()
+        >>> secret.startswith("ngs_") and len(secret) == 47
+        True
+    """
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
@@ -222,7 +239,7 @@ class Store:
         """
         if role is not None and role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
-        token = secrets.token_urlsafe(32)
+        token = new_secret()
         row: dict[str, Any] = {"token_hash": token_hash(token), "created_at": now()}
         with self.engine.begin() as db:
             changes = row if role is None else {**row, "role": role}
