@@ -97,7 +97,14 @@ def caps() -> str:
     support = cgroups.support()
     cgroup = f"cgroup {support.kind} memory/pids/cpu" if support.kind else support.reason
     tmpfs = "private tmpfs" if os.geteuid() == 0 else "no private tmpfs (not root)"
-    return f"bubblewrap, {tmpfs}, {cgroup}, message budget, hidden-output cut"
+    from neurogebra_grader.sandbox.warm import template_wanted
+
+    kernels = (
+        "kernels forked from the template into their own namespaces"
+        if template_wanted(sandbox=True)
+        else "bubblewrap"
+    )
+    return f"{kernels}, {tmpfs}, {cgroup}, message budget, hidden-output cut"
 
 
 def load_line() -> str:

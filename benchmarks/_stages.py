@@ -31,7 +31,7 @@ STAGES = (
     ("intake and planning", "intake and planning (read, match, plan)", "seconds",
      ("intake", "match", "plan")),
     ("sandbox start", "sandbox start (tmpfs, copy, cgroup)", "runner", ("sandbox_start",)),
-    ("kernel start", "kernel start (bubblewrap, ipykernel)", "runner", ("kernel_start",)),
+    ("kernel start", "kernel start (sandbox, ipykernel)", "runner", ("kernel_start",)),
     ("imports", "imports (grader checks, NumPy)", "runner", ("imports",)),
     ("cells", "student's and tests' cells", "runner", ("cells",)),
     ("teardown", "sandbox teardown (kill, unmount)", "runner", ("teardown",)),

@@ -2,12 +2,12 @@
 
 A `dask scheduler` and `dask worker` processes (one thread each, each in its own folder, as a
 cluster's machines would be) run on loopback; the coordinator is `neurogebra-grader autograde
---scheduler`, every kernel under bubblewrap with every cap on. The same 10 `autograd`
-submissions (half correct, half partial) are graded four times, alternating: one worker, a second
-one joined, the second stopped, joined again (medians of two runs each), so neither warm-up nor
-a burst of load from other jobs on this shared machine favours one side. Each worker has
-imported the grading job's code before its first timed run. Target (issue 17): 2 workers give
-at least 1.8x the throughput of 1 worker.
+--scheduler`, every kernel sandboxed with every cap on. The same 10 `autograd` submissions
+(half correct, half partial) are graded four times, alternating: one worker, a second one
+joined, the second stopped, joined again (medians of two runs each), so neither warm-up nor a
+burst of load from other jobs on this shared machine favours one side. Each worker has
+imported the grading job's code and started its kernel template before its first timed run.
+Target (issue 17): 2 workers give at least 1.8x the throughput of 1 worker.
 """
 
 from __future__ import annotations
@@ -49,8 +49,15 @@ def _worker(scheduler_file: Path, name: str, where: Path) -> subprocess.Popen[by
 
 
 def _warm() -> None:
-    """Import the grading job's code (run on each worker, so no timed run pays for it)."""
+    """Import the grading job's code and start the kernel template, as a cluster's worker does
+    once when it starts (run on each worker, so no timed run pays for it)."""
     import neurogebra_grader.pipeline.job  # noqa: F401
+    from neurogebra_grader.sandbox.bytecode import ensure_compiled
+    from neurogebra_grader.sandbox.warm import template_for, template_wanted
+
+    ensure_compiled()
+    if template_wanted(sandbox=True):
+        template_for(sys.executable).ensure_started()
 
 
 def _ready(scheduler_file: Path, count: int) -> str:

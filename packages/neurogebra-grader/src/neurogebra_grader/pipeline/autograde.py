@@ -50,6 +50,7 @@ from neurogebra_grader.pipeline.verdict import (
 from neurogebra_grader.sandbox.bwrap import find_bwrap
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import NotebookRun
+from neurogebra_grader.sandbox.warm import warm_up
 
 Progress = Callable[[str, Any], None]
 
@@ -322,6 +323,8 @@ def autograde(
     notify = progress or (lambda kind, data: None)
     if sandbox:
         find_bwrap()
+        if not scheduler:  # local kernels: the template imports while the batch is planned
+            warm_up()
     setups = {name: prepare(course, name, limits, sandbox) for name in names}
     for name in names:
         record_limits(course, name, limits, limit_sources or {})

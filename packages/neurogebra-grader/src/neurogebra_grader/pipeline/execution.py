@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from neurogebra_grader.pipeline.job import Job, execute_job
+from neurogebra_grader.sandbox.warm import warm_up
 
 
 def kernels_ahead() -> int:
@@ -72,6 +74,10 @@ def _run_dask(jobs: list[Job], scheduler: str) -> Iterator[dict[str, Any]]:
     from distributed import as_completed as dask_completed
 
     with Client(scheduler, timeout=30) as client:
+        # each worker starts its kernel template now, if it has none yet (in the background:
+        # its first job waits for it instead of starting one from nothing)
+        with contextlib.suppress(Exception):
+            client.run(warm_up)
         futures = {
             client.submit(
                 execute_job, job, key=f"grade-{job.key}-{os.urandom(4).hex()}", pure=False

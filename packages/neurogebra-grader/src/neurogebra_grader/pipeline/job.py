@@ -23,6 +23,7 @@ from typing import Any
 from neurogebra_grader.sandbox.bwrap import matplotlib_cache
 from neurogebra_grader.sandbox.limits import Limits
 from neurogebra_grader.sandbox.runner import run_notebook
+from neurogebra_grader.sandbox.warm import template_wanted
 
 
 @dataclass
@@ -71,7 +72,9 @@ def execute_job(job: Job, gate: threading.Semaphore | None = None) -> dict[str, 
     workdir = root / "submission"
     workdir.mkdir()
     try:
-        files = {**_font_cache(), **job.files} if job.sandbox else dict(job.files)
+        # a kernel forked from the template has matplotlib's fonts loaded already
+        fonts = job.sandbox and not template_wanted(sandbox=True)
+        files = {**_font_cache(), **job.files} if fonts else dict(job.files)
         for name, content in files.items():
             target = workdir / _safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import json
 import os
 import shutil
 import subprocess
@@ -30,6 +29,12 @@ from pathlib import Path
 
 from neurogebra_grader.sandbox.disk import PrivateDisk
 from neurogebra_grader.sandbox.limits import Limits
+from neurogebra_grader.sandbox.view import (
+    SYMLINKS,
+    SandboxView,
+    Scratch,
+    sandbox_view,
+)
 
 INSTALL_HINT = (
     "bubblewrap (the `bwrap` program) is not installed, so student code cannot be sandboxed. "
@@ -37,9 +42,6 @@ INSTALL_HINT = (
     "does this), or pass --unsandboxed to run student code with your own rights (only for "
     "code you trust)."
 )
-
-# System folders every Python program needs; nothing in them belongs to the course.
-SYSTEM_DIRS = ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -52,30 +54,6 @@ def find_bwrap() -> str:
     if path is None:
         raise SandboxUnavailable(INSTALL_HINT)
     return path
-
-
-@functools.cache
-def python_paths(python: str = sys.executable) -> tuple[str, ...]:
-    """Folders the kernel's Python needs: its prefixes and every sys.path entry that exists.
-
-    Editable installs put source folders (``packages/*/src``) on sys.path; those are bound
-    one by one, so the rest of the checkout (the course, the gradebook) stays out of sight.
-    """
-    probe = "import json, sys; print(json.dumps([sys.prefix, sys.base_prefix, *sys.path]))"
-    found = json.loads(
-        subprocess.run(
-            [python, "-c", probe], check=True, capture_output=True, text=True, cwd="/"
-        ).stdout
-    )
-    paths = {os.path.realpath(p) for p in found if p and os.path.isdir(p)}
-    paths.add(os.path.realpath(os.path.dirname(os.path.dirname(python))))
-    # keep only the outermost folders (binding a folder also binds what is inside it)
-    ordered = sorted(paths, key=len)
-    kept: list[str] = []
-    for path in ordered:
-        if not any(path == k or path.startswith(k + os.sep) for k in kept):
-            kept.append(path)
-    return tuple(sorted(kept))
 
 
 def _ancestors(path: str) -> list[str]:
@@ -94,35 +72,11 @@ def _dirs_755(paths: list[str], made: set[str]) -> list[str]:
     return args
 
 
-def sandbox_env(workdir: Path, python: str) -> dict[str, str]:
-    """The whole environment of the kernel: nothing of the instructor's is passed through."""
-    venv_bin = os.path.dirname(python)
-    return {
-        "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp/home",
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        # a font cache built once by the grader is put there (see matplotlib_cache)
-        "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
-        "IPYTHONDIR": "/tmp/ipython",
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        # one thread per BLAS/OpenMP pool: the process cap counts threads too
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "NEUROGEBRA_SANDBOX": "1",
-        "PWD": str(workdir),
-    }
-
-
-def _scratch(disk: PrivateDisk | None, limits: Limits, target: str) -> list[str]:
+def _scratch(scratch: Scratch) -> list[str]:
     """Mount arguments for ``/tmp`` or ``/dev/shm``: the private tmpfs, else a capped tmpfs."""
-    if disk is not None and disk.enforced:
-        return ["--bind", str(disk.tmp if target == "/tmp" else disk.shm), target]
-    return ["--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", target]
+    if scratch.source:
+        return ["--bind", scratch.source, scratch.target]
+    return ["--perms", "1777", "--size", str(scratch.size), "--tmpfs", scratch.target]
 
 
 def sandbox_argv(
@@ -134,8 +88,12 @@ def sandbox_argv(
     disk: PrivateDisk | None = None,
 ) -> list[str]:
     """bwrap + setpriv + prlimit around nothing: append the command to run inside."""
+    return view_argv(sandbox_view(workdir, limits, uid=uid, python=python, disk=disk), limits)
+
+
+def view_argv(view: SandboxView, limits: Limits) -> list[str]:
+    """The bubblewrap command line that builds ``view`` (see :mod:`.view`)."""
     bwrap = find_bwrap()
-    workdir_s = str(workdir)
     made: set[str] = set()
     argv = [
         bwrap,
@@ -157,34 +115,20 @@ def sandbox_argv(
         "/proc",
         "--dev",
         "/dev",
-        # /dev/shm is RAM: without a cap of its own it would be --dev's unlimited tmpfs
-        *_scratch(disk, limits, "/dev/shm"),
-        # a private /tmp the sandbox user can write to, before the binds, so that a workdir
-        # under /tmp is bound over it
-        *_scratch(disk, limits, "/tmp"),
-        "--symlink",
-        "usr/bin",
-        "/bin",
-        "--symlink",
-        "usr/lib",
-        "/lib",
-        "--symlink",
-        "usr/lib64",
-        "/lib64",
-        "--symlink",
-        "usr/sbin",
-        "/sbin",
     ]
-    for path in SYSTEM_DIRS:
-        if os.path.exists(path):
-            argv += [*_dirs_755([path], made), "--ro-bind", path, path]
-    for path in python_paths(python):
-        if path == "/usr" or path.startswith("/usr/"):
-            continue
+    # /dev/shm is RAM: without a cap of its own it would be --dev's unlimited tmpfs; a private
+    # /tmp the sandbox user can write to comes before the binds, so that a workdir under /tmp
+    # is bound over it
+    for scratch in view.scratch:
+        argv += _scratch(scratch)
+    for target, link in SYMLINKS:
+        argv += ["--symlink", target, link]
+    for path in view.read_only:
         argv += [*_dirs_755([path], made), "--ro-bind", path, path]
-    argv += [*_dirs_755([workdir_s], made), "--bind", workdir_s, workdir_s, "--chdir", workdir_s]
+    workdir = view.workdir
+    argv += [*_dirs_755([workdir], made), "--bind", workdir, workdir, "--chdir", workdir]
     argv += ["--clearenv"]
-    for key, value in sandbox_env(workdir, python).items():
+    for key, value in view.env.items():
         argv += ["--setenv", key, value]
     if os.geteuid() != 0:
         # without root, a user namespace gives the unprivileged ids (RLIMIT_NPROC then counts
@@ -197,8 +141,8 @@ def sandbox_argv(
     argv += [
         "--",
         "setpriv",
-        f"--reuid={uid}",
-        f"--regid={uid}",
+        f"--reuid={view.uid}",
+        f"--regid={view.uid}",
         "--clear-groups",
         "--inh-caps=-all",
         "--bounding-set=-all",

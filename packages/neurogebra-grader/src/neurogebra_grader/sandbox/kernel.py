@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -27,6 +28,18 @@ from neurogebra_grader.sandbox.bwrap import prepare_workdir, sandbox_argv, sandb
 from neurogebra_grader.sandbox.cgroups import SandboxCgroup, enter_argv
 from neurogebra_grader.sandbox.disk import PrivateDisk
 from neurogebra_grader.sandbox.limits import Limits
+from neurogebra_grader.sandbox.ready import wait_for_ready
+from neurogebra_grader.sandbox.view import sandbox_view
+from neurogebra_grader.sandbox.warm import TemplateProvisioner, template_request, template_wanted
+
+
+class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """jupyter_client's manager, checking every 5 ms (not 100 ms) whether a killed kernel is
+    gone: the grader kills every kernel it is done with, and waited a tenth of a second each
+    time."""
+
+    async def _async_wait(self, pollinterval: float = 0.005) -> None:
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
 
 def kernel_argv(python: str = sys.executable) -> list[str]:
@@ -58,14 +71,19 @@ def sandboxed_kernel_manager(
     processes start in, and ``context`` the zmq context (with the message caps) to talk over.
     """
     extra = {"context": context} if context is not None else {}
-    km = AsyncKernelManager(
+    km = SandboxKernelManager(
         transport="ipc",
         ip=str(workdir / ".kernel-ipc"),
         connection_file=str(workdir / ".kernel.json"),
         shutdown_wait_time=1.0,
         **extra,
     )
-    if sandbox:
+    forked = template_wanted(sandbox=sandbox)
+    if forked:  # a fork of the pre-warmed template, confined like bubblewrap's (see .warm)
+        uid = sandbox_uid()
+        view = sandbox_view(workdir, limits, uid=uid, python=python, disk=disk)
+        argv = kernel_argv(python)
+    elif sandbox:
         uid = sandbox_uid()
         argv = sandbox_argv(workdir, limits, uid=uid, python=python, disk=disk)
         argv += kernel_argv(python)
@@ -78,10 +96,32 @@ def sandboxed_kernel_manager(
             "--",
         ]
         argv += kernel_argv(python)
-    argv = enter_argv(cgroup.procs_files if cgroup else [], argv)
+    procs_files = cgroup.procs_files if cgroup else []
+    if not forked:
+        argv = enter_argv(procs_files, argv)
     km._kernel_spec = KernelSpec(argv=argv, language="python", display_name="Python (sandboxed)")
     km.write_connection_file()
+    if forked:
+        provisioner = TemplateProvisioner(
+            kernel_id=km.kernel_id or "sandboxed", kernel_spec=km._kernel_spec, parent=km
+        )
+        provisioner.python = python
+        provisioner.request = template_request(view, procs_files, km.connection_file)
+        km.provisioner = provisioner
     if uid is not None:
         prepare_workdir(workdir, uid)
     os.chmod(km.connection_file, 0o600)
+    _quick_ready(km)
     return km
+
+
+def _quick_ready(km: AsyncKernelManager) -> None:
+    """Clients of ``km`` wait for the kernel with :func:`.ready.wait_for_ready`."""
+    make_client = km.client
+
+    def client(**kwargs: Any) -> Any:
+        kc = make_client(**kwargs)
+        setattr(kc, "wait_for_ready", functools.partial(wait_for_ready, kc))  # noqa: B010
+        return kc
+
+    km.client = client  # type: ignore[method-assign]

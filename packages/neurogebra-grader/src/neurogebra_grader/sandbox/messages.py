@@ -42,6 +42,9 @@ def capped_context(limits: Limits) -> zmq.asyncio.Context:
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, limits.message_bytes)
     context.setsockopt(zmq.RCVHWM, QUEUE)
+    # the client connects before the kernel has bound its ipc sockets; zmq retries every
+    # 100 ms by default, a tenth of a second added to every kernel start
+    context.setsockopt(zmq.RECONNECT_IVL, 10)
     return context
 
 

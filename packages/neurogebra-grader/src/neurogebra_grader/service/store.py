@@ -1,9 +1,10 @@
 """The service's record: accounts, submissions and per-assignment settings, as tables in the
 course's gradebook database (beside nbgrader's tables and the pipeline's ledger).
 
-Secrets are random tokens of 256 bits (``new_secret()``) stored only as their SHA-256. A slow password hash (bcrypt, argon2) exists to make guessing a *human-chosen*
-secret expensive; a uniformly random 256-bit token cannot be guessed at any speed, so one
-fast hash already makes a stolen table useless, and it lets a login look the hash up by index.
+Secrets are random tokens of 256 bits (``new_secret()``) stored only as their SHA-256. A slow
+password hash (bcrypt, argon2) exists to make guessing a *human-chosen* secret expensive; a
+uniformly random 256-bit token cannot be guessed at any speed, so one fast hash already makes
+a stolen table useless, and it lets a login look the hash up by index.
 
 An accepted upload is written durably (temporary file, fsync, rename, fsync of the folder)
 and its row committed before the service answers "accepted".
