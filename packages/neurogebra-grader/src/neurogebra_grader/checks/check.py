@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,12 @@ Probe = Callable[[Any, Callable[[str], Any]], Any]
 """``probe(value, setting)``, run in the kernel for an argument of a kind the check owns: plain
 data (lists, dicts, arrays, numbers, strings) about ``value``; ``setting(name)`` reads another
 argument of the call, else the check's default."""
+
+
+@functools.lru_cache(maxsize=256)
+def _signature(function: Callable[..., None]) -> inspect.Signature:
+    """``inspect.signature``, once per function: judging asks for it for every check call."""
+    return inspect.signature(function)
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,10 @@ class Check:
     @property
     def signature(self) -> inspect.Signature:
         """The student-facing function's signature (binds a test cell's arguments)."""
-        return inspect.signature(self.function)
+        return _signature(self.function)
 
     def defaults(self) -> dict[str, Any]:
-        """Every parameter that has a default, with it."""
+        """Every parameter that has a default, with it (a new dict each call)."""
         params = self.signature.parameters.items()
         return {n: p.default for n, p in params if p.default is not inspect.Parameter.empty}
 

@@ -36,7 +36,7 @@ from neurogebra_grader.pipeline.execution import run_jobs
 from neurogebra_grader.pipeline.intake import Intake, IntakeLimits, take_in
 from neurogebra_grader.pipeline.job import Job
 from neurogebra_grader.pipeline.match import match, nbgrader_meta
-from neurogebra_grader.pipeline.plan import Plan, build_plan
+from neurogebra_grader.pipeline.plan import CourseCells, Plan, build_plan, course_cells
 from neurogebra_grader.pipeline.record import write_autograded
 from neurogebra_grader.pipeline.reference import assignment_files, load_notebooks, reference_for
 from neurogebra_grader.pipeline.submitted import UnreadableNotebook, read_notebook
@@ -73,6 +73,8 @@ class AssignmentSetup:
     course_notebooks: dict[str, tuple[Any, Any]]  # notebook -> (source, release)
     references: dict[str, dict[str, list[Any]]]
     given_files: dict[str, bytes]  # the release's data files, as students were given them
+    # each notebook's test cells rewritten for students: once per batch, not per submission
+    prepared: dict[str, CourseCells] = field(default_factory=dict)
 
     def zero_verdicts(self, notebook: str, reason: str) -> list[dict[str, Any]]:
         """A zero for every graded cell of ``notebook`` (for one that could not be graded)."""
@@ -109,7 +111,8 @@ def prepare(course: Course, assignment: str, limits: Limits, sandbox: bool) -> A
         nb: reference_for(course, assignment, nb, limits, sandbox=sandbox) for nb in pairs
     }
     given = assignment_files(course.path("release", ".", assignment))
-    return AssignmentSetup(assignment, notebooks, pairs, references, given)
+    prepared = {nb: course_cells(source, "student") for nb, (source, _) in pairs.items()}
+    return AssignmentSetup(assignment, notebooks, pairs, references, given, prepared)
 
 
 def _why_missing(intake: Intake, name: str) -> str:
@@ -151,7 +154,9 @@ def plan_submission(
             with times.measure("match"):
                 matched = match(read_notebook(nb, raw), source, release)
             with times.measure("plan"):
-                plan = build_plan(matched, source, release, role="student")
+                plan = build_plan(
+                    matched, source, release, role="student", prepared=setup.prepared.get(nb)
+                )
         except UnreadableNotebook as error:
             result.errors.append(f"{nb}: {error}")
             result.notebooks[nb] = setup.zero_verdicts(nb, str(error))

@@ -21,11 +21,12 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedNotebook
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.utils import parse_utc
 from sqlalchemy import Column, Float, MetaData, Table, Text, inspect, text
 from sqlalchemy.exc import DBAPIError, SAWarning
+from sqlalchemy.orm import joinedload, selectinload
 
 TABLE = "neurogebra_grading"
 
@@ -150,12 +151,27 @@ def _submission(gb: Gradebook, result: SubmissionResult) -> Any:
     return submission
 
 
+def _notebooks(gb: Gradebook, submission: Any) -> list[Any]:
+    """The submission's notebooks with their grades, comments and cells, in three queries
+    (``submission.notebooks`` loads each grade's cell on its own: a query per grade)."""
+    return (
+        gb.db.query(SubmittedNotebook)
+        .filter(SubmittedNotebook.assignment_id == submission.id)
+        .options(
+            joinedload(SubmittedNotebook.notebook),
+            selectinload(SubmittedNotebook.grades).joinedload(Grade.cell),
+            selectinload(SubmittedNotebook.comments).joinedload(Comment.cell),
+        )
+        .all()
+    )
+
+
 def record(gb: Gradebook, result: SubmissionResult, late_plugin: LateSubmissionPlugin) -> None:
     """Write one submission's grades and ledger row in a single transaction."""
     submission = _submission(gb, result)
     try:
         penalty_total = 0.0
-        for notebook in submission.notebooks:
+        for notebook in _notebooks(gb, submission):
             verdicts = {v["grade_id"]: v for v in result.notebooks.get(notebook.name, [])}
             for grade in notebook.grades:
                 verdict = verdicts.get(grade.name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import os
 import re
 import shutil
@@ -60,7 +61,9 @@ class PrivateDisk:
         return self.root / "s"
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL:
+    """The C library, found once per process (``find_library`` runs ``ldconfig`` each call)."""
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 

@@ -4,8 +4,10 @@ zmq hands over a multipart message only once all of its frames have arrived, and
 the size of each frame (``MAXMSGSIZE``) but not their number: a kernel can send one message
 made of the same 30 MB buffer a thousand times over (zero-copy on its side, so its own
 memory cap does not stop it) and zmq would buffer all of it in the grader before any budget
-could count it. :class:`MemoryGuard` watches this process's resident memory from a thread of
-its own while a kernel runs. Once it has grown by more than the allowance, the run to blame
+could count it. :class:`MemoryGuard` watches this process's resident memory while a kernel
+runs, from one thread the process's guards share (on a shared machine, each wake-up of a
+polling thread costs about 0.1 ms of CPU: one thread for all runs, not one per run).
+Once it has grown by more than the allowance, the run to blame
 is the one whose zmq I/O threads (see :func:`.messages.io_threads`) spent the most CPU time
 receiving since it started: copying hundreds of megabytes costs them tens of milliseconds,
 an honest kernel's few messages almost nothing. That run is stopped (the runner kills its
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +38,10 @@ TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 MIN_RECEIVING_SECONDS = 0.02  # less I/O-thread CPU than this received too little to blame
 _active: set[MemoryGuard] = set()
 _active_lock = threading.Lock()
+# held while the shared thread judges a tick: once stop() has it, its guard is never tripped
+_tick_lock = threading.Lock()
+_watching = threading.Condition(_active_lock)  # notified when a guard starts
+_watcher: threading.Thread | None = None
 
 
 def resident_bytes() -> int | None:
@@ -68,6 +75,55 @@ def _to_blame() -> MemoryGuard | None:
     return guard if received[guard] >= MIN_RECEIVING_SECONDS else None
 
 
+def _tick() -> None:
+    """One look at this process's memory on behalf of every active guard."""
+    now = resident_bytes()
+    if now is None:
+        return
+    with _active_lock:
+        guards = [g for g in _active if not g.tripped]
+    for guard in guards:
+        if now - guard.baseline <= guard.allowance:
+            continue
+        culprit = _to_blame()
+        if culprit is not None:
+            culprit.trip()
+        guard.baseline = now  # what is left is not this run's doing, or it is being stopped
+
+
+def _watch_all() -> None:
+    """The shared thread: a tick every (smallest) interval while a guard is active."""
+    while True:
+        with _watching:
+            while not _active:
+                _watching.wait()
+            interval = min(g.interval for g in _active)
+        time.sleep(interval)
+        with _tick_lock:
+            _tick()
+
+
+def _ensure_watcher() -> None:
+    """Start the shared thread (call with ``_active_lock`` held)."""
+    global _watcher
+    if _watcher is None or not _watcher.is_alive():
+        _watcher = threading.Thread(target=_watch_all, name="memory-guard", daemon=True)
+        _watcher.start()
+
+
+def _forget_watcher() -> None:  # a forked child has none of its parent's threads
+    global _watcher, _active_lock, _tick_lock, _watching
+    _watcher = None
+    _active.clear()
+    _active_lock = threading.Lock()
+    _tick_lock = threading.Lock()
+    _watching = threading.Condition(_active_lock)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_watcher)
+
+
 class MemoryGuard:
     """Stop the run that made this process's memory grow by more than ``allowance``.
 
@@ -88,8 +144,7 @@ class MemoryGuard:
         self.interval = interval
         self.tripped = False
         self._cpu_start = 0.0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.baseline = 0
 
     def receiving_seconds(self) -> float:
         """CPU time this run's zmq I/O threads spent since it started."""
@@ -103,32 +158,21 @@ class MemoryGuard:
                 f"({self.allowance // (1 << 20)} MB)"
             )
 
-    def _watch(self, baseline: int) -> None:
-        while not self._stop.wait(self.interval) and not self.tripped:
-            now = resident_bytes()
-            if now is None or now - baseline <= self.allowance:
-                continue
-            culprit = _to_blame()
-            if culprit is not None:
-                culprit.trip()
-            baseline = now  # what is left is not this run's doing, or it is being stopped
-
     def start(self) -> None:
         """Take this moment's resident memory as the baseline and start watching."""
         baseline = resident_bytes()
         if baseline is None:
             return
+        self.baseline = baseline
         self._cpu_start = cpu_seconds(self.threads)
-        with _active_lock:
+        with _watching:
             _active.add(self)
-        self._thread = threading.Thread(target=self._watch, args=(baseline,), daemon=True)
-        self._thread.start()
+            _ensure_watcher()
+            _watching.notify_all()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        with _active_lock:
+        """Stop watching; once it returns, ``exceeded`` is never called."""
+        with _tick_lock, _active_lock:
             _active.discard(self)
 
     def __enter__(self) -> MemoryGuard:

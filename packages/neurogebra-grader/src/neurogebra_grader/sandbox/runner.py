@@ -61,6 +61,7 @@ from neurogebra_grader.sandbox.messages import (
     grader_allowance,
     io_threads,
 )
+from neurogebra_grader.sandbox.outputs import install as install_outputs
 from neurogebra_grader.sandbox.redact import (
     cut_note,
     first_hidden_cell,
@@ -162,12 +163,25 @@ class NotebookRun:
         )
 
 
+# set by _count_messages on each message read: the bytes of its content and buffers as sent
+CONTENT_BYTES = "neurogebra_content_bytes"
+
+
 class _CappedClient(NotebookClient):
-    """nbclient's client, counting output bytes; past a cap it kills the kernel."""
+    """nbclient's client, counting output bytes; past a cap it kills the kernel.
+
+    The bytes counted are those the kernel sent (the content frame and buffers, measured by
+    :func:`_count_messages` before parsing), so no output is serialised again to be counted.
+    Outputs are built and validated by :mod:`.outputs` (the schema compiled once).
+    """
 
     output_cap: int = 0
     output_used: int = 0
     stopped: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        install_outputs()
+        super().__init__(*args, **kwargs)
 
     def stop(self, reason: str) -> None:
         """Kill the kernel, once, for ``reason`` (it becomes the cell's error)."""
@@ -179,7 +193,10 @@ class _CappedClient(NotebookClient):
         if self.stopped:
             return None
         if msg["msg_type"] in OUTPUT_TYPES:
-            self.output_used += len(json.dumps(msg["content"], default=str))
+            size = msg.get(CONTENT_BYTES)
+            if not isinstance(size, int):  # not read through _count_messages
+                size = len(json.dumps(msg["content"], default=str))
+            self.output_used += size
             if self.output_used > self.output_cap:
                 self.stop(f"the output passed {self.output_cap:,} bytes")
                 return None
@@ -202,7 +219,10 @@ def _count_messages(km: Any, client: _CappedClient, budget: MessageBudget) -> No
             reason = budget.spend(frames_size(msg_list), now=time.monotonic())
             if reason:
                 client.stop(reason)
-            return deserialize(msg_list, *args, **kw)
+            msg = deserialize(msg_list, *args, **kw)
+            # [signature, header, parent, metadata, content, *buffers]: content and buffers
+            msg[CONTENT_BYTES] = frames_size(msg_list[4:])
+            return msg
 
         session.deserialize = counted
         return kc
