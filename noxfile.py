@@ -121,9 +121,17 @@ def tests_pipeline(session: nox.Session) -> None:
     """The autograding pipeline end to end: exchange, red team, Dask cluster, kill and rerun.
 
     Needs bubblewrap (`tools/setup.sh` installs it): every student kernel runs sandboxed.
+    As root, kernels are forked from the grader's kernel template; the red team then runs a
+    second time with every kernel started by bubblewrap, the way a grader without root runs.
     """
     session.install(*PIPELINE_DEPS, "pytest>=8", env=COMPILED)
     session.run("pytest", "tests/pipeline", "--durations=5", *session.posargs)
+    if not session.posargs:
+        session.run(
+            "pytest",
+            "tests/pipeline/test_redteam.py",
+            env={"NEUROGEBRA_GRADER_TEMPLATE": "0"},
+        )
 
 
 @nox.session(name="tests-fairness")

@@ -31,7 +31,7 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from neurogebra_grader.sandbox.bytecode import ensure_compiled
+from neurogebra_grader.sandbox.bytecode import ensure_compiled, stamp_path
 from neurogebra_grader.sandbox.view import SandboxView, sandbox_env
 
 STARTUP_SECONDS = 120.0
@@ -91,6 +91,15 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
+def template_home(python: str) -> Path:
+    """The template's home, in the grader's own cache folder (never visible in a sandbox):
+    matplotlib's font cache lives there across runs (building it takes a second)."""
+    stamp = stamp_path(python)  # beside the bytecode stamp, named after the same Python
+    folder = stamp.parent.parent / "template" / stamp.stem
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def _read_line(channel: socket.socket, deadline: float) -> tuple[bytes, list[int]]:
     """One line from ``channel``, with any file descriptors sent along with it."""
     data, fds = b"", []
@@ -117,9 +126,9 @@ class Template:
 
     def _start(self) -> socket.socket:
         ours, theirs = socket.socketpair()
-        folder = Path(tempfile.mkdtemp(prefix="ng-template-"))
+        folder = template_home(self.python)
         # the kernels' environment (each sets its own again); matplotlib's font cache is built
-        # in the template's folder, once, as it imports matplotlib
+        # in the template's own folder the first time, then read from there
         env = sandbox_env(folder, self.python)
         env["HOME"] = str(folder)
         env.pop("PWD", None)
