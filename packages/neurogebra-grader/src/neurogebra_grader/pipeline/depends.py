@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from typing import Any
 
@@ -38,8 +39,16 @@ _RATES = frozenset({"learning_rate", "lr", "step_size"})
 
 
 def _parse(source: Any) -> ast.Module | None:
+    return _parse_text(str(source))
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_text(text: str) -> ast.Module | None:
+    """The parsed cell, once per distinct source: every submission's locked and test cells
+    are the same text, and a test's NameError is explained against each earlier cell. The
+    tree is only read here; the result depends on the text alone."""
     try:
-        return parse(str(source))
+        return parse(text)
     except (SyntaxError, ValueError):
         return None
 
