@@ -59,6 +59,7 @@ probe = {
     'files': fds(),
     'cgroup': open('/proc/self/cgroup').read(),
     'dumpable': __import__('ctypes').CDLL(None).prctl(3, 0, 0, 0, 0),
+    'init': os.path.basename(open('/proc/1/cmdline').read().split(chr(0))[0]),
     'proc_self': sorted(n for n in os.listdir('/proc/self') if os.access(f'/proc/self/{n}', 4)),
 }
 def writable(path):
@@ -92,6 +93,7 @@ def run(source: str, *, template: bool, workdir: Path | None = None) -> dict:
 
 def test_a_forked_kernel_sees_what_a_bubblewrap_kernel_sees() -> None:
     forked, wrapped = run(PROBE, template=True), run(PROBE, template=False)
+    assert wrapped.pop("init") == "bwrap" and forked.pop("init").startswith("python")
     assert forked.pop("cgroup").count("\n") == wrapped.pop("cgroup").count("\n")
     assert forked == wrapped
     # and what that is: an unprivileged user, no capability, no network, two processes
@@ -177,3 +179,22 @@ def test_a_dead_template_is_started_again() -> None:
     process.kill()
     process.wait()
     assert run("print('{}')", template=True) == {}
+
+
+def test_a_template_that_cannot_fork_falls_back_to_bubblewrap(monkeypatch) -> None:
+    """A broken template costs speed, never a grade: after two failed launches (the second
+    from a fresh template) the kernel, and every later one, starts through bubblewrap."""
+    from neurogebra_grader.sandbox import warm
+
+    def refuse(self, request):
+        raise warm.TemplateUnavailable("refused for the test")
+
+    monkeypatch.setattr(warm.Template, "launch", refuse)
+    template = template_for(sys.executable)
+    try:
+        probe = run(PROBE, template=True)
+        assert template.broken
+        assert probe["init"] == "bwrap" and probe["kill_init"] == "PermissionError"
+        assert run("print('{}')", template=True) == {}
+    finally:
+        template.broken = False

@@ -24,7 +24,7 @@ from typing import Any
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from neurogebra_grader.sandbox.bwrap import prepare_workdir, sandbox_argv, sandbox_uid
+from neurogebra_grader.sandbox.bwrap import prepare_workdir, sandbox_uid, view_argv
 from neurogebra_grader.sandbox.cgroups import SandboxCgroup, enter_argv
 from neurogebra_grader.sandbox.disk import PrivateDisk
 from neurogebra_grader.sandbox.limits import Limits
@@ -79,14 +79,10 @@ def sandboxed_kernel_manager(
         **extra,
     )
     forked = template_wanted(sandbox=sandbox)
-    if forked:  # a fork of the pre-warmed template, confined like bubblewrap's (see .warm)
+    if sandbox:
         uid = sandbox_uid()
         view = sandbox_view(workdir, limits, uid=uid, python=python, disk=disk)
-        argv = kernel_argv(python)
-    elif sandbox:
-        uid = sandbox_uid()
-        argv = sandbox_argv(workdir, limits, uid=uid, python=python, disk=disk)
-        argv += kernel_argv(python)
+        argv = view_argv(view, limits) + kernel_argv(python)
     else:
         uid = None
         argv = [
@@ -97,8 +93,8 @@ def sandboxed_kernel_manager(
         ]
         argv += kernel_argv(python)
     procs_files = cgroup.procs_files if cgroup else []
-    if not forked:
-        argv = enter_argv(procs_files, argv)
+    # forked or not, the spec holds the bubblewrap command: the template falls back on it
+    argv = enter_argv(procs_files, argv)
     km._kernel_spec = KernelSpec(argv=argv, language="python", display_name="Python (sandboxed)")
     km.write_connection_file()
     if forked:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import select
 import signal
@@ -34,6 +35,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from neurogebra_grader.sandbox.bytecode import ensure_compiled, stamp_path
 from neurogebra_grader.sandbox.view import SandboxView, sandbox_env
 
+logger = logging.getLogger(__name__)
 STARTUP_SECONDS = 120.0
 LAUNCH_SECONDS = 30.0
 
@@ -65,8 +67,17 @@ class ForkedKernel:
     def poll(self) -> int | None:
         if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
             self.returncode = -signal.SIGKILL if self._killed else 1
-            os.close(self._pidfd)
+            self._close()
         return self.returncode
+
+    def _close(self) -> None:
+        if self._pidfd >= 0:
+            os.close(self._pidfd)
+            self._pidfd = -1
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            self._close()
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
@@ -123,6 +134,7 @@ class Template:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
+        self.broken = False  # failed twice: kernels start through bubblewrap instead
 
     def _start(self) -> socket.socket:
         ours, theirs = socket.socketpair()
@@ -165,6 +177,26 @@ class Template:
         """Start the template now, if it is not running (else the first launch starts it)."""
         with self._lock:
             self._channel()
+
+    def launch_or_retry(self, request: dict[str, Any]) -> ForkedKernel:
+        """:meth:`launch`, once more with a fresh template if it fails (TemplateUnavailable
+        when both fail, or at once when the template was found broken before)."""
+        if self.broken:
+            raise TemplateUnavailable("the template failed before")
+        try:
+            return self.launch(request)
+        except TemplateUnavailable:
+            self.restart()
+            return self.launch(request)
+
+    def restart(self) -> None:
+        """Stop the template; the next launch starts a new one."""
+        with self._lock:
+            process, self._process = self._process, None
+            self.close()
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
 
     def launch(self, request: dict[str, Any]) -> ForkedKernel:
         """Fork a kernel for ``request`` (view, cgroups, connection file, arguments)."""
@@ -243,8 +275,19 @@ class TemplateProvisioner(LocalProvisioner):  # type: ignore[misc]
         return process.poll()
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        """Fork the kernel from the template; if it fails twice (a fresh template the second
+        time), start it with ``cmd``, the bubblewrap command, as without a template, and do
+        so for every later kernel of this process: a broken template costs speed, never a
+        student's grade."""
         assert self.request is not None, "set the provisioner's request before the launch"
-        process = template_for(self.python).launch(self.request)
+        template = template_for(self.python)
+        try:
+            process = template.launch_or_retry(self.request)
+        except TemplateUnavailable as problem:
+            if not template.broken:
+                template.broken = True
+                logger.warning("kernel template failed, using bubblewrap from now on: %s", problem)
+            return await super().launch_kernel(cmd, **kwargs)
         # Popen's interface, as far as LocalProvisioner and the runner use it
         self.process = process  # type: ignore[assignment]
         self.pid, self.pgid = process.pid, None
