@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -205,3 +206,74 @@ def test_a_kernel_cannot_reach_its_init_nor_share_memory_with_the_template() -> 
         "shared": [],
         "others": [],
     }
+
+
+UNLOCK = r"""
+import json, subprocess
+def in_user_namespace(command):  # root of a user namespace of its own, with its own mounts
+    argv = ['unshare', '-U', '-r', '-m', '--propagation', 'private', 'sh', '-c', command]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    return 'WROTE' in done.stdout
+print(json.dumps({
+    'usr': in_user_namespace('mount -o remount,bind,rw /usr && touch /usr/x && echo WROTE'),
+    'unmount': in_user_namespace('umount -l /usr && touch /usr/x && echo WROTE'),
+    'proc_sys': in_user_namespace('umount -l /proc/sys; echo x > /proc/sys/kernel/hostname'
+                                  ' && echo WROTE'),
+}))
+"""
+
+
+def test_a_user_namespace_does_not_unlock_the_view() -> None:
+    """A kernel may make a user namespace and be its root, as under bubblewrap; the view's
+    mounts were made by the real root, so they stay locked: none is remounted or removed."""
+    assert run(UNLOCK, template=True) == {"usr": False, "unmount": False, "proc_sys": False}
+
+
+HOLD = r"""
+import ctypes, os, socket, time
+libc = ctypes.CDLL(None, use_errno=True)
+listener = socket.socket(socket.AF_UNIX)
+listener.bind(b'\0ng-redteam-NAME')
+listener.listen()
+segment = libc.shmget(0x4E47, 4096, 0o1666)  # IPC_CREAT
+for folder in ('/tmp', '/dev/shm'):
+    open(f'{folder}/NAME', 'w').close()
+time.sleep(4)
+print('{}' if segment >= 0 else '{"shmget": "failed"}')
+"""
+
+LOOK = r"""
+import ctypes, json, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+seen = {}
+try:
+    socket.socket(socket.AF_UNIX).connect(b'\0ng-redteam-NAME')
+    seen['abstract socket'] = True
+except OSError:
+    pass
+if libc.shmget(0x4E47, 0, 0o666) >= 0:
+    seen['SysV segment'] = True
+for folder in ('/tmp', '/dev/shm'):
+    if os.path.exists(f'{folder}/NAME'):
+        seen[folder] = True
+if sorted(p for p in os.listdir('/proc') if p.isdigit()) != ['1', '2']:
+    seen['processes'] = True
+print(json.dumps(seen))
+"""
+
+
+def test_two_kernels_at_once_share_nothing() -> None:
+    """While one forked kernel holds an abstract socket, a SysV segment and files in /tmp and
+    /dev/shm, another forked kernel (another grading thread) finds none of them."""
+    name = os.urandom(4).hex()
+    holder: dict = {}
+    thread = threading.Thread(
+        target=lambda: holder.update(run(HOLD.replace("NAME", name), template=True))
+    )
+    thread.start()
+    time.sleep(1.5)
+    try:
+        assert run(LOOK.replace("NAME", name), template=True) == {}
+    finally:
+        thread.join()
+    assert holder == {}
