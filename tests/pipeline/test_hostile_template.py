@@ -29,7 +29,9 @@ pytestmark = pytest.mark.skipif(
 PLANT = r"""
 import ctypes, json
 libc = ctypes.CDLL(None, use_errno=True)
-for name, keyring in ((b'NAME-u', -4), (b'NAME-us', -5)):  # the user and user-session keyrings
+persistent = libc.syscall(250, 22, ctypes.c_long(-1), ctypes.c_long(-3))  # KEYCTL_GET_PERSISTENT
+# the user, user-session and persistent keyrings of the kernel's user id
+for name, keyring in ((b'NAME-u', -4), (b'NAME-us', -5), (b'NAME-p', persistent)):
     libc.syscall(248, b'user', name, b'from an earlier kernel', 22, ctypes.c_long(keyring))
 print('{}')
 """
@@ -37,10 +39,13 @@ print('{}')
 FIND = r"""
 import ctypes, json
 libc = ctypes.CDLL(None, use_errno=True)
+persistent = libc.syscall(250, 22, ctypes.c_long(-1), ctypes.c_long(-3))
 found = []
-for name, keyring in ((b'NAME-u', -4), (b'NAME-us', -5), (b'NAME-u', -3), (b'NAME-us', -3)):
+for name in (b'NAME-u', b'NAME-us', b'NAME-p'):
+  for keyring in (-3, -4, -5, persistent):
     if libc.syscall(250, 10, ctypes.c_long(keyring), b'user', name, 0) > 0:  # KEYCTL_SEARCH
         found.append(name.decode())
+        break
 print(json.dumps({'found': found}))
 """
 
