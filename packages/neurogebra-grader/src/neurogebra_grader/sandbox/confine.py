@@ -15,7 +15,8 @@ init does; the kernel's process drops every privilege (:func:`become_sandbox_use
 3. host name ``sandbox``, a new session (no terminal to inject into);
 4. the caps of :class:`~.limits.Limits` as ``RLIMIT_*`` (as ``prlimit`` sets them);
 5. no groups, the sandbox's own user and group id, an empty capability bounding set,
-   no ambient or inheritable capabilities, ``no_new_privs`` (as ``setpriv`` does).
+   no ambient or inheritable capabilities, ``no_new_privs`` (as ``setpriv`` does); then a
+   session keyring of its own and empty user keyrings (which bubblewrap leaves shared).
 
 It needs root (the grader runs as root wherever it makes cgroups and private disks); any
 step that fails raises :class:`ConfinementError`, and the child never runs student code.
@@ -29,10 +30,12 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import resource
 import signal
 import socket
 import struct
+from errno import ENOSYS, EOPNOTSUPP, EPERM
 from pathlib import Path
 
 from neurogebra_grader.sandbox.view import SYMLINKS, SandboxView
@@ -55,6 +58,9 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 SYS_PIVOT_ROOT = 155  # x86_64
 SYS_CAPSET = 126  # x86_64
+SYS_KEYCTL = 250  # x86_64
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 1, 7, 22
+KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -3, -4, -5
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 PROC_READ_ONLY = ("sys", "sysrq-trigger", "irq", "bus")
@@ -98,10 +104,40 @@ def enter_namespaces() -> int:
     return os.fork()
 
 
-def _bind(source: str, target: str, *, writable: bool) -> None:
+MOUNTINFO = ("/proc/self/mountinfo", "/newroot/proc/self/mountinfo")
+_KEPT_FLAGS = {"ro": MS_RDONLY, "nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC}
+
+
+def _unescape(field: str) -> str:
+    r"""A path of ``/proc/self/mountinfo`` (spaces and the like are octal: ``a\040b``)."""
+    # no codec here: while the view is built, the standard library is out of reach
+    return re.sub(r"\\([0-7]{3})", lambda code: chr(int(code.group(1), 8)), field)
+
+
+def _mounts_at_or_under(target: str) -> list[tuple[str, int]]:
+    """The mounts at ``target`` or below it, outermost first, with the flags each keeps."""
+    # while the view is built the root is a scratch one, its /proc the new one under /newroot
+    mountinfo = next((p for p in MOUNTINFO if os.path.exists(p)), None)
+    if mountinfo is None:
+        raise ConfinementError(f"no mount table to remount what is below {target}")
+    found = []
+    for line in Path(mountinfo).read_text().splitlines():
+        fields = line.split()
+        point = _unescape(fields[4])
+        if point == target or point.startswith(target.rstrip("/") + "/"):
+            kept = sum(_KEPT_FLAGS.get(option, 0) for option in fields[5].split(","))
+            found.append((point, kept))
+    return sorted(found, key=lambda mount: len(mount[0]))
+
+
+def _bind(source: str, target: str, *, writable: bool, extra: int = 0) -> None:
+    """Bind ``source`` with what is mounted below it; every one of those mounts is remounted
+    nosuid, nodev and (unless ``writable``) read-only, as bubblewrap's ``--ro-bind`` does: a
+    mount left as it was below a read-only folder would be writable from the sandbox."""
     _mount(source, target, None, MS_BIND | MS_REC)
-    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (0 if writable else MS_RDONLY)
-    _mount(None, target, None, flags)
+    flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (0 if writable else MS_RDONLY) | extra
+    for point, kept in _mounts_at_or_under(target):
+        _mount(None, point, None, flags | kept)
 
 
 def _make_point(old: str, new: str) -> None:
@@ -116,10 +152,11 @@ def _make_point(old: str, new: str) -> None:
 def _build_dev(root: str) -> None:
     dev = f"{root}/dev"
     os.makedirs(dev, mode=0o755, exist_ok=True)
-    _mount("tmpfs", dev, "tmpfs", MS_NOSUID, "mode=0755,size=64k")
-    for name in DEVICES:
+    _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
+    for name in DEVICES:  # each its own mount (nosuid, as bubblewrap's --dev binds them)
         Path(f"{dev}/{name}").touch(mode=0o666)
         _mount(f"/oldroot/dev/{name}", f"{dev}/{name}", None, MS_BIND)
+        _mount(None, f"{dev}/{name}", None, MS_BIND | MS_REMOUNT | MS_NOSUID)
     os.mkdir(f"{dev}/pts", 0o755)
     try:  # a private pseudo-terminal instance (bubblewrap mounts one too)
         options = "newinstance,ptmxmode=0666,mode=620"
@@ -155,7 +192,7 @@ def _build_root(view: SandboxView) -> None:
     _mount("proc", f"{root}/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for name in PROC_READ_ONLY:  # as bubblewrap's --proc leaves them
         if os.path.exists(f"{root}/proc/{name}"):
-            _bind(f"{root}/proc/{name}", f"{root}/proc/{name}", writable=False)
+            _bind(f"{root}/proc/{name}", f"{root}/proc/{name}", writable=False, extra=MS_NOEXEC)
     _build_dev(root)
     for scratch in view.scratch:
         target = f"{root}{scratch.target}"
@@ -230,6 +267,26 @@ def drop_privileges(uid: int) -> None:
             raise ConfinementError(f"{name} is not empty after dropping privileges")
 
 
+def _keyctl(operation: int, *args: int) -> int:
+    """``keyctl(2)``; -1 when keyrings (or this kind) are unavailable, as no kernel can use them."""
+    result = int(_libc.syscall(SYS_KEYCTL, operation, *(ctypes.c_long(a) for a in args)))
+    if result == -1 and ctypes.get_errno() not in (ENOSYS, EPERM, EOPNOTSUPP):
+        raise ConfinementError(f"keyctl {operation}: {os.strerror(ctypes.get_errno())}")
+    return result
+
+
+def _forget_keyrings() -> None:
+    """A session keyring of its own, and empty user keyrings: kernel keyrings belong to a user
+    id, not to a namespace, and outlive the processes that filled them (the persistent one for
+    days), so what a kernel left in them would reach the next kernel run as the same user id
+    (the same grading thread)."""
+    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0)
+    persistent = _keyctl(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_SESSION_KEYRING)
+    for keyring in (persistent, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+        if keyring != -1:
+            _keyctl(KEYCTL_CLEAR, keyring)
+
+
 def build_view(view: SandboxView, procs_files: list[str]) -> None:
     """Steps 1-3 of the module doc, as root, in the first process of a new PID namespace."""
     if os.getpid() != 1:
@@ -244,6 +301,7 @@ def become_sandbox_user(view: SandboxView) -> None:
     os.setsid()
     _set_limits(view.limits)
     drop_privileges(view.uid)
+    _forget_keyrings()
     os.environ.clear()
     os.environ.update(view.env)
     os.chdir(view.workdir)

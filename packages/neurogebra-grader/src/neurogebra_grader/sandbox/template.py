@@ -118,6 +118,7 @@ def _sandbox_init(request: dict, channel: socket.socket, parent_alive: int) -> N
         build_view(view, request["procs_files"])
         kernel = os.fork()
         if kernel == 0:
+            os.close(parent_alive)  # the launcher's pipe is init's; a kernel keeps no host fd
             _run_kernel(request, view, channel)
         channel.close()
         drop_privileges(NOBODY)  # not the kernel's user: the kernel cannot signal its init
