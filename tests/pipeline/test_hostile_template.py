@@ -50,22 +50,7 @@ print(json.dumps({'found': found}))
 """
 
 
-@pytest.mark.parametrize(
-    "template",
-    [
-        True,
-        pytest.param(
-            False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bubblewrap kernels keep their user id's keyrings: a kernel that ran "
-                "earlier on the same grading thread leaves keys the next student's kernel reads "
-                "(fix: a fresh uid per kernel, or `keyctl` cleared/joined before the kernel "
-                "starts, as confine.become_sandbox_user does for forked kernels)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("template", [True, False])
 def test_keys_a_kernel_leaves_do_not_reach_the_next_kernel(template: bool) -> None:
     name = "ng-redteam-" + os.urandom(4).hex()
     run(PLANT.replace("NAME", name), template=template)

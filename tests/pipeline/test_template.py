@@ -198,3 +198,14 @@ def test_a_template_that_cannot_fork_falls_back_to_bubblewrap(monkeypatch) -> No
         assert run("print('{}')", template=True) == {}
     finally:
         template.broken = False
+
+
+def test_a_forked_kernel_finds_no_grader_path_in_its_start_environment() -> None:
+    """/proc/self/environ shows the environment a process was started with: for a forked
+    kernel, the template's. It holds the kernels' own variables, no folder of the grader's."""
+    seen = run(
+        "import json\nprint(json.dumps(open('/proc/self/environ', 'rb').read().decode()))",
+        template=True,
+    )
+    assert ".cache" not in seen and "neurogebra-grader" not in seen
+    assert "MPLBACKEND=Agg" in seen

@@ -35,9 +35,9 @@ import resource
 import signal
 import socket
 import struct
-from errno import ENOSYS, EOPNOTSUPP, EPERM
 from pathlib import Path
 
+from neurogebra_grader.sandbox.keyrings import forget_keyrings
 from neurogebra_grader.sandbox.view import SYMLINKS, SandboxView
 
 CLONE_NEWNS = 0x00020000
@@ -58,9 +58,6 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 SYS_PIVOT_ROOT = 155  # x86_64
 SYS_CAPSET = 126  # x86_64
-SYS_KEYCTL = 250  # x86_64
-KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 1, 7, 22
-KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -3, -4, -5
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 PROC_READ_ONLY = ("sys", "sysrq-trigger", "irq", "bus")
@@ -267,26 +264,6 @@ def drop_privileges(uid: int) -> None:
             raise ConfinementError(f"{name} is not empty after dropping privileges")
 
 
-def _keyctl(operation: int, *args: int) -> int:
-    """``keyctl(2)``; -1 when keyrings (or this kind) are unavailable, as no kernel can use them."""
-    result = int(_libc.syscall(SYS_KEYCTL, operation, *(ctypes.c_long(a) for a in args)))
-    if result == -1 and ctypes.get_errno() not in (ENOSYS, EPERM, EOPNOTSUPP):
-        raise ConfinementError(f"keyctl {operation}: {os.strerror(ctypes.get_errno())}")
-    return result
-
-
-def _forget_keyrings() -> None:
-    """A session keyring of its own, and empty user keyrings: kernel keyrings belong to a user
-    id, not to a namespace, and outlive the processes that filled them (the persistent one for
-    days), so what a kernel left in them would reach the next kernel run as the same user id
-    (the same grading thread)."""
-    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0)
-    persistent = _keyctl(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_SESSION_KEYRING)
-    for keyring in (persistent, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
-        if keyring != -1:
-            _keyctl(KEYCTL_CLEAR, keyring)
-
-
 def build_view(view: SandboxView, procs_files: list[str]) -> None:
     """Steps 1-3 of the module doc, as root, in the first process of a new PID namespace."""
     if os.getpid() != 1:
@@ -301,7 +278,10 @@ def become_sandbox_user(view: SandboxView) -> None:
     os.setsid()
     _set_limits(view.limits)
     drop_privileges(view.uid)
-    _forget_keyrings()
+    try:
+        forget_keyrings()
+    except OSError as problem:
+        raise ConfinementError(str(problem)) from None
     os.environ.clear()
     os.environ.update(view.env)
     os.chdir(view.workdir)

@@ -85,6 +85,14 @@ from neurogebra_grader.sandbox.replay import (
 OBSERVATION_MIME = "application/vnd.neurogebra.observation+json"
 # imported before the first cell, so that the time it takes is told apart from the cells'
 PRELOAD = "import neurogebra_grader"
+# in a sandbox, also forget what earlier kernels of its user id left in its keyrings (see
+# .keyrings); never in an unsandboxed kernel, which runs as the instructor
+PRELOAD_SANDBOXED = (
+    "import neurogebra_grader\n"
+    "from neurogebra_grader.sandbox.keyrings import forget_keyrings as _neurogebra_forget\n"
+    "_neurogebra_forget()\n"
+    "del _neurogebra_forget"
+)
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error", "update_display_data"}
 
 
@@ -310,10 +318,11 @@ class _Sandbox:
     cgroup: cgroups.SandboxCgroup | None = None
 
 
-async def _preload(client: _CappedClient) -> None:
+async def _preload(client: _CappedClient, sandbox: bool) -> None:
     """Import the grader's checks before the first cell (errors are the cells' to report)."""
     assert client.kc is not None
-    msg_id = client.kc.execute(PRELOAD, silent=True, store_history=False)
+    code = PRELOAD_SANDBOXED if sandbox else PRELOAD
+    msg_id = client.kc.execute(code, silent=True, store_history=False)
     with contextlib.suppress(Exception):
         await client.async_wait_for_reply(msg_id)
 
@@ -543,7 +552,7 @@ async def _kernel(state: _RunState, replay: list[int], start: int) -> _Stop | No
             ]
             now = time.monotonic()
             timings.kernel_start, clock, started = timings.kernel_start + now - clock, now, True
-            await _preload(client)
+            await _preload(client, state.sandbox)
             now = time.monotonic()
             timings.imports, clock = timings.imports + now - clock, now
             if state.gate is not None and not state.gated:

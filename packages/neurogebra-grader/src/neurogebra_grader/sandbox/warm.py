@@ -139,10 +139,10 @@ class Template:
     def _start(self) -> socket.socket:
         ours, theirs = socket.socketpair()
         folder = template_home(self.python)
-        # the kernels' environment (each sets its own again); matplotlib's font cache is built
-        # in the template's own folder the first time, then read from there
-        env = sandbox_env(folder, self.python)
-        env["HOME"] = str(folder)
+        # the kernels' environment (each sets its own again), with no path of the grader's in
+        # it: the template's folder, where matplotlib's font cache is built the first time and
+        # then read from, is sent over the control socket
+        env = sandbox_env(Path("/tmp/template"), self.python)
         env.pop("PWD", None)
         # the template's errors, read if it fails to start (open as long as it runs)
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
@@ -157,8 +157,9 @@ class Template:
         )
         theirs.close()
         try:
+            ours.sendall(f"{folder}\n".encode())
             line, _ = _read_line(ours, time.monotonic() + STARTUP_SECONDS)
-        except TemplateUnavailable as problem:
+        except (TemplateUnavailable, OSError) as problem:
             process.kill()
             self._log.seek(0)
             detail = self._log.read().decode(errors="replace")[-2000:]
