@@ -36,7 +36,7 @@ from neurogebra_grader.sandbox.bytecode import ensure_compiled, stamp_path
 from neurogebra_grader.sandbox.view import SandboxView, sandbox_env
 
 logger = logging.getLogger(__name__)
-STARTUP_SECONDS = 120.0
+STARTUP_SECONDS = 30.0  # it takes about a second; a template that does not answer is replaced
 LAUNCH_SECONDS = 30.0
 
 
