@@ -10,16 +10,18 @@ data (its folder, its user id) ever enters the template's memory, and so none ca
 kernels forked after it. The launcher:
 
 1. sends the grader a pidfd of itself (the grader polls and kills the kernel through it);
-2. unshares new mount, PID, network, IPC and UTS namespaces and forks the kernel's process,
-   the first of the new PID namespace (:func:`.confine.enter_namespaces`);
-3. waits for it, forwarding SIGINT, and exits with its status (killing the launcher kills the
-   kernel: it dies with its parent, and its PID namespace with it).
+2. unshares new mount, PID, network, IPC and UTS namespaces and forks the new PID
+   namespace's first process (:func:`.confine.enter_namespaces`);
+3. waits for it, forwarding SIGINT, and exits with its status (killing the launcher kills
+   that process, which dies with its parent, and the PID namespace with it).
 
-The kernel's process confines itself to the submission's :class:`~.view.SandboxView`
-(:func:`.confine.confine`: its cgroups, the same filesystem view and caps bubblewrap would
-give, an unprivileged user), reseeds NumPy's global generator (Python's ``random`` reseeds
-itself after a fork), answers "ready" and becomes an ipykernel. Anything that fails before
-"ready" is reported to the grader, and no student code runs.
+That first process builds the submission's :class:`~.view.SandboxView` (its cgroups, the
+same filesystem view bubblewrap would give: :func:`.confine.build_view`), forks the kernel's
+process, then drops to ``nobody`` and reaps orphans until the kernel ends, as bubblewrap's
+init does. The kernel's process (pid 2) takes the caps and drops to the sandbox's user
+(:func:`.confine.become_sandbox_user`), reseeds NumPy's global generator (Python's
+``random`` reseeds itself after a fork), answers "ready" and becomes an ipykernel. Anything
+that fails before "ready" is reported to the grader, and no student code runs.
 
 Run by the grader as ``python -m neurogebra_grader.sandbox.template`` (see :mod:`.warm`).
 
