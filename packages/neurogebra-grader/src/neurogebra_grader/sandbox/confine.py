@@ -38,6 +38,20 @@ import struct
 from pathlib import Path
 
 from neurogebra_grader.sandbox.keyrings import forget_keyrings
+from neurogebra_grader.sandbox.libc import (
+    MNT_DETACH,
+    MS_BIND,
+    MS_NODEV,
+    MS_NOEXEC,
+    MS_NOSUID,
+    MS_PRIVATE,
+    MS_RDONLY,
+    MS_REC,
+    MS_REMOUNT,
+    last_error,
+    libc,
+    mount,
+)
 from neurogebra_grader.sandbox.view import SYMLINKS, SandboxView
 
 CLONE_NEWNS = 0x00020000
@@ -46,10 +60,6 @@ CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-MNT_DETACH = 2
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -62,7 +72,7 @@ LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 PROC_READ_ONLY = ("sys", "sysrq-trigger", "irq", "bus")
 DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
-_libc = ctypes.CDLL(None, use_errno=True)
+_libc = libc
 
 
 class ConfinementError(RuntimeError):
@@ -71,21 +81,14 @@ class ConfinementError(RuntimeError):
 
 def _check(result: int, what: str) -> None:
     if result != 0:
-        errno = ctypes.get_errno()
-        raise ConfinementError(f"{what}: {os.strerror(errno)}")
+        raise ConfinementError(last_error(what).strerror)
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
-    _check(
-        _libc.mount(
-            source.encode() if source else None,
-            target.encode(),
-            fstype.encode() if fstype else None,
-            ctypes.c_ulong(flags),
-            data.encode() if data else None,
-        ),
-        f"mount {target}",
-    )
+    try:
+        mount(source, target, fstype, flags, data)
+    except OSError as problem:
+        raise ConfinementError(problem.strerror) from None
 
 
 def _prctl(option: int, arg: int, arg3: int = 0) -> None:

@@ -19,9 +19,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import functools
 import os
 import re
 import shutil
@@ -30,10 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from neurogebra_grader.sandbox.libc import MS_NODEV, MS_NOSUID, detach, mount
 from neurogebra_grader.sandbox.limits import Limits
-
-MS_NOSUID, MS_NODEV = 2, 4
-MNT_DETACH = 2
 
 
 class DiskFull(RuntimeError):
@@ -61,25 +56,20 @@ class PrivateDisk:
         return self.root / "s"
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL:
-    """The C library, found once per process (``find_library`` runs ``ldconfig`` each call)."""
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-
-
 def _mount_tmpfs(target: Path, limits: Limits) -> str:
     """Mount a capped tmpfs on ``target``; "" on success, else why it could not be."""
     if os.geteuid() != 0:
         return "the grader does not run as root, so it cannot mount a private tmpfs"
-    options = f"size={limits.disk_bytes},nr_inodes={limits.inodes},mode=0755".encode()
-    done = _libc().mount(b"tmpfs", str(target).encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options)
-    if done != 0:
-        return f"mounting a tmpfs failed: {os.strerror(ctypes.get_errno())}"
+    options = f"size={limits.disk_bytes},nr_inodes={limits.inodes},mode=0755"
+    try:
+        mount("tmpfs", str(target), "tmpfs", MS_NOSUID | MS_NODEV, options)
+    except OSError as problem:
+        return f"mounting a tmpfs failed: {os.strerror(problem.errno or 0)}"
     return ""
 
 
 def _unmount(target: Path) -> None:
-    _libc().umount2(str(target).encode(), MNT_DETACH)
+    detach(str(target))
 
 
 _STALE = re.compile(r"ng-box-(\d+)-[^/]*$")

@@ -17,21 +17,20 @@ Example:
 from __future__ import annotations
 
 import ctypes
-import os
 from errno import ENOSYS, EOPNOTSUPP, EPERM
+
+from neurogebra_grader.sandbox.libc import last_error, libc
 
 SYS_KEYCTL = 250  # x86_64
 KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 1, 7, 22
 KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -3, -4, -5
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _keyctl(operation: int, *args: int) -> int:
     """``keyctl(2)``; -1 where keyrings (or this kind) are unavailable to everyone."""
-    result = int(_libc.syscall(SYS_KEYCTL, operation, *(ctypes.c_long(a) for a in args)))
-    errno = ctypes.get_errno()
-    if result == -1 and errno not in (ENOSYS, EPERM, EOPNOTSUPP):
-        raise OSError(errno, f"keyctl {operation}: {os.strerror(errno)}")
+    result = int(libc.syscall(SYS_KEYCTL, operation, *(ctypes.c_long(a) for a in args)))
+    if result == -1 and ctypes.get_errno() not in (ENOSYS, EPERM, EOPNOTSUPP):
+        raise last_error(f"keyctl {operation}")
     return result
 
 
